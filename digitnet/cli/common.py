@@ -1,0 +1,93 @@
+"""What every command shares: the error policy, and the --model, --data and --format options."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class DigitnetGroup(click.Group):
+    """A group that turns user mistakes into one line ``digitnet: ...`` and an exit status."""
+
+    def invoke(self, ctx: click.Context):
+        from digitnet.errors import DigitnetError
+
+        try:
+            return super().invoke(ctx)
+        except DigitnetError as e:
+            click.echo(f"digitnet: {e}", err=True)
+            ctx.exit(EXIT_FAILED)
+        except KeyboardInterrupt:
+            click.echo("digitnet: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            quiet_broken_pipe()
+            ctx.exit(EXIT_FAILED)
+
+
+def quiet_broken_pipe() -> None:
+    """The reader went away (``| head``): stop writing, and let exit not complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file descriptor (e.g. under CliRunner)
+        pass
+
+
+def model_option(f):
+    return click.option(
+        "--model",
+        "-m",
+        metavar="NAME|PATH",
+        envvar="DIGITNET_MODEL",
+        show_envvar=True,
+        help="Shipped model (default, lesson, large) or a .npz file. [default: default]",
+    )(f)
+
+
+def data_option(f):
+    return click.option(
+        "--data",
+        "-d",
+        metavar="DIR",
+        type=click.Path(file_okay=False),
+        envvar="DIGITNET_DATA",
+        show_envvar=True,
+        help="Folder with the MNIST IDX files. [default: the folder 'digitnet data download' fills]",
+    )(f)
+
+
+def format_option(*choices: str):
+    def deco(f):
+        return click.option(
+            "--format",
+            "-f",
+            "fmt",
+            type=click.Choice(choices),
+            default=choices[0],
+            show_default=True,
+            help="Output format.",
+        )(f)
+
+    return deco
+
+
+def load_model(spec: str | None):
+    from digitnet import shipped
+
+    return shipped.load(spec)
+
+
+def data_dir(data: str | None):
+    from digitnet import mnist
+
+    return data if data else mnist.default_data_dir()
+
+
+def echo_json(obj) -> None:
+    click.echo(json.dumps(obj))

@@ -1,0 +1,21 @@
+"""Errors a user can cause. The command line prints them as one line, ``digitnet: ...``."""
+
+
+class DigitnetError(Exception):
+    """A problem with the user's input (a file, an option, the data), not a bug."""
+
+
+class ModelFileError(DigitnetError):
+    """A model file that cannot be used; the message says why."""
+
+
+class DataError(DigitnetError):
+    """MNIST files that are missing or malformed."""
+
+
+class ImageError(DigitnetError):
+    """An image that cannot be turned into the network's 784 activations."""
+
+
+class BlankImageError(ImageError):
+    """An image with no ink in it: there is no digit to recognise."""

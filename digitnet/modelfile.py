@@ -1,0 +1,153 @@
+"""Model files: a network saved as a NumPy .npz archive (format version 1).
+
+Contents, all plain arrays (never pickled objects):
+
+- ``W1, b1, ..., WL, bL``: layer l's weights, shape (outputs, inputs), and biases, shape
+  (outputs,), float32 or float64, all finite; W1 has 784 inputs and WL 10 outputs;
+- ``activations``: a 1-d string array with one activation name per layer;
+- ``metadata``: a 0-d string array holding one JSON object: ``format`` ("digitnet-model"),
+  ``format_version`` (1), ``architecture``, ``training`` (data, command, epochs, seed, date,
+  ...) and ``test_accuracy`` (a fraction, measured on the 10,000 MNIST test images).
+
+Files are written deterministically (fixed zip timestamps, sorted keys), so the same
+network gives the same bytes, and atomically: to a temporary file that is then renamed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from digitnet import activations as act
+from digitnet.errors import ModelFileError
+from digitnet.network import INPUTS, OUTPUTS, Layer, Network
+
+FORMAT = "digitnet-model"
+FORMAT_VERSION = 1
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed timestamps keep files byte-identical
+
+
+def _arrays(net: Network) -> dict[str, np.ndarray]:
+    meta = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        **net.metadata,
+        "architecture": {
+            "sizes": net.sizes,
+            "activations": [layer.activation for layer in net.layers],
+            "parameters": net.parameter_count,
+        },
+    }
+    arrays = {
+        "metadata": np.array(json.dumps(meta, sort_keys=True)),
+        "activations": np.array([layer.activation for layer in net.layers]),
+    }
+    for i, layer in enumerate(net.layers, start=1):
+        arrays[f"W{i}"] = layer.weights
+        arrays[f"b{i}"] = layer.biases
+    return arrays
+
+
+def save(net: Network, path: str | os.PathLike) -> None:
+    """Write ``net`` to ``path`` atomically: a half-written file never takes its place."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, arr in sorted(_arrays(net).items()):
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_EPOCH)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                buf = io.BytesIO()
+                np.lib.format.write_array(buf, np.asanyarray(arr), allow_pickle=False)
+                zf.writestr(info, buf.getvalue())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def load(path: str | os.PathLike) -> Network:
+    """Read and validate a model file; any problem raises ModelFileError with the reason."""
+    path = Path(path)
+    if path.is_dir():
+        raise ModelFileError(f"{path}: is a directory, not a model file")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: no such model file") from None
+    except PermissionError:
+        raise ModelFileError(f"{path}: permission denied") from None
+    except ModelFileError:
+        raise
+    except ValueError as e:
+        if "allow_pickle" in str(e) or "Object arrays" in str(e):
+            raise ModelFileError(f"{path}: holds pickled objects, which are never loaded") from None
+        raise ModelFileError(f"{path}: not a digitnet model file ({e})") from None
+    except (zipfile.BadZipFile, EOFError, OSError) as e:
+        raise ModelFileError(f"{path}: not a valid .npz model file ({e})") from None
+    try:
+        return from_arrays(arrays)
+    except ModelFileError as e:
+        raise ModelFileError(f"{path}: {e}") from None
+
+
+def from_arrays(arrays: dict[str, np.ndarray]) -> Network:
+    """Build a Network from the arrays of a model file, checking every one of them."""
+    if "activations" not in arrays or "metadata" not in arrays:
+        missing = sorted({"activations", "metadata"} - set(arrays))
+        raise ModelFileError(f"missing array {', '.join(missing)}")
+    fs = arrays["activations"]
+    if fs.dtype.kind != "U" or fs.ndim != 1 or len(fs) == 0:
+        raise ModelFileError("'activations' must be a 1-d array of activation names")
+    n = len(fs)
+    expected = {"activations", "metadata"} | {f"{p}{i}" for p in "Wb" for i in range(1, n + 1)}
+    if missing := sorted(expected - set(arrays)):
+        raise ModelFileError(f"missing array {', '.join(missing)}")
+    if extra := sorted(set(arrays) - expected):
+        raise ModelFileError(f"unexpected array {', '.join(extra)}")
+    metadata = _metadata(arrays["metadata"])
+    layers, inputs = [], INPUTS
+    for i, f in enumerate(fs.tolist(), start=1):
+        if f not in act.NAMES:
+            raise ModelFileError(f"layer {i}: unknown activation {f!r}")
+        w, b = arrays[f"W{i}"], arrays[f"b{i}"]
+        for name, arr in ((f"W{i}", w), (f"b{i}", b)):
+            if arr.dtype not in (np.float32, np.float64):
+                raise ModelFileError(f"{name} has dtype {arr.dtype}, expected float32 or float64")
+            if not np.isfinite(arr).all():
+                raise ModelFileError(f"{name} holds NaN or infinite values")
+        if w.ndim != 2 or w.shape[1] != inputs:
+            raise ModelFileError(f"W{i} has shape {w.shape}, expected (outputs, {inputs})")
+        if b.shape != (w.shape[0],):
+            raise ModelFileError(f"b{i} has shape {b.shape}, expected ({w.shape[0]},)")
+        layers.append(Layer(w, b, f))
+        inputs = w.shape[0]
+    if inputs != OUTPUTS:
+        raise ModelFileError(f"the last layer has {inputs} outputs, expected {OUTPUTS}")
+    return Network(layers, metadata)
+
+
+def _metadata(arr: np.ndarray) -> dict:
+    if arr.dtype.kind != "U" or arr.ndim != 0:
+        raise ModelFileError("'metadata' must be a single JSON string")
+    try:
+        meta = json.loads(str(arr))
+    except json.JSONDecodeError as e:
+        raise ModelFileError(f"metadata is not valid JSON ({e})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise ModelFileError(f"metadata does not say format {FORMAT!r}")
+    version = meta.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelFileError(
+            f"format version {version!r} is not supported (this digitnet reads {FORMAT_VERSION})"
+        )
+    # The architecture is derived from the arrays on save; keep only what was recorded besides.
+    return {k: v for k, v in meta.items() if k not in ("format", "format_version", "architecture")}

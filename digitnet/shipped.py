@@ -1,0 +1,50 @@
+"""The models that ship with digitnet, and how ``--model`` picks one.
+
+``--model`` takes a short name (``default``, ``lesson``, ``large``) or a path to a .npz
+file; without it, $DIGITNET_MODEL, and then the default model.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from digitnet.errors import ModelFileError
+
+MODEL_ENV = "DIGITNET_MODEL"
+DEFAULT = "default"
+DESCRIPTIONS = {
+    "default": "784-16-16-10, ReLU: the lesson's shape, trained the modern way",
+    "lesson": "784-16-16-10, sigmoid throughout: the lesson's own network",
+    "large": "a larger fully-connected network, for the best answer",
+}
+
+
+def models_dir() -> Path:
+    """The folder of shipped models, wherever digitnet is installed."""
+    return Path(str(resources.files("digitnet.models")))
+
+
+def names() -> list[str]:
+    return list(DESCRIPTIONS)
+
+
+def resolve(spec: str | None = None) -> Path:
+    """The model file that ``--model spec`` means."""
+    spec = spec or os.environ.get(MODEL_ENV) or DEFAULT
+    if spec in DESCRIPTIONS:
+        return models_dir() / f"{spec}.npz"
+    path = Path(spec).expanduser()
+    if path.suffix != ".npz" and not path.exists():
+        raise ModelFileError(
+            f"{spec}: no such model; use one of {', '.join(DESCRIPTIONS)} or a path to a .npz file"
+        )
+    return path
+
+
+def load(spec: str | None = None):
+    """Load the network that ``--model spec`` names (see resolve)."""
+    from digitnet import modelfile
+
+    return modelfile.load(resolve(spec))
