@@ -45,9 +45,11 @@ class Evaluation:
 
 def evaluate(net: Network, x: np.ndarray, labels: np.ndarray, batch: int = 10_000) -> Evaluation:
     """Classify x (N x 784) in batches and count answers against the true labels."""
-    predicted = np.concatenate(
-        [net.predict(x[i : i + batch]) for i in range(0, len(x), batch)]
-    ) if len(x) else np.zeros(0, dtype=int)
+    predicted = (
+        np.concatenate([net.predict(x[i : i + batch]) for i in range(0, len(x), batch)])
+        if len(x)
+        else np.zeros(0, dtype=int)
+    )
     confusion = np.zeros((10, 10), dtype=np.int64)
     np.add.at(confusion, (labels.astype(np.intp), predicted), 1)
     return Evaluation(confusion)

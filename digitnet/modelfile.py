@@ -79,6 +79,9 @@ def load(path: str | os.PathLike) -> Network:
     if path.is_dir():
         raise ModelFileError(f"{path}: is a directory, not a model file")
     try:
+        with open(path, "rb") as f:
+            if f.read(4) != b"PK\x03\x04":  # every .npz is a zip archive
+                raise ModelFileError(f"{path}: not a valid .npz model file (not a zip archive)")
         with np.load(path, allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
     except FileNotFoundError:

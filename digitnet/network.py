@@ -59,7 +59,7 @@ class Network:
         """
         rng = rng if rng is not None else np.random.default_rng()
         layers = []
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
             f = output if i == len(sizes) - 2 else hidden
             scale = np.sqrt(2 / n_in) if f == "relu" else np.sqrt(2 / (n_in + n_out))
             w = (rng.standard_normal((n_out, n_in)) * scale).astype(dtype)

@@ -18,7 +18,7 @@ class SGD:
         self.velocity = [np.zeros_like(p) for p in params]
 
     def step(self, grads: list[np.ndarray], lr: float) -> None:
-        for p, g, v in zip(self.params, grads, self.velocity):
+        for p, g, v in zip(self.params, grads, self.velocity, strict=True):
             v *= self.momentum
             v -= lr * g
             p += v
@@ -37,7 +37,7 @@ class Adam:
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         lr_t = lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)  # bias correction
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
+        for p, g, m, v in zip(self.params, grads, self.m, self.v, strict=True):
             m *= b1
             m += (1 - b1) * g
             v *= b2

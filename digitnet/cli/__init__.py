@@ -11,6 +11,7 @@ import click
 from digitnet import __version__
 from digitnet.cli.common import DigitnetGroup
 from digitnet.cli.evaluate_cmd import evaluate
+from digitnet.cli.inspect_cmd import inspect
 from digitnet.cli.train_cmd import train
 
 
@@ -35,6 +36,7 @@ def cli() -> None:
 
 cli.add_command(train)
 cli.add_command(evaluate)
+cli.add_command(inspect)
 
 
 def main() -> None:

@@ -58,7 +58,7 @@ def data_option(f):
         type=click.Path(file_okay=False),
         envvar="DIGITNET_DATA",
         show_envvar=True,
-        help="Folder with the MNIST IDX files. [default: the folder 'digitnet data download' fills]",
+        help="Folder with the MNIST IDX files. [default: where 'digitnet data download' puts them]",
     )(f)
 
 

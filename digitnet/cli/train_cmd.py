@@ -13,7 +13,9 @@ def _sizes(ctx, param, value: str) -> list[int]:
     try:
         sizes = [int(v) for v in value.split(",") if v.strip()]
     except ValueError:
-        raise click.BadParameter("give layer sizes as numbers separated by commas, e.g. 16,16")
+        raise click.BadParameter(
+            "give layer sizes as numbers separated by commas, e.g. 16,16"
+        ) from None
     if not sizes or any(s < 1 for s in sizes):
         raise click.BadParameter("give one or more positive layer sizes, e.g. 16,16")
     return sizes
@@ -21,40 +23,145 @@ def _sizes(ctx, param, value: str) -> list[int]:
 
 @click.command()
 @data_option
-@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="Where to save the trained model (.npz); written atomically.")
-@click.option("--hidden", default="16,16", show_default=True, callback=_sizes,
-              help="Hidden layer sizes, comma-separated.")
-@click.option("--activation", type=click.Choice(["relu", "sigmoid"]), default="relu",
-              show_default=True, help="f of the hidden layers.")
-@click.option("--output", type=click.Choice(["softmax", "sigmoid"]), default="softmax",
-              show_default=True, help="f of the output layer.")
-@click.option("--loss", type=click.Choice(["crossentropy", "quadratic"]), default="crossentropy",
-              show_default=True, help="Cost function; quadratic is the lesson's.")
-@click.option("--optimizer", type=click.Choice(["adam", "sgd"]), default="adam",
-              show_default=True, help="Adam, or SGD with momentum.")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Learning rate. [default: 0.001 for adam, 0.1 for sgd]")
-@click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.9,
-              show_default=True, help="Momentum for sgd.")
-@click.option("--schedule", type=click.Choice(["cosine", "constant"]), default="cosine",
-              show_default=True, help="Learning rate over time: cosine decays it to zero.")
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Where to save the trained model (.npz); written atomically.",
+)
+@click.option(
+    "--hidden",
+    default="16,16",
+    show_default=True,
+    callback=_sizes,
+    help="Hidden layer sizes, comma-separated.",
+)
+@click.option(
+    "--activation",
+    type=click.Choice(["relu", "sigmoid"]),
+    default="relu",
+    show_default=True,
+    help="f of the hidden layers.",
+)
+@click.option(
+    "--output",
+    type=click.Choice(["softmax", "sigmoid"]),
+    default="softmax",
+    show_default=True,
+    help="f of the output layer.",
+)
+@click.option(
+    "--loss",
+    type=click.Choice(["crossentropy", "quadratic"]),
+    default="crossentropy",
+    show_default=True,
+    help="Cost function; quadratic is the lesson's.",
+)
+@click.option(
+    "--optimizer",
+    type=click.Choice(["adam", "sgd"]),
+    default="adam",
+    show_default=True,
+    help="Adam, or SGD with momentum.",
+)
+@click.option(
+    "--lr",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Learning rate. [default: 0.001 for adam, 0.1 for sgd]",
+)
+@click.option(
+    "--momentum",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.9,
+    show_default=True,
+    help="Momentum for sgd.",
+)
+@click.option(
+    "--schedule",
+    type=click.Choice(["cosine", "constant"]),
+    default="cosine",
+    show_default=True,
+    help="Learning rate over time: cosine decays it to zero.",
+)
 @click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True)
 @click.option("--epochs", type=click.IntRange(min=1), default=30, show_default=True)
-@click.option("--l2", type=click.FloatRange(min=0), default=0.0, show_default=True,
-              help="L2 weight penalty.")
-@click.option("--augment", type=click.FloatRange(min=0), default=0.0, show_default=True,
-              help="Augmentation strength: 1 = random rotations up to 10 degrees, 10% scaling, "
-              "2 px shifts and a 1.5 px warp; 0 = off.")
-@click.option("--validation", type=click.IntRange(min=0), default=5000, show_default=True,
-              help="Training images held out (the last ones) to watch for overfitting.")
-@click.option("--limit", type=click.IntRange(min=1), default=None,
-              help="Train on only the first N training images (for quick trials).")
-@click.option("--seed", type=int, default=1, show_default=True,
-              help="Seed for weights, order and augmentation: the same seed gives the same file.")
+@click.option(
+    "--l2", type=click.FloatRange(min=0), default=0.0, show_default=True, help="L2 weight penalty."
+)
+@click.option(
+    "--augment",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Augmentation strength: 1 = random rotations up to 10 degrees, 10% scaling, "
+    "2 px shifts and a 1.5 px warp; 0 = off.",
+)
+@click.option(
+    "--teacher",
+    metavar="NAME|PATH",
+    default=None,
+    help="Learn from this model's answers as well as from the labels (distillation).",
+)
+@click.option(
+    "--distill",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="With --teacher: the weight of its answers against the labels.",
+)
+@click.option(
+    "--temperature",
+    type=click.FloatRange(min=0, min_open=True),
+    default=2.0,
+    show_default=True,
+    help="With --teacher: how much its answers are softened.",
+)
+@click.option(
+    "--validation",
+    type=click.IntRange(min=0),
+    default=5000,
+    show_default=True,
+    help="Training images held out (the last ones) to watch for overfitting.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Train on only the first N training images (for quick trials).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Seed for weights, order and augmentation: the same seed gives the same file.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-epoch lines.")
-def train(data, out, hidden, activation, output, loss, optimizer, lr, momentum, schedule,
-          batch_size, epochs, l2, augment, validation, limit, seed, quiet) -> None:
+def train(
+    data,
+    out,
+    hidden,
+    activation,
+    output,
+    loss,
+    optimizer,
+    lr,
+    momentum,
+    schedule,
+    batch_size,
+    epochs,
+    l2,
+    augment,
+    teacher,
+    distill,
+    temperature,
+    validation,
+    limit,
+    seed,
+    quiet,
+) -> None:
     """Train a network on MNIST's training images and save it to --out.
 
     The last --validation training images are held out and scored after every epoch;
@@ -71,7 +178,7 @@ def train(data, out, hidden, activation, output, loss, optimizer, lr, momentum, 
     writing anything. The same seed, data and options give a byte-identical file
     (the date recorded in it is today's, or $SOURCE_DATE_EPOCH's).
     """
-    from digitnet import mnist, modelfile
+    from digitnet import mnist, modelfile, shipped
     from digitnet.cli.progress import EpochBar
     from digitnet.evaluate import evaluate
     from digitnet.train import TrainConfig, record
@@ -82,15 +189,28 @@ def train(data, out, hidden, activation, output, loss, optimizer, lr, momentum, 
     if limit is not None:
         images, labels = images[:limit], labels[:limit]
     if validation >= len(images):
-        raise click.BadParameter(f"must be less than the {len(images)} training images",
-                                 param_hint="--validation")
+        raise click.BadParameter(
+            f"must be less than the {len(images)} training images", param_hint="--validation"
+        )
     x = mnist.as_activations(images)
     split = len(x) - validation
     config = TrainConfig(
-        hidden=hidden, activation=activation, output=output, loss=loss, optimizer=optimizer,
+        hidden=hidden,
+        activation=activation,
+        output=output,
+        loss=loss,
+        optimizer=optimizer,
         learning_rate=lr if lr is not None else (0.001 if optimizer == "adam" else 0.1),
-        momentum=momentum, schedule=schedule, batch_size=batch_size, epochs=epochs, l2=l2,
-        augment=augment, seed=seed,
+        momentum=momentum,
+        schedule=schedule,
+        batch_size=batch_size,
+        epochs=epochs,
+        l2=l2,
+        augment=augment,
+        seed=seed,
+        teacher=teacher,
+        distill=distill,
+        temperature=temperature,
     )
     bar = EpochBar(enabled=not quiet and sys.stderr.isatty())
     val_acc: list[float] = []
@@ -101,18 +221,28 @@ def train(data, out, hidden, activation, output, loss, optimizer, lr, momentum, 
             val_acc.append(r.val_accuracy)
         if not quiet:
             val = f"  validation {r.val_accuracy:6.2%}" if r.val_accuracy is not None else ""
-            click.echo(f"epoch {r.epoch:>3}/{r.epochs}  loss {r.loss:.4f}  "
-                       f"accuracy {r.accuracy:6.2%}{val}", err=True)
+            click.echo(
+                f"epoch {r.epoch:>3}/{r.epochs}  loss {r.loss:.4f}  "
+                f"accuracy {r.accuracy:6.2%}{val}",
+                err=True,
+            )
 
     try:
-        net = run(config, x[:split], labels[:split], (x[split:], labels[split:]),
-                  on_batch=bar, on_epoch=on_epoch)
+        net = run(
+            config,
+            x[:split],
+            labels[:split],
+            (x[split:], labels[split:]),
+            on_batch=bar,
+            on_epoch=on_epoch,
+            teacher=shipped.load(teacher) if teacher else None,
+        )
     except KeyboardInterrupt:
         bar.clear()
         click.echo(f"digitnet: interrupted; {out} not written", err=True)
         sys.exit(130)
     except ValueError as e:
-        raise click.UsageError(str(e))
+        raise click.UsageError(str(e)) from None
     test_acc = None
     try:
         tx, ty = mnist.load(folder, "test", full=limit is None)

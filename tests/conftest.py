@@ -1,0 +1,48 @@
+"""Shared fixtures: tiny MNIST-format data made on the spot, real MNIST when it is there."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from digitnet import mnist
+
+
+def synthetic_digits(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """n learnable 28x28 uint8 'digits': digit k is a bright bar in its own place, plus noise."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 10, n).astype(np.uint8)
+    images = rng.integers(0, 40, (n, 28, 28)).astype(np.uint8)
+    for i, k in enumerate(labels):
+        row = 4 + 2 * int(k) + rng.integers(-1, 2)
+        col = 6 + rng.integers(-2, 3)
+        images[i, row : row + 2, col : col + 16] = 255
+    return images, labels
+
+
+def write_mnist(folder: Path, train: int = 600, test: int = 200, gz: bool = True) -> Path:
+    """A folder of the four MNIST files, small, in the original naming."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ext = ".gz" if gz else ""
+    for split, n, seed in (("train", train, 1), ("t10k", test, 2)):
+        images, labels = synthetic_digits(n, seed)
+        mnist.write_idx(folder / f"{split}-images-idx3-ubyte{ext}", images)
+        mnist.write_idx(folder / f"{split}-labels-idx1-ubyte{ext}", labels)
+    return folder
+
+
+@pytest.fixture
+def tiny_mnist(tmp_path: Path) -> Path:
+    return write_mnist(tmp_path / "mnist")
+
+
+@pytest.fixture(scope="session")
+def real_mnist() -> Path:
+    """The real MNIST folder named by $DIGITNET_DATA; tests that need it skip without it."""
+    folder = os.environ.get("DIGITNET_DATA")
+    if not folder or not Path(folder).is_dir():
+        pytest.skip("real MNIST not available: set DIGITNET_DATA to a folder with the IDX files")
+    return Path(folder)

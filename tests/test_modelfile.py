@@ -1,0 +1,131 @@
+"""Model files: they round-trip, and every kind of bad file is refused with its reason."""
+
+import io
+import json
+import zipfile
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from digitnet import modelfile
+from digitnet.cli import cli
+from digitnet.errors import ModelFileError
+from digitnet.network import Network
+
+
+@pytest.fixture
+def net():
+    n = Network.create([784, 16, 16, 10], rng=np.random.default_rng(0))
+    n.metadata = {"test_accuracy": 0.5, "training": {"seed": 0}}
+    return n
+
+
+def arrays_of(net):
+    return modelfile._arrays(net)
+
+
+def test_round_trip_keeps_every_number_and_the_metadata(tmp_path, net):
+    path = tmp_path / "m.npz"
+    modelfile.save(net, path)
+    back = modelfile.load(path)
+    assert back.sizes == net.sizes
+    for a, b in zip(back.layers, net.layers, strict=True):
+        np.testing.assert_array_equal(a.weights, b.weights)
+        np.testing.assert_array_equal(a.biases, b.biases)
+        assert a.activation == b.activation
+    assert back.metadata == net.metadata
+    raw = json.loads(str(np.load(path)["metadata"]))
+    assert raw["format"] == "digitnet-model" and raw["format_version"] == 1
+    assert raw["architecture"]["parameters"] == 13_002
+
+
+def test_same_network_gives_the_same_bytes(tmp_path, net):
+    modelfile.save(net, tmp_path / "a.npz")
+    modelfile.save(net, tmp_path / "b.npz")
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+
+
+def bad_files(net):
+    good = arrays_of(net)
+    yield "not a zip", b"hello, I am not a model", "not a valid .npz"
+    buf = io.BytesIO()
+    np.savez(buf, **good)
+    yield "truncated", buf.getvalue()[: len(buf.getvalue()) // 2], "not a valid .npz"
+    yield "missing", {k: v for k, v in good.items() if k != "b2"}, "missing array b2"
+    yield "extra", {**good, "W9": good["W1"]}, "unexpected array W9"
+    yield "shapes", {**good, "W2": np.zeros((16, 15), np.float32)}, "W2 has shape (16, 15)"
+    yield "bias shape", {**good, "b1": np.zeros(3, np.float32)}, "b1 has shape (3,)"
+    yield "objects", {**good, "W1": np.array([None] * 3, dtype=object)}, "pickled objects"
+    nan = good["W1"].copy()
+    nan[0, 0] = np.nan
+    yield "nan", {**good, "W1": nan}, "W1 holds NaN or infinite values"
+    inf = good["b3"].copy()
+    inf[1] = np.inf
+    yield "inf", {**good, "b3": inf}, "b3 holds NaN or infinite values"
+    yield "int dtype", {**good, "b1": np.zeros(16, np.int64)}, "b1 has dtype int64"
+    yield "activation", {**good, "activations": np.array(["relu", "tanh", "softmax"])}, "tanh"
+    meta = json.loads(str(good["metadata"]))
+    meta["format_version"] = 99
+    yield "version", {**good, "metadata": np.array(json.dumps(meta))}, "format version 99"
+    yield "metadata", {**good, "metadata": np.array("{not json")}, "metadata is not valid JSON"
+    yield (
+        "outputs",
+        {**good, "W3": np.zeros((9, 16), np.float32), "b3": np.zeros(9, np.float32)},
+        ("9 outputs, expected 10"),
+    )
+
+
+def make(path, content):
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        with open(path, "wb") as f:
+            np.savez(f, **content)
+
+
+@pytest.mark.parametrize("case", range(14))
+def test_bad_files_are_refused_with_their_reason(tmp_path, net, case):
+    name, content, reason = list(bad_files(net))[case]
+    path = tmp_path / f"{name.replace(' ', '_')}.npz"
+    make(path, content)
+    with pytest.raises(ModelFileError) as err:
+        modelfile.load(path)
+    assert str(err.value).startswith(f"{path}: ")
+    assert reason in str(err.value)
+    # and on the command line: one line on stderr, exit status 1, no traceback
+    result = CliRunner().invoke(cli, ["inspect", "weights", "--model", str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == f"digitnet: {err.value}"
+    assert "Traceback" not in result.output
+
+
+def test_missing_model_file_is_refused(tmp_path):
+    result = CliRunner().invoke(cli, ["inspect", "weights", "--model", str(tmp_path / "no.npz")])
+    assert result.exit_code == 1
+    assert result.stderr == f"digitnet: {tmp_path / 'no.npz'}: no such model file\n"
+
+
+def test_an_interrupted_save_leaves_the_old_file_and_no_debris(tmp_path, net, monkeypatch):
+    path = tmp_path / "m.npz"
+    modelfile.save(net, path)
+    before = path.read_bytes()
+
+    def explode(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np.lib.format, "write_array", explode)
+    with pytest.raises(KeyboardInterrupt):
+        modelfile.save(net, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]
+
+
+def test_saved_files_are_plain_zip_archives_with_npy_members(tmp_path, net):
+    path = tmp_path / "m.npz"
+    modelfile.save(net, path)
+    with zipfile.ZipFile(path) as zf:
+        assert sorted(zf.namelist()) == sorted(
+            ["W1.npy", "b1.npy", "W2.npy", "b2.npy", "W3.npy", "b3.npy"]
+            + ["activations.npy", "metadata.npy"]
+        )
