@@ -12,6 +12,7 @@ from digitnet import __version__
 from digitnet.cli.common import DigitnetGroup
 from digitnet.cli.evaluate_cmd import evaluate
 from digitnet.cli.inspect_cmd import inspect
+from digitnet.cli.predict_cmd import predict
 from digitnet.cli.train_cmd import train
 
 
@@ -34,6 +35,7 @@ def cli() -> None:
     """
 
 
+cli.add_command(predict)
 cli.add_command(train)
 cli.add_command(evaluate)
 cli.add_command(inspect)

@@ -1,0 +1,237 @@
+"""``digitnet predict``: the digit in each image, for people and for pipelines."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+
+import click
+
+from digitnet.cli.common import EXIT_FAILED, EXIT_OK, format_option, model_option
+
+EXIT_UNSURE = 3
+
+
+def _names(stream, null: bool):
+    """File names from a list: one a line, or NUL-separated (``find -print0``)."""
+    sep = "\0" if null else "\n"
+    buf = ""
+    while chunk := stream.read(65536):
+        buf += chunk
+        *names, buf = buf.split(sep)
+        yield from (n.rstrip("\r") if not null else n for n in names if n)
+    if buf.strip("\r\n"):
+        yield buf.rstrip("\r\n")
+
+
+@click.command(context_settings={"help_option_names": ["--help"]})
+@click.argument("files", nargs=-1, type=click.Path())
+@model_option
+@format_option("text", "tsv", "csv", "json")
+@click.option(
+    "--top",
+    "-k",
+    "top",
+    type=click.IntRange(1, 10),
+    default=1,
+    show_default=True,
+    help="Show the K brightest output neurons with their activations.",
+)
+@click.option(
+    "--threshold",
+    "-t",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Answer '?' when the brightest activation is below this (exit status 3).",
+)
+@click.option(
+    "--with-filename",
+    "-H",
+    "with_name",
+    flag_value=True,
+    default=None,
+    help="Print the file name with each answer (the default for several files).",
+)
+@click.option(
+    "--no-filename",
+    "with_name",
+    flag_value=False,
+    help="Never print file names (the default for one file).",
+)
+@click.option(
+    "--files-from",
+    "-T",
+    "files_from",
+    type=click.File("r"),
+    default=None,
+    metavar="LIST",
+    help="Read file names from LIST, one a line ('-': standard input).",
+)
+@click.option("--null", "-0", is_flag=True, help="Names in --files-from end with NUL, not newline.")
+@click.option("--recursive", "-r", is_flag=True, help="Read the images inside directories.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Decode images in N parallel processes.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=256,
+    show_default=True,
+    help="Images classified together (one matrix product per layer).",
+)
+@click.option(
+    "--max-pixels",
+    type=click.IntRange(min=1),
+    default=50_000_000,
+    show_default=True,
+    help="Refuse images larger than this (decompression bombs).",
+)
+def predict(
+    files,
+    model,
+    fmt,
+    top,
+    threshold,
+    with_name,
+    files_from,
+    null,
+    recursive,
+    jobs,
+    batch_size,
+    max_pixels,
+) -> None:
+    """Print the digit in each image FILE: the network's brightest output neuron.
+
+    Any image Pillow reads (PNG, JPEG, BMP, GIF, WebP, ...), any size, dark ink on
+    light paper or light on dark, is converted the way MNIST's digits were made
+    (see 'digitnet inspect image'). '-' reads one image from standard input.
+
+    \b
+    Output (--format):
+      text  the digit; with several files, FILE<TAB>DIGIT per line, in input order
+      tsv   a header line, then path, digit, confidence (and the --top runners-up)
+      csv   the same as CSV
+      json  JSON Lines: one object per image with path, digit, confidence,
+            activations (the 10 output values) and top
+    Confidence is the brightest output activation (0..1). Problems with a file are
+    reported on stderr as 'digitnet: FILE: reason' and the other files still answered.
+
+    \b
+    Examples:
+      digitnet predict three.png
+      digitnet predict scans/*.png --format json | jq .digit
+      find . -name '*.png' | digitnet predict -T - --jobs 2
+      convert photo.jpg png:- | digitnet predict -
+
+    \b
+    Exit status:
+      0  every image was answered
+      1  at least one image could not be read (or had no ink)
+      2  usage error
+      3  every image was read, but some answers were '?' (below --threshold)
+    """
+    from digitnet import shipped
+    from digitnet.predict import answers, expand
+
+    if not files and files_from is None:
+        raise click.UsageError("no images given: name image files, '-' or --files-from LIST")
+    if jobs > 1 and "-" in files:
+        raise click.UsageError("'-' (an image on standard input) cannot be used with --jobs")
+    net = shipped.load(model)
+    names = list(files)
+    if files_from is not None:
+        names = _chain(names, _names(files_from, null))
+        show_name = True if with_name is None else with_name
+    else:
+        show_name = len(files) > 1 or recursive if with_name is None else with_name
+    write = _writer(fmt, top, show_name)
+    out = sys.stdout
+    failed = unsure = False
+    for batch in _batches(answers(net, expand(names, recursive), max_pixels, jobs, batch_size)):
+        buf = io.StringIO()
+        for ans in batch:
+            if ans.error is not None:
+                failed = True
+                out.write(buf.getvalue())
+                out.flush()
+                buf = io.StringIO()
+                click.echo(f"digitnet: {ans.path}: {ans.error}", err=True)
+                continue
+            below = threshold is not None and ans.confidence < threshold
+            unsure |= below
+            write(buf, ans, below)
+        out.write(buf.getvalue())
+        out.flush()
+    sys.exit(EXIT_FAILED if failed else EXIT_UNSURE if unsure else EXIT_OK)
+
+
+def _chain(first, rest):
+    yield from first
+    yield from rest
+
+
+def _batches(items, size: int = 64):
+    """Group answers so output is written (and flushed) a few dozen lines at a time."""
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _writer(fmt: str, top: int, show_name: bool):
+    """A function that writes one answer to a buffer in the chosen format."""
+    if fmt == "json":
+
+        def write_json(buf, ans, below):
+            obj = {
+                "path": ans.path,
+                "digit": None if below else ans.digit,
+                "confidence": round(ans.confidence, 6),
+                "activations": [round(float(v), 6) for v in ans.activations],
+            }
+            if top > 1:
+                obj["top"] = [{"digit": d, "activation": round(v, 6)} for d, v in ans.top(top)]
+            buf.write(json.dumps(obj) + "\n")
+
+        return write_json
+
+    if fmt in ("csv", "tsv"):
+        header = ["path", "digit", "confidence"]
+        for i in range(2, top + 1):
+            header += [f"digit_{i}", f"confidence_{i}"]
+        state = {"header": True}
+        dialect = "excel" if fmt == "csv" else "excel-tab"
+
+        def write_table(buf, ans, below):
+            w = csv.writer(buf, dialect=dialect, lineterminator="\n")
+            if state.pop("header", False):
+                w.writerow(header)
+            best = ans.top(top)
+            row = [ans.path, "?" if below else best[0][0], f"{best[0][1]:.6f}"]
+            for d, v in best[1:]:
+                row += [d, f"{v:.6f}"]
+            w.writerow(row)
+
+        return write_table
+
+    def write_text(buf, ans, below):
+        prefix = f"{ans.path}\t" if show_name else ""
+        if top == 1:
+            answer = "?" if below else str(ans.digit)
+        else:
+            answer = " ".join(f"{d}:{v:.3f}" for d, v in ans.top(top))
+            answer = f"? {answer}" if below else answer
+        buf.write(f"{prefix}{answer}\n")
+
+    return write_text

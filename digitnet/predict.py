@@ -1,0 +1,122 @@
+"""Classifying many images: decode one by one (optionally in parallel), classify in batches.
+
+``answers(net, paths)`` yields one :class:`Answer` per input, in input order, as soon as its
+batch is done, so a pipeline reader sees the first answers early.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from digitnet.errors import ImageError
+from digitnet.network import Network
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".pgm", ".ppm"}
+STDIN = "-"
+
+
+@dataclass
+class Answer:
+    path: str
+    activations: np.ndarray | None = None  # the 10 output activations
+    error: str | None = None
+
+    @property
+    def digit(self) -> int | None:
+        return None if self.activations is None else int(self.activations.argmax())
+
+    @property
+    def confidence(self) -> float | None:
+        """The brightest output neuron's activation."""
+        return None if self.activations is None else float(self.activations.max())
+
+    def top(self, k: int) -> list[tuple[int, float]]:
+        """The k brightest output neurons, brightest first, as (digit, activation)."""
+        if self.activations is None:
+            return []
+        order = np.argsort(-self.activations, kind="stable")[:k]
+        return [(int(d), float(self.activations[d])) for d in order]
+
+
+def expand(paths: Iterable[str], recursive: bool = False) -> Iterator[str]:
+    """The files to read: directories are walked (sorted) when ``recursive``."""
+    for path in paths:
+        if recursive and path != STDIN and os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in sorted(files):
+                    if Path(name).suffix.lower() in IMAGE_SUFFIXES:
+                        yield os.path.join(root, name)
+        else:
+            yield path
+
+
+def decode(path: str, max_pixels: int) -> np.ndarray | str:
+    """One input's 784 activations, or the reason it has none."""
+    from digitnet import preprocess
+
+    try:
+        if path == STDIN:
+            return preprocess.activations(sys.stdin.buffer.read(), max_pixels)
+        if os.path.isdir(path):
+            return "is a directory (use --recursive to read the images in it)"
+        return preprocess.activations(path, max_pixels)
+    except ImageError as e:
+        return str(e)
+
+
+def _decode_star(args: tuple[str, int]) -> tuple[str, np.ndarray | str]:
+    return args[0], decode(*args)
+
+
+def decoded(
+    paths: Iterable[str], max_pixels: int, jobs: int = 1
+) -> Iterator[tuple[str, np.ndarray | str]]:
+    """(path, activations or error) for each path, in order; ``jobs`` > 1 decodes in parallel."""
+    if jobs <= 1:
+        for path in paths:
+            yield path, decode(path, max_pixels)
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    items = ((p, max_pixels) for p in paths)  # (workers cannot share standard input)
+    with ctx.Pool(jobs) as pool:
+        yield from pool.imap(_decode_star, items, chunksize=32)
+
+
+def answers(
+    net: Network,
+    paths: Iterable[str],
+    max_pixels: int,
+    jobs: int = 1,
+    batch_size: int = 256,
+    max_wait: float = 0.2,
+) -> Iterator[Answer]:
+    """Classify every path, a batch at a time (one matrix product per layer per batch).
+
+    A batch is sent on when it holds ``batch_size`` images or has waited ``max_wait``
+    seconds, so slow inputs (large photos) still stream out promptly.
+    """
+    pending: list[tuple[str, np.ndarray | str]] = []
+    started = time.monotonic()
+    for item in decoded(paths, max_pixels, jobs):
+        pending.append(item)
+        if len(pending) >= batch_size or time.monotonic() - started > max_wait:
+            yield from _classify(net, pending)
+            pending, started = [], time.monotonic()
+    yield from _classify(net, pending)
+
+
+def _classify(net: Network, items: list[tuple[str, np.ndarray | str]]) -> Iterator[Answer]:
+    good = [a for _, a in items if not isinstance(a, str)]
+    outputs = iter(net.forward(np.stack(good)) if good else [])
+    for path, a in items:
+        yield Answer(path, error=a) if isinstance(a, str) else Answer(path, next(outputs))

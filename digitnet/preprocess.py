@@ -1,0 +1,213 @@
+"""Any picture of a digit to the network's 784 input activations, the way MNIST was made.
+
+MNIST's digits are light ink on black, their ink fitted into a 20x20 box (keeping the
+aspect ratio, anti-aliased) and placed in the 28x28 frame so the centre of mass is at the
+centre. :func:`activations` does the same to any image, in small steps, each usable alone:
+
+1. :func:`open_image`: decode the first frame, upright (EXIF), refusing decompression bombs;
+2. :func:`grayscale`: one 8-bit channel of paper and ink, transparency composited onto a
+   background that contrasts with the ink, 16-bit values scaled rather than clipped;
+3. :func:`find_ink`: which way round the ink is, the paper's (possibly uneven) brightness,
+   and the ink's bounding box, robust against specks of noise;
+4. :func:`frame`: the ink fitted into 20x20 and centred by mass in 28x28.
+
+An image that is already 28x28 is taken as framed, as MNIST's own are: only its polarity is
+normalised, so an MNIST digit saved as PNG comes back exactly as its IDX values / 255.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import numpy as np
+from PIL import Image
+
+from digitnet.errors import BlankImageError, ImageError
+
+SIDE, BOX, CENTRE = 28, 20, 14.0  # MNIST: 28x28 frame, 20x20 box, centre of mass at (14, 14)
+MAX_PIXELS = 50_000_000  # larger canvases are refused unless the caller raises the limit
+ANALYSIS_SIDE = 256  # the ink is found on a copy at most this big
+MIN_CONTRAST = 0.08  # ink must differ from the paper by this much (of full scale)
+_EXIF_FORMATS = {"JPEG", "MPO", "WEBP", "TIFF"}
+
+Image.MAX_IMAGE_PIXELS = None  # open_image applies its own, adjustable limit instead
+
+
+def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = MAX_PIXELS):
+    """Decode an image file (a path, its bytes or a binary file) into a loaded PIL image."""
+    fp = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        img = Image.open(fp)
+        w, h = img.size
+        if max_pixels and w * h > max_pixels:
+            raise ImageError(
+                f"image is {w}x{h} = {w * h:,} pixels, over the limit of {max_pixels:,} "
+                "(a decompression bomb?); --max-pixels raises the limit"
+            )
+        img.load()  # the first frame of an animation
+    except ImageError:
+        raise
+    except FileNotFoundError:
+        raise ImageError("no such file") from None
+    except IsADirectoryError:
+        raise ImageError("is a directory") from None
+    except PermissionError:
+        raise ImageError("permission denied") from None
+    except Image.UnidentifiedImageError:
+        raise ImageError("not an image (or a format Pillow cannot read)") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as e:  # truncated, bad CRC, ...
+        raise ImageError(f"damaged image file ({e})") from None
+    if img.format in _EXIF_FORMATS:
+        from PIL import ImageOps
+
+        img = ImageOps.exif_transpose(img)
+    return img
+
+
+def grayscale(img: Image.Image) -> Image.Image:
+    """One 8-bit channel ('L'): transparency composited, 16-bit scaled to 8."""
+    if img.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
+        # Pillow clips these to 0-255 when converting; scale the 16-bit range instead.
+        return Image.fromarray((np.clip(np.asarray(img), 0, 65535) // 257).astype(np.uint8))
+    if img.mode == "F":
+        return Image.fromarray(np.clip(np.asarray(img), 0, 255).astype(np.uint8))
+    has_alpha = img.mode in ("LA", "La", "RGBA", "RGBa", "PA") or "transparency" in img.info
+    if not has_alpha:
+        return img if img.mode == "L" else img.convert("L")
+    la = np.asarray(img.convert("RGBA").convert("LA"), dtype=np.float32) / 255
+    gray, alpha = la[..., 0], la[..., 1]
+    if alpha.min() == 1:
+        return Image.fromarray((gray * 255 + 0.5).astype(np.uint8))
+    # What is opaque is the ink (or the paper): put it on a background it stands out from.
+    opaque = float(alpha.sum())
+    mean = float((gray * alpha).sum()) / opaque if opaque else 0.0
+    background = 1.0 if mean < 0.5 else 0.0
+    out = gray * alpha + background * (1 - alpha)
+    return Image.fromarray((out * 255 + 0.5).astype(np.uint8))
+
+
+@dataclass
+class Ink:
+    """Where the ink is in an image, and how to read it off the paper."""
+
+    dark: bool  # dark ink on light paper (to be inverted)
+    box: tuple[int, int, int, int]  # left, upper, right, lower, in the image's pixels
+    contrast: float  # ink strength over the paper, 0..1
+    background: np.ndarray  # quadratic coefficients of the paper's brightness, ink-up
+
+    def paper(self, xs: np.ndarray, ys: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+        """The paper's ink-up brightness at image coordinates (xs, ys)."""
+        return _design(xs / size[0], ys / size[1]) @ self.background
+
+
+def _design(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    u, v = np.broadcast_arrays(u, v)
+    return np.stack([np.ones_like(u), u, v, u * u, u * v, v * v], axis=-1)
+
+
+def _median3(a: np.ndarray) -> np.ndarray:
+    """3x3 median filter (edges padded by repetition); erases isolated specks of noise."""
+    p = np.pad(a, 1, mode="edge")
+    h, w = a.shape
+    stack = [p[i : i + h, j : j + w] for i in range(3) for j in range(3)]
+    return np.median(np.stack(stack), axis=0)
+
+
+def find_ink(gray: Image.Image) -> Ink:
+    """Find the ink on a grayscale image: polarity, paper level and bounding box."""
+    w, h = gray.size
+    k = max(1, -(-max(w, h) // ANALYSIS_SIDE))
+    small = gray.reduce(k) if k > 1 else gray
+    a = _median3(np.asarray(small, dtype=np.float32) / 255)
+    lo, mid, hi = float(a.min()), float(np.median(a)), float(a.max())
+    dark = (mid - lo) > (hi - mid)  # the ink is the side further from the typical pixel
+    if dark:
+        a = 1 - a
+    sh, sw = a.shape
+    ys, xs = np.mgrid[0:sh, 0:sw]
+    u, v = (xs + 0.5) / sw, (ys + 0.5) / sh
+    coef = _fit_paper(a, u, v)
+    ink = a - _design(u, v) @ coef
+    contrast = float(ink.max())
+    noise = float(np.median(np.abs(ink - np.median(ink)))) * 1.4826
+    if contrast < max(MIN_CONTRAST, 6 * noise):
+        raise BlankImageError("no ink found: the image looks blank")
+    rows = np.flatnonzero((ink > 0.35 * contrast).any(axis=1))
+    cols = np.flatnonzero((ink > 0.35 * contrast).any(axis=0))
+    # one analysis pixel of margin keeps the anti-aliased edges of the strokes
+    box = (
+        max(0, (cols[0] - 1) * k),
+        max(0, (rows[0] - 1) * k),
+        min(w, (cols[-1] + 2) * k),
+        min(h, (rows[-1] + 2) * k),
+    )
+    return Ink(dark, box, contrast, coef)
+
+
+def _fit_paper(a: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Least-squares quadratic surface through the paper, leaving out the ink (3 rounds)."""
+    step = max(1, int(np.sqrt(a.size / 4096)))  # a few thousand points are plenty
+    a, u, v = a[::step, ::step].ravel(), u[::step, ::step].ravel(), v[::step, ::step].ravel()
+    design = _design(u, v)
+    keep = np.ones(a.size, dtype=bool)
+    coef = np.zeros(6)
+    for _ in range(3):
+        coef = np.linalg.lstsq(design[keep], a[keep], rcond=None)[0]
+        resid = a - design @ coef
+        spread = 1.4826 * float(np.median(np.abs(resid[keep]))) + 1e-3
+        keep = resid < 3 * spread
+    return coef
+
+
+def frame(ink_box: np.ndarray) -> np.ndarray:
+    """Place an ink image (values 0..1, at most 20x20) in 28x28, its centre of mass central."""
+    h, w = ink_box.shape
+    total = float(ink_box.sum())
+    cy = float((ink_box.sum(axis=1) * np.arange(h)).sum()) / total
+    cx = float((ink_box.sum(axis=0) * np.arange(w)).sum()) / total
+    top = min(max(int(round(CENTRE - cy)), 0), SIDE - h)
+    left = min(max(int(round(CENTRE - cx)), 0), SIDE - w)
+    out = np.zeros((SIDE, SIDE), dtype=np.float32)
+    out[top : top + h, left : left + w] = ink_box
+    return out
+
+
+def activations_of(img: Image.Image) -> np.ndarray:
+    """784 float32 activations in [0, 1] for a decoded image (see the module's steps)."""
+    gray = grayscale(img)
+    if gray.size == (SIDE, SIDE):
+        return _as_framed(np.asarray(gray))
+    ink = find_ink(gray)
+    left, upper, right, lower = ink.box
+    bw, bh = right - left, lower - upper
+    scale = BOX / max(bw, bh)
+    size = (max(1, round(bw * scale)), max(1, round(bh * scale)))
+    small = gray.resize(size, Image.Resampling.LANCZOS, box=ink.box, reducing_gap=3.0)
+    a = np.asarray(small, dtype=np.float32) / 255
+    if ink.dark:
+        a = 1 - a
+    # the paper's brightness at the centre of each output pixel, in image coordinates
+    xs = left + (np.arange(size[0]) + 0.5) / scale
+    ys = upper + (np.arange(size[1]) + 0.5) / scale
+    a = a - ink.paper(xs[None, :], ys[:, None], gray.size).astype(np.float32)
+    a = np.clip(a / max(float(a.max()), 1e-6), 0, 1)
+    a[a < 0.1] = 0  # paper texture and faint noise are not ink
+    return frame(a).ravel()
+
+
+def _as_framed(pixels: np.ndarray) -> np.ndarray:
+    a = pixels.astype(np.float32) / np.float32(255)
+    lo, mid, hi = float(a.min()), float(np.median(a)), float(a.max())
+    if hi - lo < MIN_CONTRAST:
+        raise BlankImageError("no ink found: the image looks blank")
+    if (mid - lo) > (hi - mid):
+        a = 1 - a
+    return a.ravel()
+
+
+def activations(source, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """The 784 activations for an image file (path, bytes or binary file)."""
+    return activations_of(open_image(source, max_pixels))
