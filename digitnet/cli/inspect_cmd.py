@@ -12,22 +12,121 @@ def inspect() -> None:
     """Look inside a network: its weights, or how an image lights it up."""
 
 
+def color_option(f):
+    return click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="24-bit colour half blocks; auto: when stdout is a terminal and NO_COLOR is unset.",
+    )(f)
+
+
+def _save_png(img, path: str) -> None:
+    """Save a picture atomically, so a failed write never leaves half a PNG."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=target.parent)
+    os.close(fd)
+    try:
+        img.save(tmp, format="PNG")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    click.echo(f"wrote {path} ({img.width}x{img.height})", err=True)
+
+
 @inspect.command()
 @model_option
 @format_option("text", "json")
-def weights(model, fmt) -> None:
+@click.option("--draw", is_flag=True, help="Also draw the weights in the terminal.")
+@click.option(
+    "--image",
+    "image_out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="OUT.png",
+    help="Draw the weights as a PNG picture.",
+)
+@click.option(
+    "--layer",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Which layer to draw; layers after the first are drawn as a heat map.",
+)
+@click.option(
+    "--neuron",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Draw only this neuron of the first layer.",
+)
+@click.option(
+    "--scale",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Pixels per weight in the PNG. [default: 6 for tiles, 12 for heat maps]",
+)
+@color_option
+def weights(model, fmt, draw, image_out, layer, neuron, scale, color) -> None:
     """Layers, parameter counts, weight statistics and how the model was trained.
 
     --format json prints one object with layers (each with inputs, outputs,
     activation, weights, biases and statistics), total_parameters and metadata.
+
+    \b
+    The weights can be drawn as the lesson draws them: each first-layer neuron's
+    784 weights as a 28x28 tile, green for positive, red for negative, brighter
+    for larger (each tile scaled to its own largest weight), labelled with the
+    neuron's number and bias. --draw shows them in the terminal, --image saves a
+    PNG. Deeper layers (--layer 2, ...) are drawn as a heat map: a row per neuron,
+    a column per input.
+
+    \b
+    Examples:
+      digitnet inspect weights
+      digitnet inspect weights --image weights.png
+      digitnet inspect weights --draw --neuron 3
+      digitnet inspect weights --layer 2 --image layer2.png --model lesson
     """
+    import sys
+
     from digitnet import shipped
     from digitnet.summary import summarise
 
-    info = summarise(shipped.load(model))
+    net = shipped.load(model)
+    if layer > len(net.layers):
+        raise click.BadParameter(f"the model has {len(net.layers)} layers", param_hint="--layer")
+    if neuron is not None and (layer != 1 or neuron >= net.layers[0].outputs):
+        raise click.BadParameter(
+            f"pick one of the {net.layers[0].outputs} neurons of layer 1 (0 to "
+            f"{net.layers[0].outputs - 1})",
+            param_hint="--neuron",
+        )
+    neurons = None if neuron is None else [neuron]
+    if image_out:
+        from digitnet import pictures
+
+        if layer == 1:
+            img = pictures.weight_tiles(net, neurons, scale or 6)
+        else:
+            img = pictures.weight_matrix(net, layer, scale or 12)
+        _save_png(img, image_out)
+    info = summarise(net)
     if fmt == "json":
         echo_json({"model": model or "default", **info})
         return
+    if draw:
+        from digitnet.terminal import use_color
+
+        for line in _draw_weights(net, layer, neurons, use_color(color, sys.stdout.isatty())):
+            click.echo(line)
+        click.echo("")
     click.echo(f"model  {model or 'default'}  ({info['architecture']})")
     click.echo("")
     click.echo("layer  inputs  outputs  activation  weights  biases")
@@ -59,3 +158,109 @@ def weights(model, fmt) -> None:
             if value is not None:
                 shown = f"{value:.2%}" if key == "validation_accuracy" else value
                 click.echo(f"{key.replace('_', ' '):<14} {shown}")
+
+
+def _draw_weights(net, layer: int, neurons, color: bool) -> list[str]:
+    """Terminal drawing of a layer: 28x28 tiles for the first, a heat map for the others."""
+    from digitnet import terminal
+
+    w = net.layers[layer - 1].weights
+    if layer != 1:
+        lines = [f"layer {layer}: {w.shape[0]} neurons x {w.shape[1]} inputs"]
+        return lines + terminal.render(w, color, terminal.signed_rgb)
+    neurons = range(w.shape[0]) if neurons is None else neurons
+    b = net.layers[0].biases
+    tiles = [
+        [f"#{n} b={b[n]:+.2f}".ljust(28)]
+        + terminal.render(w[n].reshape(28, 28), color, terminal.signed_rgb)
+        for n in neurons
+    ]
+    per_row = 4
+    lines: list[str] = []
+    for i in range(0, len(tiles), per_row):
+        row = tiles[i : i + per_row]
+        lines += terminal.side_by_side(row, [28] * len(row)) + [""]
+    return lines
+
+
+@inspect.command()
+@click.argument("file", type=click.Path())
+@model_option
+@format_option("text", "json")
+@click.option(
+    "--image",
+    "image_out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="OUT.png",
+    help="Draw the whole network lit up by FILE as a PNG.",
+)
+@click.option(
+    "--max-pixels",
+    type=click.IntRange(min=1),
+    default=50_000_000,
+    show_default=True,
+    help="Refuse images larger than this (decompression bombs).",
+)
+@color_option
+def image(file, model, fmt, image_out, max_pixels, color) -> None:
+    """Show how an image lights up the network, layer after layer.
+
+    Draws FILE as the network sees it (after preprocessing: 28x28, light ink on
+    black, centred by mass), then each layer's activations as labelled bars, and
+    the brightest output neuron: the answer. '-' reads the image from standard
+    input. --image saves the lesson's picture: a column of neurons per layer, each
+    lit by its activation, the strongest connections between them, the answer
+    highlighted. --format json prints the activations of every layer.
+
+    \b
+    Examples:
+      digitnet inspect image three.png
+      digitnet inspect image three.png --image network.png
+    """
+    import sys
+
+    from digitnet import preprocess, shipped
+    from digitnet.errors import ImageError
+    from digitnet.terminal import bar, render, use_color
+
+    net = shipped.load(model)
+    try:
+        source = sys.stdin.buffer.read() if file == "-" else file
+        x = preprocess.activations(source, max_pixels)
+    except ImageError as e:
+        raise ImageError(f"{file}: {e}") from None
+    layers = [a[0] for a in net.activations(x.reshape(1, -1))]
+    answer = int(layers[-1].argmax())
+    if image_out:
+        from digitnet import pictures
+
+        _save_png(pictures.network_diagram(net, x), image_out)
+    if fmt == "json":
+        echo_json(
+            {
+                "path": file,
+                "digit": answer,
+                "confidence": float(layers[-1][answer]),
+                "input": [round(float(v), 6) for v in x],
+                "layers": [[round(float(v), 6) for v in a] for a in layers[1:]],
+            }
+        )
+        return
+    colored = use_color(color, sys.stdout.isatty())
+    click.echo(f"{file} as the network sees it (28x28):")
+    for line in render(x.reshape(28, 28), colored):
+        click.echo(line)
+    for i, a in enumerate(layers[1:], start=1):
+        last = i == len(layers) - 1
+        name = "output" if last else f"hidden layer {i}"
+        click.echo("")
+        click.echo(f"{name} ({net.layers[i - 1].activation}, {len(a)} neurons):")
+        top = float(a.max()) or 1.0
+        for n, v in enumerate(a):
+            # hidden ReLU activations are unbounded: their bars are scaled to the layer's largest
+            length = v if last or net.layers[i - 1].activation != "relu" else v / top
+            mark = "  <- answer" if last and n == answer else ""
+            click.echo(f"{n:>4} {bar(float(length), plain=not colored)} {v:7.3f}{mark}")
+    click.echo("")
+    click.echo(f"answer: {answer} (activation {layers[-1][answer]:.3f})")

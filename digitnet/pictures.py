@@ -1,0 +1,149 @@
+"""PNG pictures of the network, as the lesson draws it.
+
+- :func:`weight_tiles`: each first-layer neuron's 784 weights as a 28x28 tile, green for
+  positive, red for negative, brighter for larger, labelled with the neuron and its bias;
+- :func:`weight_matrix`: a deeper layer's weight matrix as a heat map in the same colours;
+- :func:`network_diagram`: an image lighting up the layers one after another, the strongest
+  connections drawn between them and the answer highlighted.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from digitnet.network import Network
+from digitnet.terminal import gray_rgb, signed_rgb
+
+BACKGROUND = (0, 0, 0)
+TEXT = (230, 230, 230)
+ANSWER = (255, 200, 40)
+LABEL_HEIGHT = 14
+DIAGRAM_SIZE = (1000, 620)
+
+
+def _font():
+    return ImageFont.load_default()
+
+
+def _zoom(rgb: np.ndarray, scale: int) -> Image.Image:
+    return Image.fromarray(rgb).resize(
+        (rgb.shape[1] * scale, rgb.shape[0] * scale), Image.Resampling.NEAREST
+    )
+
+
+def tile_grid_shape(n: int) -> tuple[int, int]:
+    """Columns and rows for n tiles: as square as possible (16 neurons: 4 x 4)."""
+    cols = math.ceil(math.sqrt(n))
+    return cols, math.ceil(n / cols)
+
+
+def weight_tiles(
+    net: Network, neurons: list[int] | None = None, scale: int = 6, pad: int = 6
+) -> Image.Image:
+    """First-layer weights, one tile per neuron (each tile scaled to its own largest |w|).
+
+    The picture is ``cols * (28 * scale + pad) + pad`` wide and
+    ``rows * (28 * scale + LABEL_HEIGHT + pad) + pad`` high; see tile_grid_shape.
+    """
+    layer = net.layers[0]
+    neurons = list(range(layer.outputs)) if neurons is None else neurons
+    cols, rows = tile_grid_shape(len(neurons))
+    side = 28 * scale
+    img = Image.new(
+        "RGB", (cols * (side + pad) + pad, rows * (side + LABEL_HEIGHT + pad) + pad), BACKGROUND
+    )
+    draw = ImageDraw.Draw(img)
+    for k, n in enumerate(neurons):
+        r, c = divmod(k, cols)
+        x, y = pad + c * (side + pad), pad + r * (side + LABEL_HEIGHT + pad)
+        img.paste(_zoom(signed_rgb(layer.weights[n].reshape(28, 28)), scale), (x, y))
+        draw.text((x, y + side + 1), f"#{n}  b={layer.biases[n]:+.2f}", fill=TEXT, font=_font())
+    return img
+
+
+def weight_matrix(net: Network, layer_index: int, scale: int = 12) -> Image.Image:
+    """Layer ``layer_index`` (1-based) as a heat map: a row per neuron, a column per input.
+
+    The picture is ``inputs * scale + 40`` wide and ``outputs * scale + 40`` high.
+    """
+    layer = net.layers[layer_index - 1]
+    margin = 40
+    heat = _zoom(signed_rgb(layer.weights), scale)
+    img = Image.new("RGB", (heat.width + margin, heat.height + margin), BACKGROUND)
+    img.paste(heat, (margin, margin))
+    draw = ImageDraw.Draw(img)
+    draw.text(
+        (margin, 4),
+        f"layer {layer_index}: {layer.outputs} x {layer.inputs} weights",
+        fill=TEXT,
+        font=_font(),
+    )
+    draw.text((margin, 20), "inputs \u2192", fill=TEXT, font=_font())
+    for i in range(layer.outputs):
+        draw.text((4, margin + i * scale + (scale - 10) // 2), f"{i}", fill=TEXT, font=_font())
+    return img
+
+
+def network_diagram(net: Network, x: np.ndarray, connections: int = 40) -> Image.Image:
+    """The whole network lit up by one input x (784 activations); DIAGRAM_SIZE pixels.
+
+    Each neuron is a circle filled with its activation (black 0, white 1); for each pair of
+    layers the ``connections`` strongest contributions w * a are drawn, green when they
+    push the next neuron up and red when they push it down.
+    """
+    acts = [a[0] for a in net.activations(x.reshape(1, -1))]
+    width, height = DIAGRAM_SIZE
+    img = Image.new("RGB", DIAGRAM_SIZE, BACKGROUND)
+    draw = ImageDraw.Draw(img, "RGBA")
+    font = _font()
+    scale = 10
+    image_top = (height - 28 * scale) // 2
+    img.paste(_zoom(gray_rgb(acts[0].reshape(28, 28)), scale), (20, image_top))
+    columns = len(net.layers)
+    xs = [
+        20 + 28 * scale + 140 + i * (width - 28 * scale - 260) // max(columns - 1, 1)
+        for i in range(columns)
+    ]
+    centres: list[list[tuple[float, float]]] = [
+        [(20 + (i % 28 + 0.5) * scale, image_top + (i // 28 + 0.5) * scale) for i in range(784)]
+    ]
+    for col, a in zip(xs, acts[1:], strict=True):
+        n = len(a)
+        step = min(34, (height - 80) / n)
+        top = (height - step * (n - 1)) / 2
+        centres.append([(col, top + i * step) for i in range(n)])
+    for i, layer in enumerate(net.layers):  # connections first, so neurons sit on top
+        contrib = layer.weights * acts[i][None, :]
+        strongest = np.argsort(-np.abs(contrib), axis=None)[:connections]
+        peak = float(np.abs(contrib).max()) or 1.0
+        for flat in strongest:
+            j, k = divmod(int(flat), contrib.shape[1])
+            v = contrib[j, k]
+            alpha = int(60 + 195 * abs(v) / peak)
+            colour = (40, 220, 90, alpha) if v > 0 else (230, 50, 50, alpha)
+            draw.line([centres[i][k], centres[i + 1][j]], fill=colour, width=1)
+    answer = int(acts[-1].argmax())
+    for li, (a, pts) in enumerate(zip(acts[1:], centres[1:], strict=True)):
+        radius = min(13, (pts[1][1] - pts[0][1]) / 2 - 2 if len(pts) > 1 else 13)
+        for n, ((cx, cy), v) in enumerate(zip(pts, a, strict=True)):
+            shade = int(np.clip(v, 0, 1) * 255)
+            last = li == len(acts) - 2
+            outline = ANSWER if last and n == answer else (120, 120, 120)
+            draw.ellipse(
+                [cx - radius, cy - radius, cx + radius, cy + radius],
+                fill=(shade, shade, shade),
+                outline=outline,
+                width=3 if outline == ANSWER else 1,
+            )
+            if last:
+                draw.text(
+                    (cx + radius + 8, cy - 6),
+                    f"{n}  {v:.2f}",
+                    fill=ANSWER if n == answer else TEXT,
+                    font=font,
+                )
+    draw.text((20, 20), f"{net.describe()}   answer: {answer}", fill=TEXT, font=font)
+    return img
