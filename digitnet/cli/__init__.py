@@ -10,6 +10,7 @@ import click
 
 from digitnet import __version__
 from digitnet.cli.common import DigitnetGroup
+from digitnet.cli.data_cmd import data
 from digitnet.cli.evaluate_cmd import evaluate
 from digitnet.cli.inspect_cmd import inspect
 from digitnet.cli.predict_cmd import predict
@@ -39,6 +40,7 @@ cli.add_command(predict)
 cli.add_command(train)
 cli.add_command(evaluate)
 cli.add_command(inspect)
+cli.add_command(data)
 
 
 def main() -> None:

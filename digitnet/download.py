@@ -1,0 +1,150 @@
+"""Fetching MNIST from public mirrors, checked by the MD5 of each file's *content*.
+
+Mirrors serve the files gzipped, and a copy may have been re-compressed since, so the check
+is made on the decompressed bytes: any faithful copy passes, whatever its compression.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from digitnet.errors import DataError
+
+# MD5 of the decompressed content of each file: the official MNIST checksums.
+FILES = {
+    "train-images-idx3-ubyte.gz": "6bbc9ace898e44ae57da46a324031adb",
+    "train-labels-idx1-ubyte.gz": "a25bea736e30d166cdddb491f175f624",
+    "t10k-images-idx3-ubyte.gz": "2646ac647ad5339dbf082846283269ea",
+    "t10k-labels-idx1-ubyte.gz": "27ae3e4e09519cfbb04c329615203637",
+}
+MIRRORS = [
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+]
+MIRRORS_ENV = "DIGITNET_MNIST_MIRRORS"
+CHUNK = 1 << 16
+
+Progress = Callable[[str, int, int | None], None]  # file name, bytes so far, total if known
+
+
+def mirrors_from_env() -> list[str] | None:
+    """$DIGITNET_MNIST_MIRRORS: mirror URLs separated by spaces or commas."""
+    value = os.environ.get(MIRRORS_ENV, "")
+    urls = [u for u in value.replace(",", " ").split() if u]
+    return urls or None
+
+
+def content_md5(path: str | os.PathLike) -> str:
+    """MD5 of a file's content, decompressed first if it is gzipped."""
+    with open(path, "rb") as f:
+        gz = f.read(2) == b"\x1f\x8b"
+    h = hashlib.md5(usedforsecurity=False)
+    with gzip.open(path, "rb") if gz else open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def check(path: str | os.PathLike, md5: str) -> str | None:
+    """None when the file's content has the right checksum, else what is wrong with it."""
+    try:
+        got = content_md5(path)
+    except (OSError, EOFError, gzip.BadGzipFile) as e:
+        return f"corrupt or truncated ({e})"
+    return None if got == md5 else f"checksum mismatch (content MD5 {got}, expected {md5})"
+
+
+def fetch(
+    name: str,
+    folder: Path,
+    md5: str,
+    mirrors: list[str],
+    progress: Progress | None = None,
+    timeout: float = 30,
+) -> None:
+    """Download ``name`` into ``folder`` from the first mirror that gives a valid copy.
+
+    Each attempt goes to a temporary file beside the target, renamed into place only once
+    its checksum is right; a failed attempt leaves nothing behind.
+    """
+    problems = []
+    for base in mirrors:
+        url = base.rstrip("/") + "/" + name
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                _copy(url, out, name, progress, timeout)
+            if (problem := check(tmp, md5)) is None:
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, folder / name)
+                return
+            problems.append(f"{url}: {problem}")
+        except (urllib.error.URLError, OSError, ValueError) as e:
+            reason = getattr(e, "reason", None) or e
+            problems.append(f"{url}: {_describe(e, reason)}")
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    raise DataError(f"{name}: no mirror gave a valid copy: " + "; ".join(problems))
+
+
+def _describe(e: Exception, reason) -> str:
+    if isinstance(e, urllib.error.HTTPError):
+        return f"HTTP {e.code} {e.reason}"
+    return str(reason)
+
+
+def _copy(url: str, out, name: str, progress: Progress | None, timeout: float) -> None:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        total = response.headers.get("Content-Length")
+        total = int(total) if total and total.isdigit() else None
+        done = 0
+        while chunk := response.read(CHUNK):
+            out.write(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(name, done, total)
+        if total is not None and done < total:
+            raise ValueError(f"connection closed after {done:,} of {total:,} bytes")
+
+
+def download(
+    folder: str | os.PathLike,
+    mirrors: list[str] | None = None,
+    files: dict[str, str] | None = None,
+    progress: Progress | None = None,
+    report: Callable[[str, str], None] | None = None,
+) -> list[str]:
+    """Make ``folder`` hold every MNIST file, valid; returns the names it had to download.
+
+    Files already present and valid are kept. ``report(name, status)`` hears of each file
+    ('present', 'downloaded' or 'failed: why'). Raises DataError naming every failure.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    mirrors = mirrors or mirrors_from_env() or MIRRORS
+    fetched, failures = [], []
+    for name, md5 in (files or FILES).items():
+        if (folder / name).is_file() and check(folder / name, md5) is None:
+            status = "present"
+        else:
+            try:
+                fetch(name, folder, md5, mirrors, progress)
+                fetched.append(name)
+                status = "downloaded"
+            except DataError as e:
+                failures.append(str(e))
+                status = "failed"
+        if report is not None:
+            report(name, status)
+    if failures:
+        raise DataError("\n".join(failures))
+    return fetched
