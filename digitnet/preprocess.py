@@ -57,7 +57,9 @@ def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = M
     except PermissionError:
         raise ImageError("permission denied") from None
     except Image.UnidentifiedImageError:
-        raise ImageError("not an image (or a format Pillow cannot read)") from None
+        raise ImageError(
+            _diagnose(source) or "not an image (or a format Pillow cannot read)"
+        ) from None
     except (OSError, SyntaxError, ValueError, EOFError) as e:  # truncated, bad CRC, ...
         raise ImageError(f"damaged image file ({e})") from None
     if img.format in _EXIF_FORMATS:
@@ -65,6 +67,38 @@ def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = M
 
         img = ImageOps.exif_transpose(img)
     return img
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _diagnose(source) -> str | None:
+    """Why Pillow could not identify a file: empty, or a PNG with a damaged chunk."""
+    if isinstance(source, bytes):
+        data = source
+    elif isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as f:
+            data = f.read(1 << 20)
+    else:
+        return None
+    if not data:
+        return "empty file (0 bytes)"
+    if not data.startswith(PNG_SIGNATURE):
+        return None
+    import struct
+    import zlib
+
+    pos = len(PNG_SIGNATURE)
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 4 : pos + 8 + length]
+        crc = data[pos + 8 + length : pos + 12 + length]
+        if len(crc) < 4:
+            return f"damaged PNG file (truncated in the {kind.decode('latin-1')} chunk)"
+        if struct.unpack(">I", crc)[0] != zlib.crc32(body):
+            return f"damaged PNG file (CRC error in the {kind.decode('latin-1')} chunk)"
+        pos += 12 + length
+    return "damaged PNG file"
 
 
 def grayscale(img: Image.Image) -> Image.Image:

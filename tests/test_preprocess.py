@@ -1,0 +1,176 @@
+"""Preprocessing: any image to 784 activations the way MNIST was made."""
+
+import io
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from helpers import centre_of_mass, drawn_digit, png_bytes
+from PIL import Image
+
+from digitnet import mnist, preprocess
+from digitnet.errors import BlankImageError, ImageError
+
+
+def reference():
+    return preprocess.activations(png_bytes(drawn_digit()))
+
+
+def test_mnist_digits_saved_as_png_come_back_exactly(real_mnist):
+    images, _ = mnist.load(real_mnist, "test")
+    want = mnist.as_activations(images[:300])
+    for i in range(300):
+        got = preprocess.activations(png_bytes(Image.fromarray(images[i])))
+        np.testing.assert_array_equal(got, want[i])
+
+
+def test_output_is_framed_like_mnist():
+    a = reference()
+    assert a.shape == (784,) and a.dtype == np.float32
+    assert a.min() >= 0 and a.max() == 1
+    grid = a.reshape(28, 28)
+    rows, cols = np.flatnonzero(grid.any(1)), np.flatnonzero(grid.any(0))
+    assert max(rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1) == 20
+    cy, cx = centre_of_mass(a)
+    assert abs(cy - 14) <= 0.5 and abs(cx - 14) <= 0.5
+    assert grid[0].sum() == 0 and grid[:, 0].sum() == 0  # a border free of ink
+
+
+def modes():
+    gray = drawn_digit()
+    rgb = Image.merge("RGB", [gray, gray, gray])
+    rgba_ink_only = Image.new("RGBA", gray.size, (0, 0, 0, 0))
+    rgba_ink_only.putalpha(Image.eval(gray, lambda v: 255 - v))  # ink opaque, paper clear
+    la = gray.convert("LA")
+    p_trans = gray.convert("P")
+    p_trans.info["transparency"] = p_trans.getpixel((0, 0))  # the paper colour transparent
+    i16 = Image.fromarray(np.asarray(gray).astype(np.uint16) * 257)
+    assert i16.mode in ("I;16", "I")
+    return {
+        "1": gray.point(lambda v: 255 if v > 127 else 0).convert("1"),
+        "L": gray,
+        "LA": la,
+        "P": gray.convert("P"),
+        "P+transparency": p_trans,
+        "RGB": rgb,
+        "RGBA": rgb.convert("RGBA"),
+        "RGBA ink on clear": rgba_ink_only,
+        "I;16": i16,
+    }
+
+
+@pytest.mark.parametrize("mode", list(modes()))
+def test_every_mode_gives_the_same_digit(mode):
+    img = modes()[mode]
+    a = preprocess.activations(png_bytes(img))
+    assert np.isfinite(a).all() and a.min() >= 0 and a.max() <= 1
+    assert np.abs(a - reference()).mean() < 0.03, mode
+
+
+def test_sixteen_bit_values_are_scaled_not_clipped():
+    dim = Image.fromarray(np.asarray(drawn_digit(ink=255, paper=0)).astype(np.uint16) * 40)
+    a = preprocess.activations(png_bytes(dim))  # ink at 10,200 of 65,535: clipping gives white
+    assert np.abs(a - reference()).mean() < 0.03
+
+
+def test_light_ink_on_dark_is_kept_and_dark_on_light_inverted():
+    dark_paper = preprocess.activations(png_bytes(drawn_digit(ink=255, paper=0)))
+    np.testing.assert_allclose(dark_paper, reference(), atol=0.02)
+
+
+def test_tinted_uneven_noisy_paper_gives_the_same_digit():
+    rng = np.random.default_rng(0)
+    ink = 1 - np.asarray(drawn_digit(size=400), dtype=np.float32) / 255
+    ys, xs = np.mgrid[0:400, 0:400] / 400
+    paper = 0.85 - 0.25 * xs + 0.1 * ys  # lit from the left
+    photo = paper - 0.55 * ink + rng.normal(0, 0.03, ink.shape)
+    specks = rng.choice(400 * 400, 40, replace=False)  # dust far from the digit
+    photo.ravel()[specks] = 0
+    rgb = np.stack([photo * 1.0, photo * 0.95, photo * 0.8], axis=-1)  # yellowish paper
+    img = Image.fromarray((np.clip(rgb, 0, 1) * 255).astype(np.uint8))
+    a = preprocess.activations(png_bytes(img))
+    assert np.corrcoef(a, reference())[0, 1] > 0.9
+
+
+def test_small_digit_in_a_corner_of_a_large_canvas_is_found_and_centred():
+    canvas = Image.new("L", (1200, 900), 255)
+    canvas.paste(drawn_digit(size=120), (1000, 700))
+    a = preprocess.activations(png_bytes(canvas))
+    cy, cx = centre_of_mass(a)
+    assert abs(cy - 14) <= 0.5 and abs(cx - 14) <= 0.5
+    assert np.corrcoef(a, reference())[0, 1] > 0.9
+
+
+def test_first_frame_of_an_animation_is_used():
+    first, second = drawn_digit(), drawn_digit().transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    for fmt in ("PNG", "GIF"):
+        buf = io.BytesIO()
+        first.save(buf, format=fmt, save_all=True, append_images=[second], duration=100)
+        a = preprocess.activations(buf.getvalue())
+        np.testing.assert_allclose(a, preprocess.activations(png_bytes(first)), atol=0.02)
+
+
+def test_interlaced_png_reads_like_a_plain_one():
+    png = pytest.importorskip("png", reason="pypng writes interlaced PNGs")
+    gray = drawn_digit()
+    buf = io.BytesIO()
+    png.Writer(gray.width, gray.height, greyscale=True, interlace=True).write(
+        buf, np.asarray(gray).tolist()
+    )
+    assert Image.open(io.BytesIO(buf.getvalue())).info.get("interlace") == 1
+    np.testing.assert_array_equal(preprocess.activations(buf.getvalue()), reference())
+
+
+def test_jpeg_exif_orientation_is_applied():
+    upright = drawn_digit()
+    rotated = upright.transpose(Image.Transpose.ROTATE_90)  # stored sideways ...
+    exif = Image.Exif()
+    exif[0x0112] = 6  # ... with a tag saying "rotate 90 degrees clockwise to view"
+    buf = io.BytesIO()
+    rotated.save(buf, format="JPEG", exif=exif, quality=95)
+    a = preprocess.activations(buf.getvalue())
+    assert np.corrcoef(a, reference())[0, 1] > 0.95
+
+
+def test_other_formats_are_read():
+    for fmt in ("BMP", "WEBP", "GIF", "JPEG"):
+        buf = io.BytesIO()
+        drawn_digit().save(buf, format=fmt)
+        assert np.corrcoef(preprocess.activations(buf.getvalue()), reference())[0, 1] > 0.95
+
+
+@pytest.mark.parametrize("paper", [0, 128, 255])
+def test_blank_images_are_refused_not_guessed(paper):
+    for size in (28, 300):
+        with pytest.raises(BlankImageError, match="no ink found"):
+            preprocess.activations(png_bytes(Image.new("L", (size, size), paper)))
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def test_decompression_bombs_are_refused_before_decoding():
+    header = struct.pack(">IIBBBBB", 30_000, 30_000, 8, 0, 0, 0, 0)  # 900 megapixels
+    bomb = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IEND", b"")
+    with pytest.raises(ImageError, match="over the limit of 50,000,000"):
+        preprocess.activations(bomb)
+    img = png_bytes(drawn_digit(size=300))
+    with pytest.raises(ImageError, match="--max-pixels raises the limit"):
+        preprocess.activations(img, max_pixels=300 * 300 - 1)
+    assert preprocess.activations(img, max_pixels=300 * 300).shape == (784,)
+
+
+def test_damaged_files_give_clear_errors():
+    good = png_bytes(drawn_digit())
+    with pytest.raises(ImageError, match="damaged image file"):
+        preprocess.activations(good[: len(good) // 2])
+    bad_crc = bytearray(good)
+    bad_crc[29] ^= 0xFF  # the IHDR chunk's checksum
+    with pytest.raises(ImageError, match="damaged PNG file .CRC error in the IHDR chunk"):
+        preprocess.activations(bytes(bad_crc))
+    with pytest.raises(ImageError, match=r"empty file \(0 bytes\)"):
+        preprocess.activations(b"")
+    with pytest.raises(ImageError, match="not an image"):
+        preprocess.activations(b"digits are fun\n" * 10)
