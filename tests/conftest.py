@@ -46,3 +46,19 @@ def real_mnist() -> Path:
     if not folder or not Path(folder).is_dir():
         pytest.skip("real MNIST not available: set DIGITNET_DATA to a folder with the IDX files")
     return Path(folder)
+
+
+@pytest.fixture(scope="session")
+def model_path(tmp_path_factory) -> Path:
+    """A small untrained network saved as a model file: enough to test the plumbing."""
+    from digitnet import modelfile
+    from digitnet.network import Network
+
+    path = tmp_path_factory.mktemp("model") / "random.npz"
+    modelfile.save(Network.create([784, 16, 16, 10], rng=np.random.default_rng(7)), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    return Path(__file__).resolve().parents[1] / "digitnet" / "samples"

@@ -9,6 +9,7 @@ import sys
 import click
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a Unix tool killed by `| head` reports
 
 
 class DigitnetGroup(click.Group):
@@ -27,7 +28,7 @@ class DigitnetGroup(click.Group):
             ctx.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             quiet_broken_pipe()
-            ctx.exit(EXIT_FAILED)
+            ctx.exit(EXIT_BROKEN_PIPE)
 
 
 def quiet_broken_pipe() -> None:

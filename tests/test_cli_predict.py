@@ -1,0 +1,239 @@
+"""digitnet predict: every option, every kind of bad input, honest exit codes."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from helpers import drawn_digit, png_bytes
+from PIL import Image
+
+from digitnet import modelfile, preprocess
+from digitnet.cli import cli
+
+
+@pytest.fixture
+def files(samples):
+    return sorted(str(p) for p in samples.glob("mnist-*.png"))
+
+
+@pytest.fixture
+def expected(model_path, files):
+    """What the library says for each file: the CLI must print the same."""
+    net = modelfile.load(model_path)
+    return {f: net.forward(preprocess.activations(f)[None])[0] for f in files}
+
+
+def run(model_path, *args, input=None):
+    return CliRunner().invoke(cli, ["predict", "--model", str(model_path), *args], input=input)
+
+
+def test_one_file_prints_just_the_digit(model_path, files, expected):
+    result = run(model_path, files[0])
+    assert result.exit_code == 0
+    assert result.stdout == f"{expected[files[0]].argmax()}\n"
+
+
+def test_several_files_print_name_tab_digit_in_input_order(model_path, files, expected):
+    order = files[::-1]
+    result = run(model_path, *order)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [f"{f}\t{expected[f].argmax()}" for f in order]
+
+
+def test_filename_can_be_forced_or_dropped(model_path, files, expected):
+    one = run(model_path, "-H", files[0])
+    assert one.stdout == f"{files[0]}\t{expected[files[0]].argmax()}\n"
+    many = run(model_path, "--no-filename", *files[:2])
+    assert many.stdout.splitlines() == [str(expected[f].argmax()) for f in files[:2]]
+
+
+def test_json_lines(model_path, files, expected):
+    result = run(model_path, "--format", "json", "--top", "3", *files)
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["path"] for r in rows] == files
+    for r in rows:
+        want = expected[r["path"]]
+        assert r["digit"] == int(want.argmax())
+        assert r["confidence"] == pytest.approx(float(want.max()), abs=1e-6)
+        np.testing.assert_allclose(r["activations"], want, atol=1e-6)
+        assert [t["digit"] for t in r["top"]] == list(np.argsort(-want, kind="stable")[:3])
+
+
+@pytest.mark.parametrize("fmt,delimiter", [("csv", ","), ("tsv", "\t")])
+def test_csv_and_tsv(model_path, files, expected, fmt, delimiter):
+    result = run(model_path, "-f", fmt, "--top", "2", *files[:3])
+    assert result.exit_code == 0
+    rows = list(csv.reader(io.StringIO(result.stdout), delimiter=delimiter))
+    assert rows[0] == ["path", "digit", "confidence", "digit_2", "confidence_2"]
+    for row in rows[1:]:
+        want = expected[row[0]]
+        order = np.argsort(-want, kind="stable")
+        assert int(row[1]) == order[0] and int(row[3]) == order[1]
+        assert float(row[2]) == pytest.approx(float(want[order[0]]), abs=1e-6)
+
+
+def test_top_k_in_text(model_path, files, expected):
+    result = run(model_path, "--top", "2", files[0])
+    want = expected[files[0]]
+    d1, d2 = np.argsort(-want, kind="stable")[:2]
+    assert result.stdout == f"{d1}:{want[d1]:.3f} {d2}:{want[d2]:.3f}\n"
+
+
+def test_threshold_answers_question_mark_with_exit_status_3(model_path, files, expected):
+    confidences = sorted(float(v.max()) for v in expected.values())
+    middle = (confidences[4] + confidences[5]) / 2
+    result = run(model_path, "--threshold", str(middle), "--no-filename", *files)
+    assert result.exit_code == 3
+    lines = result.stdout.splitlines()
+    for f, line in zip(files, lines, strict=True):
+        assert line == ("?" if expected[f].max() < middle else str(expected[f].argmax()))
+    assert lines.count("?") == 5
+    assert run(model_path, "--threshold", "0", *files).exit_code == 0
+
+
+def test_stdin_image(model_path, files, expected):
+    with open(files[0], "rb") as f:
+        data = f.read()
+    result = CliRunner().invoke(cli, ["predict", "-m", str(model_path), "-"], input=data)
+    assert result.exit_code == 0
+    assert result.stdout == f"{expected[files[0]].argmax()}\n"
+
+
+def test_file_list_from_stdin_and_from_a_file(model_path, files, expected, tmp_path):
+    listing = "\n".join(files) + "\n"
+    from_stdin = run(model_path, "-T", "-", input=listing)
+    assert from_stdin.stdout.splitlines() == [f"{f}\t{expected[f].argmax()}" for f in files]
+    (tmp_path / "list.txt").write_text("\0".join(files))
+    from_file = run(model_path, "-T", str(tmp_path / "list.txt"), "--null")
+    assert from_file.stdout == from_stdin.stdout
+
+
+def test_recursive_reads_directories_in_sorted_order(model_path, samples, files, expected):
+    result = run(model_path, "-r", str(samples))
+    names = [line.split("\t")[0] for line in result.stdout.splitlines()]
+    assert names == sorted(names) and set(files) <= set(names)
+    assert result.exit_code == 0
+
+
+def test_jobs_give_the_same_answers(model_path, files):
+    serial = run(model_path, "-f", "json", *files)
+    parallel = run(model_path, "-f", "json", "--jobs", "2", *files)
+    assert parallel.exit_code == 0 and parallel.stdout == serial.stdout
+
+
+def test_batch_size_does_not_change_answers(model_path, files):
+    assert run(model_path, "--batch-size", "1", *files).stdout == run(model_path, *files).stdout
+
+
+def bad_inputs(tmp_path):
+    good = png_bytes(drawn_digit())
+    (tmp_path / "empty.png").write_bytes(b"")
+    (tmp_path / "text.png").write_text("not a picture\n")
+    (tmp_path / "truncated.png").write_bytes(good[: len(good) // 2])
+    crc = bytearray(good)
+    crc[29] ^= 0xFF
+    (tmp_path / "crc.png").write_bytes(bytes(crc))
+    Image.new("L", (100, 100), 255).save(tmp_path / "blank.png")
+    Image.new("L", (3000, 3000), 255).save(tmp_path / "huge.png")
+    (tmp_path / "adir").mkdir()
+    return {
+        str(tmp_path / "missing.png"): "no such file",
+        str(tmp_path / "adir"): "is a directory",
+        str(tmp_path / "empty.png"): "empty file (0 bytes)",
+        str(tmp_path / "text.png"): "not an image",
+        str(tmp_path / "truncated.png"): "damaged image file",
+        str(tmp_path / "crc.png"): "damaged PNG file (CRC error in the IHDR chunk)",
+        str(tmp_path / "blank.png"): "no ink found",
+        str(tmp_path / "huge.png"): "over the limit of 1,000,000",
+    }
+
+
+def test_bad_inputs_each_get_one_line_and_the_rest_are_answered(model_path, files, tmp_path):
+    bad = bad_inputs(tmp_path)
+    args = [files[0], *bad, files[1]]
+    result = run(model_path, "--max-pixels", "1000000", *args)
+    assert result.exit_code == 1
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == [files[0], files[1]]
+    errors = result.stderr.splitlines()
+    assert len(errors) == len(bad)
+    for line, (path, reason) in zip(errors, bad.items(), strict=True):
+        assert line.startswith(f"digitnet: {path}: ") and reason in line, line
+    assert "Traceback" not in result.output
+
+
+def test_max_pixels_can_be_raised(model_path, tmp_path):
+    big = tmp_path / "big.png"
+    canvas = Image.new("L", (1200, 1000), 255)
+    canvas.paste(drawn_digit(), (500, 400))
+    canvas.save(big)
+    assert run(model_path, "--max-pixels", "1000000", str(big)).exit_code == 1
+    assert run(model_path, "--max-pixels", "1200000", str(big)).exit_code == 0
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_unreadable_file(model_path, tmp_path):
+    path = tmp_path / "secret.png"
+    drawn_digit().save(path)
+    path.chmod(0)
+    result = run(model_path, str(path))
+    assert result.exit_code == 1
+    assert result.stderr == f"digitnet: {path}: permission denied\n"
+
+
+def test_permission_denied_is_reported(model_path, tmp_path, monkeypatch):
+    """The same as above where the tests run as root: the OS error is simulated."""
+    path = tmp_path / "secret.png"
+    drawn_digit().save(path)
+    real_open = Image.open
+
+    def guarded(fp, *a, **k):
+        if str(fp) == str(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(fp, *a, **k)
+
+    monkeypatch.setattr(preprocess.Image, "open", guarded)
+    result = run(model_path, str(path))
+    assert result.exit_code == 1
+    assert result.stderr == f"digitnet: {path}: permission denied\n"
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        ([], "no images given"),
+        (["--jobs", "2", "-"], "cannot be used with --jobs"),
+        (["--format", "xml", "a.png"], "Invalid value for '--format'"),
+        (["--top", "11", "a.png"], "Invalid value for '--top'"),
+        (["--threshold", "1.5", "a.png"], "Invalid value for '--threshold'"),
+    ],
+)
+def test_usage_errors_exit_2(model_path, args, message):
+    result = run(model_path, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_help_documents_exit_statuses():
+    result = CliRunner().invoke(cli, ["predict", "--help"])
+    assert result.exit_code == 0
+    for text in ("Exit status", "every image was answered", "below --threshold", "--jobs"):
+        assert text in result.stdout
+
+
+def test_head_closes_the_pipe_without_a_traceback(model_path, files, tmp_path):
+    listing = tmp_path / "list.txt"
+    listing.write_text("\n".join(files * 800) + "\n")  # 8,000 answers, far more than a pipe holds
+    cmd = [sys.executable, "-m", "digitnet", "predict", "-m", str(model_path), "-T", str(listing)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    _, err = proc.communicate(timeout=120)
+    assert first.decode().startswith(files[0] + "\t")
+    assert b"Traceback" not in err and err == b"", err.decode()
