@@ -7,8 +7,6 @@ generator seeded by ``TrainConfig.seed``, so the same seed and data give the sam
 from __future__ import annotations
 
 import os
-import shlex
-import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -123,7 +121,7 @@ def soft_targets(teacher: Network, x: np.ndarray, y: np.ndarray, config: TrainCo
     return ((1 - config.distill) * y + config.distill * p).astype(y.dtype)
 
 
-def record(config: TrainConfig, **extra) -> dict:
+def record(config: TrainConfig, command: str, **extra) -> dict:
     """How a network was trained, for its model file's metadata.
 
     The date is $SOURCE_DATE_EPOCH's when set (reproducible builds), else today's (UTC).
@@ -133,7 +131,7 @@ def record(config: TrainConfig, **extra) -> dict:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
     return {
-        "command": shlex.join(["digitnet", *sys.argv[1:]]),
+        "command": command,
         "epochs": config.epochs,
         "seed": config.seed,
         "date": when.date().isoformat(),

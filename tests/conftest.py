@@ -17,8 +17,8 @@ def synthetic_digits(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     labels = rng.integers(0, 10, n).astype(np.uint8)
     images = rng.integers(0, 40, (n, 28, 28)).astype(np.uint8)
     for i, k in enumerate(labels):
-        row = 4 + 2 * int(k) + rng.integers(-1, 2)
-        col = 6 + rng.integers(-2, 3)
+        row = 4 + 2 * int(k)
+        col = 6 + rng.integers(-3, 4)
         images[i, row : row + 2, col : col + 16] = 255
     return images, labels
 

@@ -15,6 +15,11 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a Unix tool killed by `| head` rep
 class DigitnetGroup(click.Group):
     """A group that turns user mistakes into one line ``digitnet: ...`` and an exit status."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Kept so that train can record the exact command that made a model.
+        ctx.meta.setdefault("digitnet.argv", list(args))
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
         from digitnet.errors import DigitnetError
 
@@ -78,10 +83,12 @@ def format_option(*choices: str):
     return deco
 
 
-def load_model(spec: str | None):
-    from digitnet import shipped
+def command_line() -> str:
+    """The command being run, as a shell would take it: ``digitnet train ...``."""
+    import shlex
 
-    return shipped.load(spec)
+    argv = click.get_current_context().meta.get("digitnet.argv", sys.argv[1:])
+    return shlex.join(["digitnet", *argv])
 
 
 def data_dir(data: str | None):

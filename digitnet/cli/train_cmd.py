@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from digitnet.cli.common import data_dir, data_option
+from digitnet.cli.common import command_line, data_dir, data_option
 
 
 def _sizes(ctx, param, value: str) -> list[int]:
@@ -252,6 +252,7 @@ def train(
     net.metadata = {
         "training": record(
             config,
+            command_line(),
             data="MNIST training images",
             train_images=split,
             validation_images=validation,

@@ -1,0 +1,190 @@
+"""The trainer: it learns, it is reproducible, its options work, and the CLI around it."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from conftest import synthetic_digits
+
+from digitnet import mnist, modelfile, optim
+from digitnet.augment import Augmentation, random_affine
+from digitnet.cli import cli
+from digitnet.evaluate import evaluate
+from digitnet.train import TrainConfig, train
+
+
+@pytest.fixture(scope="module")
+def data():
+    images, labels = synthetic_digits(800, 3)
+    return mnist.as_activations(images), labels
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"optimizer": "sgd", "learning_rate": 0.1},
+        {"activation": "sigmoid", "output": "sigmoid", "learning_rate": 0.03},
+        {
+            "loss": "quadratic",
+            "activation": "sigmoid",
+            "output": "sigmoid",
+            "batch_size": 16,
+            "learning_rate": 0.01,
+        },
+        {"augment": 0.5, "l2": 1e-4, "schedule": "constant"},
+    ],
+)
+def test_it_learns_the_synthetic_digits(data, options):
+    x, y = data
+    net = train(TrainConfig(epochs=20, **{"batch_size": 32, **options}), x[:600], y[:600])
+    assert evaluate(net, x[600:], y[600:]).accuracy > 0.9, options
+
+
+def test_reports_every_epoch_and_batch(data):
+    x, y = data
+    epochs, batches = [], []
+    train(
+        TrainConfig(epochs=3, batch_size=100),
+        x[:600],
+        y[:600],
+        validation=(x[600:], y[600:]),
+        on_batch=lambda *a: batches.append(a),
+        on_epoch=epochs.append,
+    )
+    assert [r.epoch for r in epochs] == [1, 2, 3]
+    assert epochs[-1].loss < epochs[0].loss
+    assert all(r.val_accuracy is not None for r in epochs)
+    assert len(batches) == 3 * 6 and batches[-1][1:3] == (6, 6)
+
+
+def test_distillation_learns_from_a_teacher(data):
+    x, y = data
+    teacher = train(TrainConfig(epochs=6, hidden=[32]), x[:600], y[:600])
+    config = TrainConfig(epochs=6, teacher="t", distill=0.7, temperature=2.0)
+    student = train(config, x[:600], y[:600], teacher=teacher)
+    assert evaluate(student, x[600:], y[600:]).accuracy > 0.9
+
+
+def test_cosine_schedule_decays_to_zero():
+    assert optim.learning_rate("cosine", 0.1, 0, 100) == 0.1
+    assert optim.learning_rate("cosine", 0.1, 50, 100) == pytest.approx(0.05)
+    assert optim.learning_rate("cosine", 0.1, 100, 100) == pytest.approx(0)
+    assert optim.learning_rate("constant", 0.1, 77, 100) == 0.1
+
+
+def test_adam_and_sgd_step_against_the_gradient():
+    for name in optim.NAMES:
+        p = np.array([1.0, -2.0])
+        opt = optim.make(name, [p])
+        opt.step([np.array([0.5, -0.5])], 0.01)
+        assert p[0] < 1.0 and p[1] > -2.0, name
+
+
+def test_augmentation_with_no_movement_is_the_identity():
+    x = np.random.default_rng(0).uniform(0, 1, (4, 784)).astype(np.float32)
+    same = random_affine(x, np.random.default_rng(1), 0, 0, 0)
+    np.testing.assert_allclose(same, x, atol=1e-6)
+
+
+def test_augmentation_shifts_by_whole_pixels_exactly():
+    x = np.zeros((1, 784), dtype=np.float32)
+    x[0, 14 * 28 + 10] = 1
+    rng = np.random.default_rng(0)
+
+    class FixedShift:  # uniform() returns its upper bound: a shift of exactly +2 px
+        def uniform(self, low, high, size):
+            return np.broadcast_to(np.asarray(high, dtype=float), size).copy()
+
+    moved = random_affine(x, FixedShift(), 0, 0, 2)
+    assert moved[0].reshape(28, 28)[16, 12] == pytest.approx(1)
+    out = Augmentation(10, 0.1, 2, 1.5)(np.tile(x, (5, 1)), rng)
+    assert out.shape == (5, 784) and out.min() >= 0 and out.max() <= 1
+
+
+def cli_train(folder, out, *extra):
+    args = ["train", "--data", str(folder), "--epochs", "8", "--validation", "100", "--lr", "0.01"]
+    return CliRunner().invoke(cli, [*args, "--hidden", "16,16", "-o", str(out), *extra])
+
+
+def test_cli_trains_saves_and_records_how(tiny_mnist, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "600")
+    assert result.exit_code == 0, result.output
+    assert "epoch   8/8" in result.stderr
+    net = modelfile.load(tmp_path / "m.npz")
+    assert net.parameter_count == 13_002
+    t = net.metadata["training"]
+    assert t["epochs"] == 8 and t["seed"] == 1 and t["date"] == "2026-01-01"
+    assert t["train_images"] == 500 and t["validation_images"] == 100
+    assert "--hidden 16,16" in t["command"]
+    # the recorded test accuracy is what evaluate measures
+    images, labels = mnist.load(tiny_mnist, "test", full=False)
+    measured = evaluate(net, mnist.as_activations(images), labels).accuracy
+    assert net.metadata["test_accuracy"] == measured > 0.9
+
+
+def test_same_seed_gives_a_byte_identical_file(tiny_mnist, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    runs = []
+    for seed in ("5", "5", "6"):  # the same --out each time: the command is recorded too
+        cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "600", "--seed", seed, "-q")
+        runs.append((tmp_path / "m.npz").read_bytes())
+    assert runs[0] == runs[1] and runs[0] != runs[2]
+
+
+def test_quiet_prints_no_epochs(tiny_mnist, tmp_path):
+    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "600", "-q")
+    assert result.exit_code == 0 and "epoch" not in result.stderr
+
+
+def test_ctrl_c_stops_cleanly_and_writes_nothing(tiny_mnist, tmp_path, monkeypatch):
+    import digitnet.train as trainer
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(trainer, "gradients", interrupted)
+    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "600")
+    assert result.exit_code == 130
+    assert "interrupted" in result.stderr and "not written" in result.stderr
+    assert list(tmp_path.iterdir()) == [tiny_mnist]
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--hidden", "16,x"], "layer sizes"),
+        (["--hidden", "0"], "positive layer sizes"),
+        (["--validation", "600"], "less than the 600 training images"),
+        (["--loss", "nope"], "Invalid value for '--loss'"),
+        (["--augment", "-1"], "Invalid value for '--augment'"),
+    ],
+)
+def test_cli_usage_errors(tiny_mnist, tmp_path, args, message):
+    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "600", *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_missing_data_says_how_to_get_it(tmp_path):
+    result = CliRunner().invoke(cli, ["train", "--data", str(tmp_path), "-o", "m.npz"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("digitnet: ") and "digitnet data download" in result.stderr
+
+
+def test_evaluate_text_and_json(tiny_mnist, tmp_path, model_path, monkeypatch):
+    images, labels = mnist.load(tiny_mnist, "test", full=False)
+    monkeypatch.setattr(mnist, "SPLITS", {**mnist.SPLITS, "test": ("t10k", len(labels))})
+    want = evaluate(modelfile.load(model_path), mnist.as_activations(images), labels)
+    args = ["evaluate", "--data", str(tiny_mnist), "--model", str(model_path)]
+    as_json = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    obj = json.loads(as_json.stdout)
+    assert obj["accuracy"] == want.accuracy and obj["n"] == len(labels)
+    assert obj["confusion"] == want.confusion.tolist()
+    assert set(obj["per_digit"]) == {str(d) for d in range(10)}
+    text = CliRunner().invoke(cli, args)
+    assert f"accuracy  {want.accuracy:.2%}" in text.stdout
+    row = "     3" + "".join(f"{v:>6}" for v in want.confusion[3].tolist())
+    assert row in text.stdout.splitlines()
