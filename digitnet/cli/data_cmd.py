@@ -161,7 +161,7 @@ def export(data, split, count, start, digits, per_digit, out) -> None:
 
     from digitnet import mnist
 
-    images, labels = mnist.load(data_dir(data), split)
+    images, labels = mnist.load(data_dir(data), split, full=False)
     chosen = _pick(labels, start, count, digits, per_digit)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -200,7 +200,7 @@ def show(data, split, count, start, digits, color) -> None:
     from digitnet import mnist
     from digitnet.terminal import render, side_by_side, use_color
 
-    images, labels = mnist.load(data_dir(data), split)
+    images, labels = mnist.load(data_dir(data), split, full=False)
     chosen = _pick(labels, start, count, digits, None)
     colored = use_color(color, sys.stdout.isatty())
     per_row = 4
