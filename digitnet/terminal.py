@@ -58,7 +58,7 @@ def render(grid: np.ndarray, color: bool, colormap: Colormap = gray_rgb) -> list
         if colormap is not signed_rgb:
             idx = np.clip(pair * (len(PLAIN_RAMP) - 1) + 0.5, 0, len(PLAIN_RAMP) - 1)
             return ["".join(PLAIN_RAMP[int(i)] for i in row) for row in idx]
-        span = float(np.nanmax(np.abs(grid))) or 1.0
+        span = float(np.nanmax(np.abs(pair))) or 1.0
         idx = np.clip(np.abs(pair) / span * (len(PLAIN_POSITIVE) - 1) + 0.5, 0, 3).astype(int)
         return [
             "".join(

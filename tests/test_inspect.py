@@ -1,0 +1,165 @@
+"""digitnet inspect: the numbers behind the pictures, and the pictures themselves."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from helpers import drawn_digit
+from PIL import Image
+
+from digitnet import modelfile, pictures, preprocess, terminal
+from digitnet.cli import cli
+
+
+def invoke(*args, color=False):
+    return CliRunner().invoke(cli, ["inspect", *args], color=color)
+
+
+@pytest.fixture
+def net(model_path):
+    return modelfile.load(model_path)
+
+
+def test_weights_json_counts_and_statistics(model_path, net):
+    result = invoke("weights", "--model", str(model_path), "--format", "json")
+    assert result.exit_code == 0
+    info = json.loads(result.stdout)
+    assert info["total_parameters"] == 13_002
+    assert [(la["inputs"], la["outputs"]) for la in info["layers"]] == [
+        (784, 16),
+        (16, 16),
+        (16, 10),
+    ]
+    for la, layer in zip(info["layers"], net.layers, strict=True):
+        assert la["weights"] == layer.weights.size and la["biases"] == layer.biases.size
+        assert la["activation"] == layer.activation
+        w = layer.weights.astype(np.float64)
+        assert la["weight_stats"]["mean"] == pytest.approx(w.mean())
+        assert la["weight_stats"]["std"] == pytest.approx(w.std())
+        assert la["weight_stats"]["min"] == pytest.approx(w.min())
+        assert la["bias_stats"]["max"] == pytest.approx(float(layer.biases.max()))
+
+
+def test_weights_text_table(model_path):
+    result = invoke("weights", "--model", str(model_path))
+    assert result.exit_code == 0
+    assert "total  13,002 weights and biases" in result.stdout
+    assert "    1     784       16  relu         12,544      16" in result.stdout
+
+
+def test_weights_png_is_green_for_positive_and_red_for_negative(model_path, net, tmp_path):
+    out = tmp_path / "w.png"
+    result = invoke("weights", "--model", str(model_path), "--image", str(out))
+    assert result.exit_code == 0
+    img = Image.open(out)
+    assert img.format == "PNG"
+    scale, pad = 6, 6
+    cols, rows = pictures.tile_grid_shape(16)
+    assert img.size == (
+        cols * (28 * scale + pad) + pad,
+        rows * (28 * scale + pictures.LABEL_HEIGHT + pad) + pad,
+    )
+    w = net.layers[0].weights[0]  # neuron 0 is the top-left tile
+    rgb = np.asarray(img.convert("RGB"))
+    strongest = int(np.abs(w).argmax())
+    for k in (int(w.argmax()), int(w.argmin())):
+        y, x = divmod(k, 28)
+        r, g, b = rgb[pad + y * scale + scale // 2, pad + x * scale + scale // 2]
+        full = 255 if k == strongest else round(abs(w[k]) / abs(w[strongest]) * 255)
+        if w[k] > 0:
+            assert (r, g, b) == (0, full, 0)  # positive: green, as bright as it is large
+        else:
+            assert (r, g, b) == (full, 0, 0)  # negative: red
+
+
+def test_single_neuron_scale_and_deeper_layer(model_path, net, tmp_path):
+    one = tmp_path / "one.png"
+    assert (
+        invoke(
+            "weights", "-m", str(model_path), "--neuron", "3", "--scale", "2", "--image", str(one)
+        ).exit_code
+        == 0
+    )
+    assert Image.open(one).size == (2 * 28 + 12, 2 * 28 + pictures.LABEL_HEIGHT + 12)
+    deep = tmp_path / "deep.png"
+    assert (
+        invoke("weights", "-m", str(model_path), "--layer", "2", "--image", str(deep)).exit_code
+        == 0
+    )
+    img = Image.open(deep)
+    assert img.size == (16 * 12 + 40, 16 * 12 + 40)
+    w = net.layers[1].weights
+    j, k = np.unravel_index(int(np.abs(w).argmax()), w.shape)
+    r, g, _ = np.asarray(img.convert("RGB"))[40 + j * 12 + 6, 40 + k * 12 + 6]
+    assert (g == 255 and r == 0) if w[j, k] > 0 else (r == 255 and g == 0)
+
+
+def test_bad_layer_and_neuron_are_usage_errors(model_path):
+    assert invoke("weights", "-m", str(model_path), "--layer", "4").exit_code == 2
+    result = invoke("weights", "-m", str(model_path), "--neuron", "16")
+    assert result.exit_code == 2 and "0 to 15" in result.stderr
+
+
+def test_draw_in_the_terminal_plain_and_coloured(model_path, net, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    plain = invoke("weights", "-m", str(model_path), "--draw", "--neuron", "0", "--color", "never")
+    lines = plain.stdout.splitlines()
+    assert lines[0].startswith("#0 b=")
+    w = net.layers[0].weights[0].reshape(28, 28)
+    pair = (w[0::2] + w[1::2]) / 2
+    r, c = np.unravel_index(int(np.abs(pair).argmax()), pair.shape)
+    assert lines[1 + r][c] == ("#" if pair[r, c] > 0 else "=")
+    coloured = invoke("weights", "-m", str(model_path), "--draw", "--color", "always", color=True)
+    assert "\x1b[38;2;" in coloured.stdout and "\u2580" in coloured.stdout
+
+
+def test_no_color_is_respected(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert terminal.use_color("auto", True) is False
+    assert terminal.use_color("always", False) is True
+    monkeypatch.delenv("NO_COLOR")
+    assert terminal.use_color("auto", True) is True and terminal.use_color("auto", False) is False
+
+
+def test_signed_colours():
+    rgb = terminal.signed_rgb(np.array([2.0, -1.0, 0.0]))
+    assert rgb.tolist() == [[0, 255, 0], [128, 0, 0], [0, 0, 0]]
+
+
+def test_inspect_image_text(model_path, net, tmp_path):
+    path = tmp_path / "seven.png"
+    drawn_digit().save(path)
+    result = invoke("image", str(path), "-m", str(model_path), "--color", "never")
+    assert result.exit_code == 0
+    x = preprocess.activations(str(path))
+    out = net.forward(x[None])[0]
+    assert f"answer: {out.argmax()} (activation {out.max():.3f})" in result.stdout
+    assert "hidden layer 1 (relu, 16 neurons):" in result.stdout
+    assert "output (softmax, 10 neurons):" in result.stdout
+    assert f"{out.argmax():>4} " in result.stdout and "<- answer" in result.stdout
+
+
+def test_inspect_image_json_and_network_png(model_path, net, tmp_path):
+    path = tmp_path / "seven.png"
+    drawn_digit().save(path)
+    png = tmp_path / "net.png"
+    result = invoke("image", str(path), "-m", str(model_path), "-f", "json", "--image", str(png))
+    assert result.exit_code == 0
+    obj = json.loads(result.stdout)
+    acts = net.activations(preprocess.activations(str(path))[None])
+    assert [len(a) for a in obj["layers"]] == [16, 16, 10]
+    np.testing.assert_allclose(obj["layers"][1], acts[2][0], atol=1e-6)
+    assert obj["digit"] == int(acts[-1][0].argmax())
+    img = Image.open(png)
+    assert img.format == "PNG" and img.size == pictures.DIAGRAM_SIZE
+
+
+def test_inspect_image_errors(model_path, tmp_path):
+    Image.new("L", (50, 50), 255).save(tmp_path / "blank.png")
+    result = invoke("image", str(tmp_path / "blank.png"), "-m", str(model_path))
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f"digitnet: {tmp_path / 'blank.png'}: no ink found: the image looks blank\n"
+    )

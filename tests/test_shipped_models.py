@@ -1,0 +1,83 @@
+"""The models in models/: where they are found, what they are, and that they are as good
+as their metadata says, measured again on the MNIST test set."""
+
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from digitnet import mnist, preprocess, shipped
+from digitnet.cli import cli
+from digitnet.evaluate import evaluate
+
+# The floor each model must clear on the MNIST test set (issue: the shipped models).
+TARGETS = {"default": 0.97, "lesson": 0.96, "large": 0.99}
+
+
+@pytest.mark.parametrize("name", shipped.names())
+def test_model_is_installed_with_the_package_and_loads(name):
+    path = shipped.resolve(name)
+    assert path.is_file(), f"{name} missing at {path}"
+    net = shipped.load(name)
+    assert net.sizes[0] == 784 and net.sizes[-1] == 10
+    assert net.metadata["test_images"] == 10_000
+    assert net.metadata["test_accuracy"] >= TARGETS[name]
+    assert net.metadata["training"]["command"].startswith("digitnet train ")
+
+
+def test_the_default_model_is_the_lessons_shape():
+    net = shipped.load("default")
+    assert net.sizes == [784, 16, 16, 10] and net.parameter_count == 13_002
+
+
+def test_the_lessons_own_network_is_sigmoid_throughout():
+    net = shipped.load("lesson")
+    assert net.sizes == [784, 16, 16, 10]
+    assert [layer.activation for layer in net.layers] == ["sigmoid"] * 3
+
+
+def test_the_large_model_is_at_most_4_mb():
+    assert shipped.resolve("large").stat().st_size <= 4_000_000
+
+
+def test_model_choice_by_name_path_and_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("DIGITNET_MODEL", raising=False)
+    assert shipped.resolve(None) == shipped.resolve("default")
+    monkeypatch.setenv("DIGITNET_MODEL", "lesson")
+    assert shipped.resolve(None) == shipped.resolve("lesson")
+    assert shipped.resolve(str(tmp_path / "m.npz")) == tmp_path / "m.npz"
+    result = CliRunner().invoke(cli, ["inspect", "weights", "--model", "nonsense"])
+    assert result.exit_code == 1
+    assert "no such model; use one of default, lesson, large" in result.stderr
+
+
+def test_models_readme_lists_every_model_with_its_accuracy():
+    text = (Path(shipped.models_dir()) / "README.md").read_text()
+    for name in shipped.names():
+        acc = shipped.load(name).metadata["test_accuracy"]
+        assert re.search(rf"`{name}`.*{acc * 100:.2f}%", text), name
+
+
+@pytest.mark.parametrize("name", shipped.names())
+def test_recorded_accuracy_is_measured_again(real_mnist, name):
+    net = shipped.load(name)
+    images, labels = mnist.load(real_mnist, "test")
+    measured = evaluate(net, mnist.as_activations(images), labels).accuracy
+    assert abs(measured - net.metadata["test_accuracy"]) <= 0.0005
+    assert measured >= TARGETS[name]
+
+
+def test_sample_images_are_recognised(samples):
+    net = shipped.load("default")
+    files = sorted(samples.glob("*.png"))
+    want = [3 if p.name == "three.png" else int(p.stem[-1]) for p in files]
+    x = np.stack([preprocess.activations(str(p)) for p in files])
+    assert net.predict(x).tolist() == want
+
+
+def test_quick_start_command(samples):
+    result = CliRunner().invoke(cli, ["predict", os.fspath(samples / "three.png")])
+    assert result.exit_code == 0 and result.stdout == "3\n"
