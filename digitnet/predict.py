@@ -65,10 +65,10 @@ def decode(path: str, max_pixels: int) -> np.ndarray | str:
     try:
         if path == STDIN:
             return preprocess.activations(sys.stdin.buffer.read(), max_pixels)
-        if os.path.isdir(path):
-            return "is a directory (use --recursive to read the images in it)"
         return preprocess.activations(path, max_pixels)
     except ImageError as e:
+        if str(e) == preprocess.IS_A_DIRECTORY:
+            return f"{e} (use --recursive to read the images in it)"
         return str(e)
 
 
