@@ -1,0 +1,94 @@
+"""Time per training epoch of the lesson's 784-16-16-10 network: digitnet vs PyTorch.
+
+Both train the same network (ReLU, softmax cross-entropy, Adam) on the same 60,000 MNIST
+training images, with the same batch size and number of threads, in the same run, taking
+turns epoch by epoch. PyTorch is optional: `pip install torch==2.13.0` (a CPU build).
+
+    python benchmarks/train_speed.py [--epochs 3] [--batch-size 64] [--threads 1]
+
+Target: digitnet's epoch no slower than 1.5x PyTorch's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    # Thread counts must be fixed before NumPy (OpenBLAS) and PyTorch start.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(args.threads)
+
+    import numpy as np
+
+    from digitnet import mnist
+    from digitnet.train import TrainConfig, train
+
+    images, labels = mnist.load(mnist.default_data_dir(), "train")
+    x = mnist.as_activations(images)
+    config = TrainConfig(hidden=[16, 16], batch_size=args.batch_size, epochs=1, seed=1)
+
+    def digitnet_epoch() -> float:
+        start = time.perf_counter()
+        train(config, x, labels)
+        return time.perf_counter() - start
+
+    jobs = {"digitnet (NumPy)": digitnet_epoch}
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        print("PyTorch is not installed: pip install torch==2.13.0", file=sys.stderr)
+    if torch is not None:
+        torch.set_num_threads(args.threads)
+        tx, ty = torch.from_numpy(x), torch.from_numpy(labels.astype(np.int64))
+
+        def torch_epoch() -> float:
+            start = time.perf_counter()
+            torch.manual_seed(1)
+            model = torch.nn.Sequential(
+                torch.nn.Linear(784, 16),
+                torch.nn.ReLU(),
+                torch.nn.Linear(16, 16),
+                torch.nn.ReLU(),
+                torch.nn.Linear(16, 10),
+            )
+            opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+            loss_fn = torch.nn.CrossEntropyLoss()
+            order = torch.randperm(len(tx))
+            xs, ys = tx[order], ty[order]
+            for i in range(0, len(xs), args.batch_size):
+                opt.zero_grad()
+                loss = loss_fn(model(xs[i : i + args.batch_size]), ys[i : i + args.batch_size])
+                loss.backward()
+                opt.step()
+            return time.perf_counter() - start
+
+        jobs[f"PyTorch {torch.__version__}"] = torch_epoch
+
+    times: dict[str, list[float]] = {name: [] for name in jobs}
+    for _ in range(args.epochs):
+        for name, job in jobs.items():
+            times[name].append(job())
+    print(
+        f"one epoch of 784-16-16-10 on 60,000 images, batch {args.batch_size}, "
+        f"{args.threads} thread(s), best of {args.epochs}:"
+    )
+    best = {name: min(t) for name, t in times.items()}
+    for name, t in best.items():
+        print(f"  {name:<24} {t:6.2f} s")
+    if len(best) == 2:
+        ours, theirs = best.values()
+        print(f"digitnet / PyTorch: {ours / theirs:.2f}x (target: at most 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""The digitnet command as a whole: help, version, and the README's promises."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from digitnet import __version__
+from digitnet.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMANDS = ["data", "evaluate", "inspect", "predict", "train"]
+
+
+def test_help_lists_every_command_with_one_line():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    listed = re.findall(r"^  (\w+)\s{2,}\S", result.stdout.split("Commands:")[1], re.M)
+    assert listed == COMMANDS
+
+
+def test_every_command_has_help():
+    for path in (
+        ["data", "download"],
+        ["data", "export"],
+        ["data", "show"],
+        ["evaluate"],
+        ["inspect", "weights"],
+        ["inspect", "image"],
+        ["predict"],
+        ["train"],
+    ):
+        result = CliRunner().invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0 and "Usage: " in result.stdout, path
+
+
+def test_version():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and result.stdout == f"digitnet, version {__version__}\n"
+
+
+def test_unknown_command_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["frobnicate"])
+    assert result.exit_code == 2 and "No such command 'frobnicate'" in result.stderr
+
+
+def test_runs_as_a_module():
+    out = subprocess.run(
+        [sys.executable, "-m", "digitnet", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == f"digitnet, version {__version__}"
+
+
+def quick_start() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    block = text.split("## Quick start", 1)[1].split("```", 2)[1]
+    return [line for line in block.splitlines()[1:] if line.strip()]
+
+
+def test_readme_quick_start_is_two_commands_and_ci_runs_the_second():
+    commands = quick_start()
+    assert len(commands) == 2
+    assert "pip install ." in commands[0] and "digitnet predict" in commands[0]
+    assert "'.[test]'" in commands[1] and "pytest" in commands[1]
+    assert commands[1] in (ROOT / ".ci" / "run").read_text().splitlines()
