@@ -183,17 +183,21 @@ def find_ink(gray: Image.Image) -> Ink:
 
 
 def _fit_paper(a: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Least-squares quadratic surface through the paper, leaving out the ink (3 rounds)."""
+    """Least-squares quadratic surface through the paper, leaving out the ink.
+
+    It starts from the darker half of the (ink-up) pixels, which is paper as long as ink
+    covers less than half the picture, then keeps what lies within 3 sigma of the surface.
+    """
     step = max(1, int(np.sqrt(a.size / 4096)))  # a few thousand points are plenty
     a, u, v = a[::step, ::step].ravel(), u[::step, ::step].ravel(), v[::step, ::step].ravel()
     design = _design(u, v)
-    keep = np.ones(a.size, dtype=bool)
+    keep = a <= _median(a)
     coef = np.zeros(6)
     for _ in range(3):
         d = design[keep]  # normal equations: a 6x6 solve, far cheaper than a general lstsq
         coef = np.linalg.solve(d.T @ d + 1e-9 * np.eye(6), d.T @ a[keep])
         resid = a - design @ coef
-        spread = 1.4826 * float(_median(np.abs(resid[keep]))) + 1e-3
+        spread = 1.4826 * _median(np.abs(resid[keep])) + 1e-3
         keep = resid < 3 * spread
     return coef
 

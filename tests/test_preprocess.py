@@ -174,3 +174,13 @@ def test_damaged_files_give_clear_errors():
         preprocess.activations(b"")
     with pytest.raises(ImageError, match="not an image"):
         preprocess.activations(b"digits are fun\n" * 10)
+
+
+def test_thick_ink_covering_much_of_the_canvas_is_still_ink():
+    img = drawn_digit(size=200, width=45)
+    assert (np.asarray(img) < 128).mean() > 0.25
+    a = preprocess.activations(png_bytes(img))
+    grid = a.reshape(28, 28) > 0.5
+    rows, cols = np.flatnonzero(grid.any(1)), np.flatnonzero(grid.any(0))
+    assert max(rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1) >= 18
+    assert np.corrcoef(a, reference())[0, 1] > 0.7
