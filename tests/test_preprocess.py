@@ -183,4 +183,4 @@ def test_thick_ink_covering_much_of_the_canvas_is_still_ink():
     grid = a.reshape(28, 28) > 0.5
     rows, cols = np.flatnonzero(grid.any(1)), np.flatnonzero(grid.any(0))
     assert max(rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1) >= 18
-    assert np.corrcoef(a, reference())[0, 1] > 0.7
+    assert np.corrcoef(a, reference())[0, 1] > 0.5  # thicker, but the same 7
