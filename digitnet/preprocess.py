@@ -240,7 +240,7 @@ def activations_of(img: Image.Image) -> np.ndarray:
 
 def _as_framed(pixels: np.ndarray) -> np.ndarray:
     """A 28x28 image as it is, ink turned light if it is dark (the MNIST-PNG fast path)."""
-    lo, hi, mean = int(pixels.min()), int(pixels.max()), float(pixels.mean())
+    lo, hi, mean = int(pixels.min()), int(pixels.max()), int(pixels.sum()) / pixels.size
     if hi - lo < MIN_CONTRAST * 255:
         raise BlankImageError("no ink found: the image looks blank")
     a = pixels.astype(np.float32) / np.float32(255)

@@ -188,3 +188,13 @@ def test_evaluate_text_and_json(tiny_mnist, tmp_path, model_path, monkeypatch):
     assert f"accuracy  {want.accuracy:.2%}" in text.stdout
     row = "     3" + "".join(f"{v:>6}" for v in want.confusion[3].tolist())
     assert row in text.stdout.splitlines()
+
+
+def test_progress_bar_draws_in_place_only_when_enabled(capsys):
+    from digitnet.cli.progress import EpochBar
+
+    EpochBar(enabled=True, every=0)(3, 5, 10, 0.25, 0.9)
+    err = capsys.readouterr().err
+    assert err.startswith("\repoch 3 [############------------] loss 0.2500  accuracy 90.00%")
+    EpochBar(enabled=False)(3, 5, 10, 0.25, 0.9)
+    assert capsys.readouterr().err == ""
