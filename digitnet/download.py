@@ -9,12 +9,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from digitnet.atomic import atomic_path
 from digitnet.errors import DataError
 
 # MD5 of the decompressed content of each file: the official MNIST checksums.
@@ -78,22 +78,23 @@ def fetch(
     problems = []
     for base in mirrors:
         url = base.rstrip("/") + "/" + name
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
         try:
-            with os.fdopen(fd, "wb") as out:
-                _copy(url, out, name, progress, timeout)
-            if (problem := check(tmp, md5)) is None:
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, folder / name)
-                return
-            problems.append(f"{url}: {problem}")
+            with atomic_path(folder / name, suffix=".part") as tmp:
+                with open(tmp, "wb") as out:
+                    _copy(url, out, name, progress, timeout)
+                if problem := check(tmp, md5):
+                    raise _Rejected(problem)
+            return
+        except _Rejected as e:
+            problems.append(f"{url}: {e}")
         except (urllib.error.URLError, OSError, ValueError) as e:
             reason = getattr(e, "reason", None) or e
             problems.append(f"{url}: {_describe(e, reason)}")
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
     raise DataError(f"{name}: no mirror gave a valid copy: " + "; ".join(problems))
+
+
+class _Rejected(Exception):
+    """A download that arrived but is not a faithful copy."""
 
 
 def _describe(e: Exception, reason) -> str:

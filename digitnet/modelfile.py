@@ -18,13 +18,13 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from digitnet import activations as act
+from digitnet.atomic import atomic_path
 from digitnet.errors import ModelFileError
 from digitnet.network import INPUTS, OUTPUTS, Layer, Network
 
@@ -56,21 +56,13 @@ def _arrays(net: Network) -> dict[str, np.ndarray]:
 
 def save(net: Network, path: str | os.PathLike) -> None:
     """Write ``net`` to ``path`` atomically: a half-written file never takes its place."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, arr in sorted(_arrays(net).items()):
-                info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_EPOCH)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                buf = io.BytesIO()
-                np.lib.format.write_array(buf, np.asanyarray(arr), allow_pickle=False)
-                zf.writestr(info, buf.getvalue())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, arr in sorted(_arrays(net).items()):
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.asanyarray(arr), allow_pickle=False)
+            zf.writestr(info, buf.getvalue())
 
 
 def load(path: str | os.PathLike) -> Network:

@@ -83,6 +83,26 @@ def format_option(*choices: str):
     return deco
 
 
+def max_pixels_option(f):
+    return click.option(
+        "--max-pixels",
+        type=click.IntRange(min=1),
+        default=50_000_000,
+        show_default=True,
+        help="Refuse images larger than this (decompression bombs).",
+    )(f)
+
+
+def color_option(f):
+    return click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="24-bit colour half blocks; auto: when stdout is a terminal and NO_COLOR is unset.",
+    )(f)
+
+
 def command_line() -> str:
     """The command being run, as a shell would take it: ``digitnet train ...``."""
     import shlex

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from digitnet.cli.common import EXIT_FAILED, DigitnetGroup, data_dir, data_option
+from digitnet.cli.common import EXIT_FAILED, DigitnetGroup, color_option, data_dir, data_option
 
 
 @click.group(cls=DigitnetGroup)
@@ -188,13 +188,7 @@ def export(data, split, count, start, digits, per_digit, out) -> None:
 )
 @_start
 @_digit
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Half blocks in colour; auto: on a terminal, NO_COLOR unset.",
-)
+@color_option
 def show(data, split, count, start, digits, color) -> None:
     """Draw a few MNIST digits in the terminal, with their labels."""
     from digitnet import mnist

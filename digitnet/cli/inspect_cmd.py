@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from digitnet.cli.common import DigitnetGroup, echo_json, format_option, model_option
+from digitnet.cli.common import (
+    DigitnetGroup,
+    color_option,
+    echo_json,
+    format_option,
+    max_pixels_option,
+    model_option,
+)
 
 
 @click.group(cls=DigitnetGroup)
@@ -12,32 +19,23 @@ def inspect() -> None:
     """Look inside a network: its weights, or how an image lights it up."""
 
 
-def color_option(f):
+def png_option(what: str):
     return click.option(
-        "--color",
-        type=click.Choice(["auto", "always", "never"]),
-        default="auto",
-        show_default=True,
-        help="24-bit colour half blocks; auto: when stdout is a terminal and NO_COLOR is unset.",
-    )(f)
+        "--image",
+        "image_out",
+        type=click.Path(dir_okay=False),
+        default=None,
+        metavar="OUT.png",
+        help=f"Draw {what} as a PNG picture.",
+    )
 
 
 def _save_png(img, path: str) -> None:
     """Save a picture atomically, so a failed write never leaves half a PNG."""
-    import os
-    import tempfile
-    from pathlib import Path
+    from digitnet.atomic import atomic_path
 
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=target.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=".png") as tmp:
         img.save(tmp, format="PNG")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
     click.echo(f"wrote {path} ({img.width}x{img.height})", err=True)
 
 
@@ -45,14 +43,7 @@ def _save_png(img, path: str) -> None:
 @model_option
 @format_option("text", "json")
 @click.option("--draw", is_flag=True, help="Also draw the weights in the terminal.")
-@click.option(
-    "--image",
-    "image_out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="OUT.png",
-    help="Draw the weights as a PNG picture.",
-)
+@png_option("the weights")
 @click.option(
     "--layer",
     type=click.IntRange(min=1),
@@ -187,21 +178,8 @@ def _draw_weights(net, layer: int, neurons, color: bool) -> list[str]:
 @click.argument("file", type=click.Path())
 @model_option
 @format_option("text", "json")
-@click.option(
-    "--image",
-    "image_out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="OUT.png",
-    help="Draw the whole network lit up by FILE as a PNG.",
-)
-@click.option(
-    "--max-pixels",
-    type=click.IntRange(min=1),
-    default=50_000_000,
-    show_default=True,
-    help="Refuse images larger than this (decompression bombs).",
-)
+@png_option("the whole network lit up by FILE")
+@max_pixels_option
 @color_option
 def image(file, model, fmt, image_out, max_pixels, color) -> None:
     """Show how an image lights up the network, layer after layer.

@@ -9,7 +9,13 @@ import sys
 
 import click
 
-from digitnet.cli.common import EXIT_FAILED, EXIT_OK, format_option, model_option
+from digitnet.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    format_option,
+    max_pixels_option,
+    model_option,
+)
 
 EXIT_UNSURE = 3
 
@@ -86,13 +92,7 @@ def _names(stream, null: bool):
     show_default=True,
     help="Images classified together (one matrix product per layer).",
 )
-@click.option(
-    "--max-pixels",
-    type=click.IntRange(min=1),
-    default=50_000_000,
-    show_default=True,
-    help="Refuse images larger than this (decompression bombs).",
-)
+@max_pixels_option
 def predict(
     files,
     model,
