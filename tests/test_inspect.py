@@ -163,3 +163,19 @@ def test_inspect_image_errors(model_path, tmp_path):
         result.stderr
         == f"digitnet: {tmp_path / 'blank.png'}: no ink found: the image looks blank\n"
     )
+
+
+def test_wide_layers_show_their_most_active_neurons(tmp_path):
+    from digitnet.network import Network
+
+    wide = Network.create([784, 50, 10], rng=np.random.default_rng(2))
+    modelfile.save(wide, tmp_path / "wide.npz")
+    drawn_digit().save(tmp_path / "seven.png")
+    result = invoke(
+        "image", str(tmp_path / "seven.png"), "-m", str(tmp_path / "wide.npz"), "--color", "never"
+    )
+    assert "hidden layer 1 (relu, 50 neurons, the 20 most active shown):" in result.stdout
+    hidden = wide.activations(preprocess.activations(str(tmp_path / "seven.png"))[None])[1][0]
+    block = result.stdout.split("hidden layer 1")[1].split("output")[0].strip().splitlines()[1:]
+    shown = [int(line.split()[0]) for line in block]
+    assert shown == sorted(np.argsort(-hidden, kind="stable")[:20].tolist())

@@ -19,6 +19,9 @@ def inspect() -> None:
     """Look inside a network: its weights, or how an image lights it up."""
 
 
+MAX_BARS = 20  # wider layers show only their most active neurons
+
+
 def png_option(what: str):
     return click.option(
         "--image",
@@ -198,6 +201,8 @@ def image(file, model, fmt, image_out, max_pixels, color) -> None:
     """
     import sys
 
+    import numpy as np
+
     from digitnet import preprocess, shipped
     from digitnet.errors import ImageError
     from digitnet.terminal import bar, render, use_color
@@ -233,9 +238,16 @@ def image(file, model, fmt, image_out, max_pixels, color) -> None:
         last = i == len(layers) - 1
         name = "output" if last else f"hidden layer {i}"
         click.echo("")
-        click.echo(f"{name} ({net.layers[i - 1].activation}, {len(a)} neurons):")
+        shown = range(len(a))
+        if len(a) > MAX_BARS:  # a wide layer: its most active neurons, in order
+            shown = sorted(np.argsort(-a, kind="stable")[:MAX_BARS].tolist())
+            note = f", the {MAX_BARS} most active shown"
+        else:
+            note = ""
+        click.echo(f"{name} ({net.layers[i - 1].activation}, {len(a)} neurons{note}):")
         top = float(a.max()) or 1.0
-        for n, v in enumerate(a):
+        for n in shown:
+            v = a[n]
             # hidden ReLU activations are unbounded: their bars are scaled to the layer's largest
             length = v if last or net.layers[i - 1].activation != "relu" else v / top
             mark = "  <- answer" if last and n == answer else ""
