@@ -70,12 +70,16 @@ def test_recorded_accuracy_is_measured_again(real_mnist, name):
     assert measured >= TARGETS[name]
 
 
-def test_sample_images_are_recognised(samples):
-    net = shipped.load("default")
+@pytest.mark.parametrize("name", shipped.names())
+def test_sample_images_are_recognised(samples, name):
+    """The shipped samples: their labels are in their names (three.png is a 3)."""
     files = sorted(samples.glob("*.png"))
-    want = [3 if p.name == "three.png" else int(p.stem[-1]) for p in files]
+    want = np.array([3 if p.name == "three.png" else int(p.stem[-1]) for p in files])
     x = np.stack([preprocess.activations(str(p)) for p in files])
-    assert net.predict(x).tolist() == want
+    right = shipped.load(name).predict(x) == want
+    assert right[[p.name == "three.png" for p in files]].all()  # the Quick start's image
+    # MNIST's first 5 (test image 8) is odd enough to fool the 16-16 networks
+    assert right.all() if name == "large" else right.sum() >= 9, right
 
 
 def test_quick_start_command(samples):
