@@ -90,7 +90,8 @@ def weight_matrix(net: Network, layer_index: int, scale: int = 12) -> Image.Imag
 def network_diagram(net: Network, x: np.ndarray, connections: int = 40) -> Image.Image:
     """The whole network lit up by one input x (784 activations); DIAGRAM_SIZE pixels.
 
-    Each neuron is a circle filled with its activation (black 0, white 1); for each pair of
+    Each neuron is a circle filled with its activation (black 0, white 1; a ReLU layer
+    relative to its most active neuron, as ReLU has no upper bound); for each pair of
     layers the ``connections`` strongest contributions w * a are drawn, green when they
     push the next neuron up and red when they push it down.
     """
@@ -128,8 +129,10 @@ def network_diagram(net: Network, x: np.ndarray, connections: int = 40) -> Image
     answer = int(acts[-1].argmax())
     for li, (a, pts) in enumerate(zip(acts[1:], centres[1:], strict=True)):
         radius = min(13, (pts[1][1] - pts[0][1]) / 2 - 2 if len(pts) > 1 else 13)
+        # ReLU activations have no upper bound: such a layer is lit relative to its brightest
+        top = float(a.max()) if net.layers[li].activation == "relu" and a.max() > 0 else 1.0
         for n, ((cx, cy), v) in enumerate(zip(pts, a, strict=True)):
-            shade = int(np.clip(v, 0, 1) * 255)
+            shade = int(np.clip(v / top, 0, 1) * 255)
             last = li == len(acts) - 2
             outline = ANSWER if last and n == answer else (120, 120, 120)
             draw.ellipse(
