@@ -134,12 +134,19 @@ class Ink:
     background: np.ndarray  # quadratic coefficients of the paper's brightness, ink-up
 
     def paper(self, xs: np.ndarray, ys: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-        """The paper's ink-up brightness at image coordinates (xs, ys)."""
-        return _design(xs / size[0], ys / size[1]) @ self.background
+        """The paper's ink-up brightness on the grid of image columns xs and rows ys."""
+        return _surface(self.background, xs / size[0], ys / size[1])
+
+
+def _surface(c: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The quadratic c0 + c1 u + c2 v + c3 u^2 + c4 uv + c5 v^2 on the grid u (columns) x v
+    (rows), built from the two axes rather than from a point per pixel."""
+    u, v = u[None, :], v[:, None]
+    return (c[0] + c[1] * u + c[3] * u * u) + v * (c[2] + c[4] * u) + c[5] * v * v
 
 
 def _design(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    u, v = np.broadcast_arrays(u, v)
+    """Least-squares design matrix of the quadratic, a row per point (u, v)."""
     return np.stack([np.ones_like(u), u, v, u * u, u * v, v * v], axis=-1)
 
 
@@ -149,37 +156,37 @@ def _median(a: np.ndarray) -> float:
     return float(np.partition(flat, flat.size // 2)[flat.size // 2])
 
 
-def find_ink(gray: Image.Image) -> Ink:
-    """Find the ink on a grayscale image: polarity, paper level and bounding box."""
+def find_ink(gray: Image.Image, dark: bool | None = None) -> Ink:
+    """Find the ink on a grayscale image: polarity (unless given), paper and bounding box."""
     w, h = gray.size
     k = max(1, -(-max(w, h) // ANALYSIS_SIDE))
     small = gray.reduce(k) if k > 1 else gray
     # a 3x3 median filter erases isolated specks of noise before anything is measured
     small = small.filter(ImageFilter.MedianFilter(3))
     a = np.asarray(small, dtype=np.float32) / 255
-    lo, mid, hi = float(a.min()), float(_median(a)), float(a.max())
-    dark = (mid - lo) > (hi - mid)  # the ink is the side further from the typical pixel
+    if dark is None:
+        lo, mid, hi = float(a.min()), _median(a), float(a.max())
+        dark = (mid - lo) > (hi - mid)  # the ink is the side further from the typical pixel
     if dark:
         a = 1 - a
     sh, sw = a.shape
-    ys, xs = np.mgrid[0:sh, 0:sw]
-    u, v = (xs + 0.5) / sw, (ys + 0.5) / sh
+    u, v = (np.arange(sw) + 0.5) / sw, (np.arange(sh) + 0.5) / sh
     coef = _fit_paper(a, u, v)
-    ink = a - _design(u, v) @ coef
+    ink = a - _surface(coef, u, v)
     contrast = float(ink.max())
-    noise = float(_median(np.abs(ink - _median(ink)))) * 1.4826
+    noise = _median(np.abs(ink - _median(ink))) * 1.4826
     if contrast < max(MIN_CONTRAST, 6 * noise):
         raise BlankImageError("no ink found: the image looks blank")
-    rows = np.flatnonzero((ink > 0.35 * contrast).any(axis=1))
-    cols = np.flatnonzero((ink > 0.35 * contrast).any(axis=0))
+    mask = ink > 0.35 * contrast
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     # one analysis pixel of margin keeps the anti-aliased edges of the strokes
     box = (
-        max(0, (cols[0] - 1) * k),
-        max(0, (rows[0] - 1) * k),
-        min(w, (cols[-1] + 2) * k),
-        min(h, (rows[-1] + 2) * k),
+        max(0, (int(cols[0]) - 1) * k),
+        max(0, (int(rows[0]) - 1) * k),
+        min(w, (int(cols[-1]) + 2) * k),
+        min(h, (int(rows[-1]) + 2) * k),
     )
-    return Ink(dark, box, contrast, coef)
+    return Ink(bool(dark), box, contrast, coef)
 
 
 def _fit_paper(a: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -189,8 +196,9 @@ def _fit_paper(a: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     covers less than half the picture, then keeps what lies within 3 sigma of the surface.
     """
     step = max(1, int(np.sqrt(a.size / 4096)))  # a few thousand points are plenty
-    a, u, v = a[::step, ::step].ravel(), u[::step, ::step].ravel(), v[::step, ::step].ravel()
-    design = _design(u, v)
+    a = a[::step, ::step]
+    uu, vv = np.meshgrid(u[::step], v[::step])
+    a, design = a.ravel(), _design(uu.ravel(), vv.ravel())
     keep = a <= _median(a)
     coef = np.zeros(6)
     for _ in range(3):
@@ -202,10 +210,32 @@ def _fit_paper(a: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return coef
 
 
+def locate_ink(gray: Image.Image) -> tuple[Image.Image, Ink]:
+    """find_ink, then a closer look when the ink is small on a large canvas.
+
+    The ink is first found on a copy at most ANALYSIS_SIDE pixels wide, which is coarse
+    for a small digit on a big photo; then the neighbourhood of what was found is searched
+    again at finer resolution. Returns the (possibly cropped) image and its ink.
+    """
+    ink = find_ink(gray)
+    w, h = gray.size
+    left, upper, right, lower = ink.box
+    side = max(right - left, lower - upper)
+    if max(w, h) <= ANALYSIS_SIDE or side * 4 > max(w, h):
+        return gray, ink
+    pad = side // 3
+    crop = gray.crop(
+        (max(0, left - pad), max(0, upper - pad), min(w, right + pad), min(h, lower + pad))
+    )
+    return crop, find_ink(crop, dark=ink.dark)
+
+
 def frame(ink_box: np.ndarray) -> np.ndarray:
     """Place an ink image (values 0..1, at most 20x20) in 28x28, its centre of mass central."""
     h, w = ink_box.shape
     total = float(ink_box.sum())
+    if total <= 0:  # the ink did not survive scaling: too faint or too thin to read
+        raise BlankImageError("no ink found: the image looks blank")
     cy = float((ink_box.sum(axis=1) * np.arange(h)).sum()) / total
     cx = float((ink_box.sum(axis=0) * np.arange(w)).sum()) / total
     top = min(max(int(round(CENTRE - cy)), 0), SIDE - h)
@@ -220,7 +250,7 @@ def activations_of(img: Image.Image) -> np.ndarray:
     gray = grayscale(img)
     if gray.size == (SIDE, SIDE):
         return _as_framed(np.asarray(gray))
-    ink = find_ink(gray)
+    gray, ink = locate_ink(gray)
     left, upper, right, lower = ink.box
     bw, bh = right - left, lower - upper
     scale = BOX / max(bw, bh)
@@ -232,7 +262,7 @@ def activations_of(img: Image.Image) -> np.ndarray:
     # the paper's brightness at the centre of each output pixel, in image coordinates
     xs = left + (np.arange(size[0]) + 0.5) / scale
     ys = upper + (np.arange(size[1]) + 0.5) / scale
-    a = a - ink.paper(xs[None, :], ys[:, None], gray.size).astype(np.float32)
+    a = a - ink.paper(xs, ys, gray.size).astype(np.float32)
     a = np.clip(a / max(float(a.max()), 1e-6), 0, 1)
     a[a < 0.1] = 0  # paper texture and faint noise are not ink
     return frame(a).ravel()

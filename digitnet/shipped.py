@@ -7,7 +7,6 @@ file; without it, $DIGITNET_MODEL, and then the default model.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 from digitnet.errors import ModelFileError
@@ -22,8 +21,12 @@ DESCRIPTIONS = {
 
 
 def models_dir() -> Path:
-    """The folder of shipped models, wherever digitnet is installed."""
-    return Path(str(resources.files("digitnet.models")))
+    """The folder of shipped models, wherever digitnet is installed (a plain folder of
+    package data; importlib.resources would cost more start-up time than the rest of
+    a one-image run)."""
+    import digitnet.models
+
+    return Path(digitnet.models.__file__).parent
 
 
 def names() -> list[str]:

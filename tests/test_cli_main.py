@@ -65,3 +65,12 @@ def test_readme_quick_start_is_two_commands_and_ci_runs_the_second():
     assert "pip install ." in commands[0] and "digitnet predict" in commands[0]
     assert "'.[test]'" in commands[1] and "pytest" in commands[1]
     assert commands[1] in (ROOT / ".ci" / "run").read_text().splitlines()
+
+
+def test_command_summaries_match_the_commands_own_help():
+    from digitnet.cli import COMMANDS
+
+    ctx = cli.make_context("digitnet", ["--version"], resilient_parsing=True)
+    for name, (_, _, summary) in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command.help.split("\n\n")[0].replace("\n", " ").strip() == summary, name

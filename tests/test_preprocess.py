@@ -184,3 +184,16 @@ def test_thick_ink_covering_much_of_the_canvas_is_still_ink():
     rows, cols = np.flatnonzero(grid.any(1)), np.flatnonzero(grid.any(0))
     assert max(rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1) >= 18
     assert np.corrcoef(a, reference())[0, 1] > 0.5  # thicker, but the same 7
+
+
+def test_a_one_pixel_wide_canvas_gives_values_or_a_clear_error():
+    """Found by the property tests: a 1x257 strip whose ink vanished in scaling."""
+    for length in (3, 40, 257):
+        strip = np.full((257, 1), 255, dtype=np.uint8)
+        strip[100 : 100 + min(length, 157)] = 0
+        try:
+            a = preprocess.activations(png_bytes(Image.fromarray(strip)))
+        except ImageError as e:
+            assert "no ink found" in str(e)
+        else:
+            assert a.shape == (784,) and 0 < a.max() <= 1

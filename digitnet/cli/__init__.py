@@ -10,14 +10,55 @@ import click
 
 from digitnet import __version__
 from digitnet.cli.common import DigitnetGroup
-from digitnet.cli.data_cmd import data
-from digitnet.cli.evaluate_cmd import evaluate
-from digitnet.cli.inspect_cmd import inspect
-from digitnet.cli.predict_cmd import predict
-from digitnet.cli.train_cmd import train
+
+# Each command's module is imported only when that command runs, so that
+# `digitnet predict one.png` pays for nothing else (see benchmarks/predict_startup.py).
+COMMANDS = {
+    "data": ("digitnet.cli.data_cmd", "data", "Get MNIST, and export or show its digits."),
+    "evaluate": (
+        "digitnet.cli.evaluate_cmd",
+        "evaluate",
+        "Measure a model on MNIST's 10,000 test images.",
+    ),
+    "inspect": (
+        "digitnet.cli.inspect_cmd",
+        "inspect",
+        "Look inside a network: its weights, or how an image lights it up.",
+    ),
+    "predict": (
+        "digitnet.cli.predict_cmd",
+        "predict",
+        "Print the digit in each image FILE: the network's brightest output neuron.",
+    ),
+    "train": (
+        "digitnet.cli.train_cmd",
+        "train",
+        "Train a network on MNIST's training images and save it to --out.",
+    ),
+}
 
 
-@click.group(cls=DigitnetGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(DigitnetGroup):
+    """Click's lazily loading group: list commands without importing them."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        import importlib
+
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The one-line summaries come from COMMANDS, so --help imports no command either.
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][2]) for name in sorted(COMMANDS)])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="digitnet")
 def cli() -> None:
     """Recognise handwritten digits with the network from 3Blue1Brown's lesson
@@ -34,13 +75,6 @@ def cli() -> None:
 
     Exit status: 0 success, 1 failure (message on stderr), 2 usage error.
     """
-
-
-cli.add_command(predict)
-cli.add_command(train)
-cli.add_command(evaluate)
-cli.add_command(inspect)
-cli.add_command(data)
 
 
 def main() -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import sys
 
 import click
@@ -192,6 +190,7 @@ def _batches(items, size: int = 64):
 def _writer(fmt: str, top: int, show_name: bool):
     """A function that writes one answer to a buffer in the chosen format."""
     if fmt == "json":
+        import json
 
         def write_json(buf, ans, below):
             obj = {
@@ -207,6 +206,8 @@ def _writer(fmt: str, top: int, show_name: bool):
         return write_json
 
     if fmt in ("csv", "tsv"):
+        import csv
+
         header = ["path", "digit", "confidence"]
         for i in range(2, top + 1):
             header += [f"digit_{i}", f"confidence_{i}"]
