@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -118,4 +117,6 @@ def data_dir(data: str | None):
 
 
 def echo_json(obj) -> None:
+    import json
+
     click.echo(json.dumps(obj))
