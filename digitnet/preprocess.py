@@ -29,7 +29,8 @@ from digitnet.errors import BlankImageError, ImageError
 
 SIDE, BOX, CENTRE = 28, 20, 14.0  # MNIST: 28x28 frame, 20x20 box, centre of mass at (14, 14)
 MAX_PIXELS = 50_000_000  # larger canvases are refused unless the caller raises the limit
-ANALYSIS_SIDE = 256  # the ink is found on a copy at most this big
+ANALYSIS_SIDE = 160  # the ink is found on a copy at most this big (then looked at closer)
+SAMPLE_POINTS = 2048  # the paper's surface and the noise are measured on this many pixels
 MIN_CONTRAST = 0.08  # ink must differ from the paper by this much (of full scale)
 _EXIF_FORMATS = {"JPEG", "MPO", "WEBP", "TIFF"}
 IS_A_DIRECTORY = "is a directory"
@@ -164,17 +165,19 @@ def find_ink(gray: Image.Image, dark: bool | None = None) -> Ink:
     # a 3x3 median filter erases isolated specks of noise before anything is measured
     small = small.filter(ImageFilter.MedianFilter(3))
     a = np.asarray(small, dtype=np.float32) / 255
+    step = max(1, int(np.sqrt(a.size / SAMPLE_POINTS)))  # statistics from a sparse grid
     if dark is None:
-        lo, mid, hi = float(a.min()), _median(a), float(a.max())
+        lo, mid, hi = float(a.min()), _median(a[::step, ::step]), float(a.max())
         dark = (mid - lo) > (hi - mid)  # the ink is the side further from the typical pixel
     if dark:
         a = 1 - a
     sh, sw = a.shape
     u, v = (np.arange(sw) + 0.5) / sw, (np.arange(sh) + 0.5) / sh
-    coef = _fit_paper(a, u, v)
+    coef = _fit_paper(a[::step, ::step], u[::step], v[::step])
     ink = a - _surface(coef, u, v)
     contrast = float(ink.max())
-    noise = _median(np.abs(ink - _median(ink))) * 1.4826
+    sample = ink[::step, ::step]
+    noise = _median(np.abs(sample - _median(sample))) * 1.4826
     if contrast < max(MIN_CONTRAST, 6 * noise):
         raise BlankImageError("no ink found: the image looks blank")
     mask = ink > 0.35 * contrast
@@ -195,9 +198,7 @@ def _fit_paper(a: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     It starts from the darker half of the (ink-up) pixels, which is paper as long as ink
     covers less than half the picture, then keeps what lies within 3 sigma of the surface.
     """
-    step = max(1, int(np.sqrt(a.size / 4096)))  # a few thousand points are plenty
-    a = a[::step, ::step]
-    uu, vv = np.meshgrid(u[::step], v[::step])
+    uu, vv = np.meshgrid(u, v)
     a, design = a.ravel(), _design(uu.ravel(), vv.ravel())
     keep = a <= _median(a)
     coef = np.zeros(6)
