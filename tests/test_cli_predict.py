@@ -148,7 +148,7 @@ def bad_inputs(tmp_path):
         str(tmp_path / "adir"): "is a directory",
         str(tmp_path / "empty.png"): "empty file (0 bytes)",
         str(tmp_path / "text.png"): "not an image",
-        str(tmp_path / "truncated.png"): "damaged image file",
+        str(tmp_path / "truncated.png"): "damaged PNG file (truncated in the IDAT chunk)",
         str(tmp_path / "crc.png"): "damaged PNG file (CRC error in the IHDR chunk)",
         str(tmp_path / "blank.png"): "no ink found",
         str(tmp_path / "huge.png"): "over the limit of 1,000,000",
@@ -191,14 +191,13 @@ def test_permission_denied_is_reported(model_path, tmp_path, monkeypatch):
     """The same as above where the tests run as root: the OS error is simulated."""
     path = tmp_path / "secret.png"
     drawn_digit().save(path)
-    real_open = Image.open
 
-    def guarded(fp, *a, **k):
-        if str(fp) == str(path):
+    def guarded(file, *args, **kwargs):
+        if str(file) == str(path):
             raise PermissionError(13, "Permission denied", str(path))
-        return real_open(fp, *a, **k)
+        return open(file, *args, **kwargs)
 
-    monkeypatch.setattr(preprocess.Image, "open", guarded)
+    monkeypatch.setattr(preprocess, "open", guarded, raising=False)
     result = run(model_path, str(path))
     assert result.exit_code == 1
     assert result.stderr == f"digitnet: {path}: permission denied\n"

@@ -164,8 +164,12 @@ def test_decompression_bombs_are_refused_before_decoding():
 
 def test_damaged_files_give_clear_errors():
     good = png_bytes(drawn_digit())
-    with pytest.raises(ImageError, match="damaged image file"):
+    with pytest.raises(ImageError, match=r"damaged PNG file \(truncated in the IDAT chunk\)"):
         preprocess.activations(good[: len(good) // 2])
+    buf = io.BytesIO()
+    drawn_digit().save(buf, format="JPEG")
+    with pytest.raises(ImageError, match="damaged image file"):
+        preprocess.activations(buf.getvalue()[:300])
     bad_crc = bytearray(good)
     bad_crc[29] ^= 0xFF  # the IHDR chunk's checksum
     with pytest.raises(ImageError, match="damaged PNG file .CRC error in the IHDR chunk"):
