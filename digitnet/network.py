@@ -6,8 +6,6 @@ A batch of N images is an N x 784 array; each layer is one matrix product,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from digitnet import activations as act
@@ -16,13 +14,14 @@ INPUTS = 784  # 28 x 28 pixels
 OUTPUTS = 10  # one neuron per digit
 
 
-@dataclass
 class Layer:
     """One step ``a' = f(W a + b)``. W has shape (outputs, inputs), b has shape (outputs,)."""
 
-    weights: np.ndarray
-    biases: np.ndarray
-    activation: str
+    # A plain class: importing dataclasses would cost a one-image run more than all of this.
+    __slots__ = ("weights", "biases", "activation")
+
+    def __init__(self, weights: np.ndarray, biases: np.ndarray, activation: str):
+        self.weights, self.biases, self.activation = weights, biases, activation
 
     @property
     def inputs(self) -> int:

@@ -10,8 +10,8 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,8 +22,7 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".ti
 STDIN = "-"
 
 
-@dataclass
-class Answer:
+class Answer(NamedTuple):
     path: str
     activations: np.ndarray | None = None  # the 10 output activations
     error: str | None = None

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -149,8 +148,7 @@ def grayscale(img: Image.Image) -> Image.Image:
     return Image.fromarray((out * 255 + 0.5).astype(np.uint8))
 
 
-@dataclass
-class Ink:
+class Ink(NamedTuple):
     """Where the ink is in an image, and how to read it off the paper."""
 
     dark: bool  # dark ink on light paper (to be inverted)
