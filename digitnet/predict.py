@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from digitnet import preprocess
 from digitnet.errors import ImageError
 from digitnet.network import Network
 
@@ -59,8 +60,6 @@ def expand(paths: Iterable[str], recursive: bool = False) -> Iterator[str]:
 
 def decode(path: str, max_pixels: int) -> np.ndarray | str:
     """One input's 784 activations, or the reason it has none."""
-    from digitnet import preprocess
-
     try:
         if path == STDIN:
             return preprocess.activations(sys.stdin.buffer.read(), max_pixels)
@@ -71,14 +70,38 @@ def decode(path: str, max_pixels: int) -> np.ndarray | str:
         return str(e)
 
 
-def _decode_star(args: tuple[str, int]) -> tuple[str, np.ndarray | str]:
-    return args[0], decode(*args)
+def _decode_chunk(args: tuple[list[str], int]) -> tuple[list[str], list[str | None], np.ndarray]:
+    """A worker's share: the paths, an error (or None) for each, and the good rows stacked.
+
+    One array per chunk rather than one per image keeps the traffic between processes
+    small next to the decoding itself.
+    """
+    paths, max_pixels = args
+    results = [decode(p, max_pixels) for p in paths]
+    errors = [r if isinstance(r, str) else None for r in results]
+    good = [r for r in results if not isinstance(r, str)]
+    rows = np.stack(good) if good else np.zeros((0, 784), dtype=np.float32)
+    return paths, errors, rows
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of ``size`` items (the last one shorter), as the items arrive."""
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def decoded(
-    paths: Iterable[str], max_pixels: int, jobs: int = 1
+    paths: Iterable[str], max_pixels: int, jobs: int = 1, chunk: int = 64
 ) -> Iterator[tuple[str, np.ndarray | str]]:
-    """(path, activations or error) for each path, in order; ``jobs`` > 1 decodes in parallel."""
+    """(path, activations or error) for each path, in order; ``jobs`` > 1 decodes in parallel
+    processes, ``chunk`` paths at a time. (Workers cannot share standard input: the caller
+    keeps '-' to ``jobs`` = 1.)"""
     if jobs <= 1:
         for path in paths:
             yield path, decode(path, max_pixels)
@@ -86,9 +109,12 @@ def decoded(
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    items = ((p, max_pixels) for p in paths)  # (workers cannot share standard input)
     with ctx.Pool(jobs) as pool:
-        yield from pool.imap(_decode_star, items, chunksize=32)
+        work = ((c, max_pixels) for c in chunked(paths, chunk))
+        for names, errors, rows in pool.imap(_decode_chunk, work):
+            good = iter(rows)
+            for name, error in zip(names, errors, strict=True):
+                yield name, error if error is not None else next(good)
 
 
 def answers(

@@ -89,9 +89,13 @@ def _open(fp: BinaryIO) -> Image.Image:
     fp.seek(0)
     if not png:
         return Image.open(fp)
-    from PIL import PngImagePlugin
+    global _PNG
+    if _PNG is None:  # imported on first use; this runs once per image
+        from PIL import PngImagePlugin as _PNG
+    return _PNG.PngImageFile(fp)
 
-    return PngImagePlugin.PngImageFile(fp)
+
+_PNG = None
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

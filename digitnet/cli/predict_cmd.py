@@ -136,7 +136,7 @@ def predict(
       3  every image was read, but some answers were '?' (below --threshold)
     """
     from digitnet import shipped
-    from digitnet.predict import answers, expand
+    from digitnet.predict import answers, chunked, expand
 
     if not files and files_from is None:
         raise click.UsageError("no images given: name image files, '-' or --files-from LIST")
@@ -152,7 +152,9 @@ def predict(
     write = _writer(fmt, top, show_name)
     out = sys.stdout
     failed = unsure = False
-    for batch in _batches(answers(net, expand(names, recursive), max_pixels, jobs, batch_size)):
+    # written and flushed a few dozen lines at a time, so a pipeline sees answers early
+    results = answers(net, expand(names, recursive), max_pixels, jobs, batch_size)
+    for batch in chunked(results, 64):
         buf = io.StringIO()
         for ans in batch:
             if ans.error is not None:
@@ -173,18 +175,6 @@ def predict(
 def _chain(first, rest):
     yield from first
     yield from rest
-
-
-def _batches(items, size: int = 64):
-    """Group answers so output is written (and flushed) a few dozen lines at a time."""
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _writer(fmt: str, top: int, show_name: bool):
