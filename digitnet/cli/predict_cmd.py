@@ -135,6 +135,12 @@ def predict(
       2  usage error
       3  every image was read, but some answers were '?' (below --threshold)
     """
+    import os
+
+    # Prediction batches are far too small for BLAS threads to pay: idle, they spin and take
+    # the CPU from decoding. Set before NumPy loads (an explicit setting is respected).
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     from digitnet import shipped
     from digitnet.predict import answers, chunked, expand
 
