@@ -70,20 +70,6 @@ def decode(path: str, max_pixels: int) -> np.ndarray | str:
         return str(e)
 
 
-def _decode_chunk(args: tuple[list[str], int]) -> tuple[list[str], list[str | None], np.ndarray]:
-    """A worker's share: the paths, an error (or None) for each, and the good rows stacked.
-
-    One array per chunk rather than one per image keeps the traffic between processes
-    small next to the decoding itself.
-    """
-    paths, max_pixels = args
-    results = [decode(p, max_pixels) for p in paths]
-    errors = [r if isinstance(r, str) else None for r in results]
-    good = [r for r in results if not isinstance(r, str)]
-    rows = np.stack(good) if good else np.zeros((0, 784), dtype=np.float32)
-    return paths, errors, rows
-
-
 def chunked(items: Iterable, size: int) -> Iterator[list]:
     """Lists of ``size`` items (the last one shorter), as the items arrive."""
     chunk: list = []
@@ -96,27 +82,6 @@ def chunked(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def decoded(
-    paths: Iterable[str], max_pixels: int, jobs: int = 1, chunk: int = 64
-) -> Iterator[tuple[str, np.ndarray | str]]:
-    """(path, activations or error) for each path, in order; ``jobs`` > 1 decodes in parallel
-    processes, ``chunk`` paths at a time. (Workers cannot share standard input: the caller
-    keeps '-' to ``jobs`` = 1.)"""
-    if jobs <= 1:
-        for path in paths:
-            yield path, decode(path, max_pixels)
-        return
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    with ctx.Pool(jobs) as pool:
-        work = ((c, max_pixels) for c in chunked(paths, chunk))
-        for names, errors, rows in pool.imap(_decode_chunk, work):
-            good = iter(rows)
-            for name, error in zip(names, errors, strict=True):
-                yield name, error if error is not None else next(good)
-
-
 def answers(
     net: Network,
     paths: Iterable[str],
@@ -125,15 +90,20 @@ def answers(
     batch_size: int = 256,
     max_wait: float = 0.2,
 ) -> Iterator[Answer]:
-    """Classify every path, a batch at a time (one matrix product per layer per batch).
+    """Classify every path, in order, a batch at a time (one matrix product per layer).
 
     A batch is sent on when it holds ``batch_size`` images or has waited ``max_wait``
-    seconds, so slow inputs (large photos) still stream out promptly.
+    seconds, so slow inputs (large photos) still stream out promptly. With ``jobs`` > 1,
+    worker processes decode and classify chunks of the paths (they cannot share standard
+    input: keep '-' to one job).
     """
+    if jobs > 1:
+        yield from _parallel_answers(net, paths, max_pixels, jobs, min(batch_size, 64))
+        return
     pending: list[tuple[str, np.ndarray | str]] = []
     started = time.monotonic()
-    for item in decoded(paths, max_pixels, jobs):
-        pending.append(item)
+    for path in paths:
+        pending.append((path, decode(path, max_pixels)))
         if len(pending) >= batch_size or time.monotonic() - started > max_wait:
             yield from _classify(net, pending)
             pending, started = [], time.monotonic()
@@ -145,3 +115,28 @@ def _classify(net: Network, items: list[tuple[str, np.ndarray | str]]) -> Iterat
     outputs = iter(net.forward(np.stack(good)) if good else [])
     for path, a in items:
         yield Answer(path, error=a) if isinstance(a, str) else Answer(path, next(outputs))
+
+
+_worker: tuple[Network, int] | None = None  # each worker process's network and pixel limit
+
+
+def _start_worker(net: Network, max_pixels: int) -> None:
+    global _worker
+    _worker = (net, max_pixels)
+
+
+def _answer_chunk(paths: list[str]) -> list[Answer]:
+    """A worker's share: decode and classify a chunk; only 10 numbers per image go back."""
+    net, max_pixels = _worker
+    return list(_classify(net, [(p, decode(p, max_pixels)) for p in paths]))
+
+
+def _parallel_answers(
+    net: Network, paths: Iterable[str], max_pixels: int, jobs: int, chunk: int
+) -> Iterator[Answer]:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    with ctx.Pool(jobs, initializer=_start_worker, initargs=(net, max_pixels)) as pool:
+        for done in pool.imap(_answer_chunk, chunked(paths, chunk)):
+            yield from done
