@@ -5,20 +5,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 
 @contextmanager
-def atomic_path(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[str]:
     """A temporary path beside ``path`` to write to; renamed onto ``path`` if the block
     succeeds, removed if it fails (or is interrupted)."""
     import tempfile  # here, not at the top: reading a model should not pay for it
 
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    folder, name = os.path.split(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix, dir=folder)
     os.close(fd)
     try:
-        yield Path(tmp)
+        yield tmp
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:

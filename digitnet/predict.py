@@ -10,7 +10,6 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -52,7 +51,7 @@ def expand(paths: Iterable[str], recursive: bool = False) -> Iterator[str]:
             for root, dirs, files in os.walk(path):
                 dirs.sort()
                 for name in sorted(files):
-                    if Path(name).suffix.lower() in IMAGE_SUFFIXES:
+                    if os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES:
                         yield os.path.join(root, name)
         else:
             yield path

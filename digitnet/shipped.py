@@ -7,7 +7,6 @@ file; without it, $DIGITNET_MODEL, and then the default model.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from digitnet.errors import ModelFileError
 
@@ -20,26 +19,27 @@ DESCRIPTIONS = {
 }
 
 
-def models_dir() -> Path:
-    """The folder of shipped models, wherever digitnet is installed (a plain folder of
-    package data; importlib.resources would cost more start-up time than the rest of
-    a one-image run)."""
+def models_dir() -> str:
+    """The folder of shipped models, wherever digitnet is installed.
+
+    It is a plain folder of package data. Paths here are strings (os.path): importlib.resources
+    or pathlib would cost a one-image run more start-up time than the rest of this module."""
     import digitnet.models
 
-    return Path(digitnet.models.__file__).parent
+    return os.path.dirname(digitnet.models.__file__)
 
 
 def names() -> list[str]:
     return list(DESCRIPTIONS)
 
 
-def resolve(spec: str | None = None) -> Path:
+def resolve(spec: str | None = None) -> str:
     """The model file that ``--model spec`` means."""
     spec = spec or os.environ.get(MODEL_ENV) or DEFAULT
     if spec in DESCRIPTIONS:
-        return models_dir() / f"{spec}.npz"
-    path = Path(spec).expanduser()
-    if path.suffix != ".npz" and not path.exists():
+        return os.path.join(models_dir(), f"{spec}.npz")
+    path = os.path.expanduser(spec)
+    if not path.endswith(".npz") and not os.path.exists(path):
         raise ModelFileError(
             f"{spec}: no such model; use one of {', '.join(DESCRIPTIONS)} or a path to a .npz file"
         )

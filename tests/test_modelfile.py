@@ -129,3 +129,28 @@ def test_saved_files_are_plain_zip_archives_with_npy_members(tmp_path, net):
             ["W1.npy", "b1.npy", "W2.npy", "b2.npy", "W3.npy", "b3.npy"]
             + ["activations.npy", "metadata.npy"]
         )
+
+
+@pytest.mark.parametrize("writer", ["digitnet", "savez", "savez_compressed"])
+def test_fast_reader_and_numpy_agree(tmp_path, net, writer):
+    """Plain .npz files are read without zipfile; the result must be NumPy's own."""
+    path = tmp_path / "m.npz"
+    if writer == "digitnet":
+        modelfile.save(net, path)
+    else:
+        getattr(np, writer)(path, **modelfile._arrays(net))
+    fast = modelfile._read_plain_npz(path.read_bytes())
+    assert fast is not None, writer
+    with np.load(path, allow_pickle=False) as npz:
+        assert sorted(fast) == sorted(npz.files)
+        for name in npz.files:
+            np.testing.assert_array_equal(fast[name], npz[name])
+            assert fast[name].dtype == npz[name].dtype
+
+
+def test_fast_reader_declines_damaged_archives(tmp_path, net):
+    modelfile.save(net, tmp_path / "m.npz")
+    data = bytearray((tmp_path / "m.npz").read_bytes())
+    data[200] ^= 0xFF  # inside the first member's compressed bytes
+    assert modelfile._read_plain_npz(bytes(data)) is None
+    assert modelfile._read_plain_npz(bytes(data[:-30])) is None
