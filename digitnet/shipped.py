@@ -24,8 +24,12 @@ def models_dir() -> str:
 
     It is a plain folder of package data. Paths here are strings (os.path): importlib.resources
     or pathlib would cost a one-image run more start-up time than the rest of this module."""
-    import digitnet.models
+    try:
+        import digitnet.models
+    except ModuleNotFoundError:  # run from a source checkout: models/ beside digitnet/
+        import digitnet
 
+        return os.path.join(os.path.dirname(os.path.dirname(digitnet.__file__)), "models")
     return os.path.dirname(digitnet.models.__file__)
 
 
