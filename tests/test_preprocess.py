@@ -112,7 +112,7 @@ def test_first_frame_of_an_animation_is_used():
 
 
 def test_interlaced_png_reads_like_a_plain_one():
-    png = pytest.importorskip("png", reason="pypng writes interlaced PNGs")
+    png = pytest.importorskip("png", reason="pypng (in the test extra) writes interlaced PNGs")
     gray = drawn_digit()
     buf = io.BytesIO()
     png.Writer(gray.width, gray.height, greyscale=True, interlace=True).write(
