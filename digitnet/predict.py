@@ -97,7 +97,7 @@ def answers(
     input: keep '-' to one job).
     """
     if jobs > 1:
-        yield from _parallel_answers(net, paths, max_pixels, jobs, min(batch_size, 64))
+        yield from _parallel_answers(net, paths, max_pixels, jobs, min(batch_size, 128))
         return
     pending: list[tuple[str, np.ndarray | str]] = []
     started = time.monotonic()
@@ -124,10 +124,14 @@ def _start_worker(net: Network, max_pixels: int) -> None:
     _worker = (net, max_pixels)
 
 
-def _answer_chunk(paths: list[str]) -> list[Answer]:
-    """A worker's share: decode and classify a chunk; only 10 numbers per image go back."""
+def _answer_chunk(paths: list[str]) -> tuple[list[str], list[str | None], np.ndarray]:
+    """A worker's share: decode and classify a chunk. What goes back is small and cheap to
+    pickle: the paths, an error (or None) for each, and one array of 10 outputs per image."""
     net, max_pixels = _worker
-    return list(_classify(net, [(p, decode(p, max_pixels)) for p in paths]))
+    done = list(_classify(net, [(p, decode(p, max_pixels)) for p in paths]))
+    outputs = [a.activations for a in done if a.error is None]
+    stacked = np.stack(outputs) if outputs else np.zeros((0, 10), dtype=net.dtype)
+    return paths, [a.error for a in done], stacked
 
 
 def _parallel_answers(
@@ -137,5 +141,7 @@ def _parallel_answers(
 
     ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     with ctx.Pool(jobs, initializer=_start_worker, initargs=(net, max_pixels)) as pool:
-        for done in pool.imap(_answer_chunk, chunked(paths, chunk)):
-            yield from done
+        for names, errors, outputs in pool.imap(_answer_chunk, chunked(paths, chunk)):
+            rows = iter(outputs)
+            for name, error in zip(names, errors, strict=True):
+                yield Answer(name, error=error) if error is not None else Answer(name, next(rows))
