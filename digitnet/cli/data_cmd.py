@@ -120,17 +120,21 @@ _per_digit = click.option(
 )
 
 
+def _count(default: int, most: int | None, what: str):
+    return click.option(
+        "--count",
+        "-n",
+        type=click.IntRange(1, most),
+        default=default,
+        show_default=True,
+        help=f"How many {what}.",
+    )
+
+
 @data.command()
 @data_option
 @_split
-@click.option(
-    "--count",
-    "-n",
-    type=click.IntRange(min=1),
-    default=100,
-    show_default=True,
-    help="How many images.",
-)
+@_count(default=100, most=None, what="images")
 @_start
 @_digit
 @_per_digit
@@ -178,14 +182,7 @@ def export(data, split, count, start, digits, per_digit, out) -> None:
 @data.command()
 @data_option
 @_split
-@click.option(
-    "--count",
-    "-n",
-    type=click.IntRange(1, 100),
-    default=8,
-    show_default=True,
-    help="How many digits.",
-)
+@_count(default=8, most=100, what="digits")
 @_start
 @_digit
 @color_option
