@@ -134,6 +134,7 @@ def predict(
       1  at least one image could not be read (or had no ink)
       2  usage error
       3  every image was read, but some answers were '?' (below --threshold)
+      141  the reader of the output went away (e.g. | head), as for any Unix tool
     """
     import os
 
