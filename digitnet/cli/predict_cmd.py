@@ -117,7 +117,7 @@ def predict(
       tsv   a header line, then path, digit, confidence (and the --top runners-up)
       csv   the same as CSV
       json  JSON Lines: one object per image with path, digit, confidence,
-            activations (the 10 output values) and top
+            activations (the 10 output values), and top with --top
     Confidence is the brightest output activation (0..1). Problems with a file are
     reported on stderr as 'digitnet: FILE: reason' and the other files still answered.
 
