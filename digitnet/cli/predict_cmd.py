@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import sys
 
 import click
@@ -152,7 +153,7 @@ def predict(
     net = shipped.load(model)
     names = list(files)
     if files_from is not None:
-        names = _chain(names, _names(files_from, null))
+        names = itertools.chain(names, _names(files_from, null))
         show_name = True if with_name is None else with_name
     else:
         show_name = len(files) > 1 or recursive if with_name is None else with_name
@@ -177,11 +178,6 @@ def predict(
         out.write(buf.getvalue())
         out.flush()
     sys.exit(EXIT_FAILED if failed else EXIT_UNSURE if unsure else EXIT_OK)
-
-
-def _chain(first, rest):
-    yield from first
-    yield from rest
 
 
 def _writer(fmt: str, top: int, show_name: bool):
