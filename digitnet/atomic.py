@@ -14,7 +14,10 @@ def atomic_path(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[str]:
     import tempfile  # here, not at the top: reading a model should not pay for it
 
     folder, name = os.path.split(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix, dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix, dir=folder)
+    except OSError as e:  # name the file the caller asked for, not the temporary one
+        raise type(e)(e.errno, e.strerror, os.fspath(path)) from None
     os.close(fd)
     try:
         yield tmp

@@ -74,3 +74,27 @@ def test_command_summaries_match_the_commands_own_help():
     for name, (_, _, summary) in COMMANDS.items():
         command = cli.get_command(ctx, name)
         assert command.help.split("\n\n")[0].replace("\n", " ").strip() == summary, name
+
+
+def test_output_in_a_missing_folder_is_refused_before_any_work(tmp_path, tiny_mnist, model_path):
+    missing = tmp_path / "nowhere"
+    train = CliRunner().invoke(
+        cli, ["train", "--data", str(tiny_mnist), "--limit", "100", "-o", str(missing / "m.npz")]
+    )
+    assert train.exit_code == 2 and f"no such folder {missing}" in train.stderr
+    assert "epoch" not in train.stderr  # refused before training
+    picture = CliRunner().invoke(
+        cli, ["inspect", "weights", "-m", str(model_path), "--image", str(missing / "w.png")]
+    )
+    assert picture.exit_code == 2 and "no such folder" in picture.stderr
+
+
+def test_os_errors_are_one_line(tmp_path, tiny_mnist):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(
+        cli, ["data", "export", "--data", str(tiny_mnist), "--out", str(blocker / "sub")]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"digitnet: {blocker / 'sub'}: ")
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output

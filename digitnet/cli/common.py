@@ -33,6 +33,10 @@ class DigitnetGroup(click.Group):
         except BrokenPipeError:
             quiet_broken_pipe()
             ctx.exit(EXIT_BROKEN_PIPE)
+        except OSError as e:  # a folder that is not there, a disk that is full, ...
+            where = f"{e.filename}: " if e.filename else ""
+            click.echo(f"digitnet: {where}{e.strerror or e}", err=True)
+            ctx.exit(EXIT_FAILED)
 
 
 def quiet_broken_pipe() -> None:
@@ -100,6 +104,17 @@ def color_option(f):
         show_default=True,
         help="24-bit colour half blocks; auto: when stdout is a terminal and NO_COLOR is unset.",
     )(f)
+
+
+def writable_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Check an output file's folder before any work is done, not after."""
+    if value is not None:
+        folder = os.path.dirname(os.path.abspath(value))
+        if not os.path.isdir(folder):
+            raise click.BadParameter(f"{value}: no such folder {folder}")
+        if not os.access(folder, os.W_OK):
+            raise click.BadParameter(f"{value}: cannot write in {folder}")
+    return value
 
 
 def command_line() -> str:

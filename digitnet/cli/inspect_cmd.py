@@ -11,6 +11,7 @@ from digitnet.cli.common import (
     format_option,
     max_pixels_option,
     model_option,
+    writable_file,
 )
 
 
@@ -29,6 +30,7 @@ def png_option(what: str):
         type=click.Path(dir_okay=False),
         default=None,
         metavar="OUT.png",
+        callback=writable_file,
         help=f"Draw {what} as a PNG picture.",
     )
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from digitnet.cli.common import command_line, data_dir, data_option
+from digitnet.cli.common import command_line, data_dir, data_option, writable_file
 
 
 def _sizes(ctx, param, value: str) -> list[int]:
@@ -27,6 +27,7 @@ def _sizes(ctx, param, value: str) -> list[int]:
     "--out",
     "-o",
     required=True,
+    callback=writable_file,
     type=click.Path(dir_okay=False, writable=True),
     help="Where to save the trained model (.npz); written atomically.",
 )
