@@ -58,4 +58,3 @@ BACKWARD = {
     "identity": identity_backward,
 }
 NAMES = tuple(FORWARD)
-HIDDEN = ("sigmoid", "relu")  # activations that make sense inside the network

@@ -40,6 +40,14 @@ class TrainConfig:
     temperature: float = 2.0  # softens the teacher's answers, so its second choices count
 
     def check(self) -> None:
+        """Refuse settings that cannot train, with a reason (the CLI shows it as usage error)."""
+        for what, value, allowed in (
+            ("optimizer", self.optimizer, optim.NAMES),
+            ("schedule", self.schedule, optim.SCHEDULES),
+            ("loss", self.loss, losses.NAMES),
+        ):
+            if value not in allowed:
+                raise ValueError(f"unknown {what} {value!r}; one of {', '.join(allowed)}")
         losses.check(self.loss, self.output)
         if self.epochs < 1 or self.batch_size < 1 or any(h < 1 for h in self.hidden):
             raise ValueError("epochs, batch size and layer sizes must be positive")

@@ -198,3 +198,19 @@ def test_progress_bar_draws_in_place_only_when_enabled(capsys):
     assert err.startswith("\repoch 3 [############------------] loss 0.2500  accuracy 90.00%")
     EpochBar(enabled=False)(3, 5, 10, 0.25, 0.9)
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    "options,message",
+    [
+        ({"optimizer": "rmsprop"}, "unknown optimizer 'rmsprop'"),
+        ({"schedule": "step"}, "unknown schedule 'step'"),
+        ({"loss": "hinge"}, "unknown loss 'hinge'"),
+        ({"output": "relu"}, "cross-entropy needs a softmax or sigmoid output layer"),
+        ({"epochs": 0}, "must be positive"),
+    ],
+)
+def test_config_refuses_what_cannot_train(data, options, message):
+    x, y = data
+    with pytest.raises(ValueError, match=message):
+        train(TrainConfig(**options), x[:10], y[:10])
