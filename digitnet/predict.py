@@ -110,10 +110,23 @@ def answers(
 
 
 def _classify(net: Network, items: list[tuple[str, np.ndarray | str]]) -> Iterator[Answer]:
+    yield from _answers_of([path for path, _ in items], *_forward(net, items))
+
+
+def _forward(
+    net: Network, items: list[tuple[str, np.ndarray | str]]
+) -> tuple[list[str | None], np.ndarray]:
+    """An error (or None) per item, and the outputs of the good ones: one forward pass."""
+    errors = [a if isinstance(a, str) else None for _, a in items]
     good = [a for _, a in items if not isinstance(a, str)]
-    outputs = iter(net.forward(np.stack(good)) if good else [])
-    for path, a in items:
-        yield Answer(path, error=a) if isinstance(a, str) else Answer(path, next(outputs))
+    outputs = net.forward(np.stack(good)) if good else np.zeros((0, 10), dtype=net.dtype)
+    return errors, outputs
+
+
+def _answers_of(paths: list[str], errors: list[str | None], outputs: np.ndarray):
+    rows = iter(outputs)
+    for path, error in zip(paths, errors, strict=True):
+        yield Answer(path, error=error) if error is not None else Answer(path, next(rows))
 
 
 _worker: tuple[Network, int] | None = None  # each worker process's network and pixel limit
@@ -128,10 +141,7 @@ def _answer_chunk(paths: list[str]) -> tuple[list[str], list[str | None], np.nda
     """A worker's share: decode and classify a chunk. What goes back is small and cheap to
     pickle: the paths, an error (or None) for each, and one array of 10 outputs per image."""
     net, max_pixels = _worker
-    done = list(_classify(net, [(p, decode(p, max_pixels)) for p in paths]))
-    outputs = [a.activations for a in done if a.error is None]
-    stacked = np.stack(outputs) if outputs else np.zeros((0, 10), dtype=net.dtype)
-    return paths, [a.error for a in done], stacked
+    return paths, *_forward(net, [(p, decode(p, max_pixels)) for p in paths])
 
 
 def _parallel_answers(
@@ -142,6 +152,4 @@ def _parallel_answers(
     ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     with ctx.Pool(jobs, initializer=_start_worker, initargs=(net, max_pixels)) as pool:
         for names, errors, outputs in pool.imap(_answer_chunk, chunked(paths, chunk)):
-            rows = iter(outputs)
-            for name, error in zip(names, errors, strict=True):
-                yield Answer(name, error=error) if error is not None else Answer(name, next(rows))
+            yield from _answers_of(names, errors, outputs)
