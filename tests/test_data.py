@@ -210,3 +210,13 @@ def test_show_draws_digits_with_labels(tiny_mnist):
 def test_data_commands_without_data_say_how_to_get_it(tmp_path):
     result = CliRunner().invoke(cli, ["data", "show", "--data", str(tmp_path / "none")])
     assert result.exit_code == 1 and "digitnet data download" in result.stderr
+
+
+def test_download_bar_shows_the_file_and_megabytes(capsys):
+    from digitnet.cli.progress import ByteBar
+
+    ByteBar(enabled=True, every=0)("t10k-labels-idx1-ubyte.gz", 500_000, 1_000_000)
+    err = capsys.readouterr().err
+    assert err == "\rt10k-labels-idx1-ubyte.gz [############------------] 0.5/1.0 MB"
+    ByteBar(enabled=False)("x", 1, 2)
+    assert capsys.readouterr().err == ""

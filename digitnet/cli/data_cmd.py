@@ -43,10 +43,11 @@ def download(folder, mirrors, quiet) -> None:
     given. Exit status 1 names each file that could not be fetched, and why.
     """
     from digitnet import download as dl
+    from digitnet.cli.progress import ByteBar
     from digitnet.errors import DataError
 
     target = data_dir(folder)
-    bar = _ByteBar(enabled=not quiet and sys.stderr.isatty())
+    bar = ByteBar(enabled=not quiet and sys.stderr.isatty())
 
     def report(name, status):
         bar.clear()
@@ -59,23 +60,6 @@ def download(folder, mirrors, quiet) -> None:
             click.echo(f"digitnet: {line}", err=True)
         sys.exit(EXIT_FAILED)
     click.echo(str(target))
-
-
-class _ByteBar:
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-
-    def __call__(self, name: str, done: int, total: int | None) -> None:
-        if not self.enabled:
-            return
-        size = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
-        filled = int(24 * done / total) if total else 0
-        sys.stderr.write(f"\r{name} [{'#' * filled}{'-' * (24 - filled)}] {size}")
-        sys.stderr.flush()
-
-    def clear(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\r\033[K")
 
 
 def _pick(labels, start: int, count: int, digits: tuple[int, ...], per_digit: int | None):
