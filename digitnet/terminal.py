@@ -88,6 +88,24 @@ def side_by_side(blocks: list[list[str]], widths: list[int], gap: int = 2) -> li
     return lines
 
 
+def tiles(
+    titles: list[str],
+    grids: list[np.ndarray],
+    color: bool,
+    colormap: Colormap = gray_rgb,
+    per_row: int = 4,
+) -> list[str]:
+    """Titled 28x28 drawings laid out ``per_row`` to a row, a blank line after each row."""
+    blocks = [
+        [t.ljust(28)] + render(g, color, colormap) for t, g in zip(titles, grids, strict=True)
+    ]
+    lines: list[str] = []
+    for i in range(0, len(blocks), per_row):
+        row = blocks[i : i + per_row]
+        lines += side_by_side(row, [28] * len(row)) + [""]
+    return lines
+
+
 def bar(value: float, width: int = 20, plain: bool = False) -> str:
     """A horizontal bar for a value in [0, 1]: eighth blocks, or '#' characters when plain."""
     if plain:

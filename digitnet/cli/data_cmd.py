@@ -173,17 +173,12 @@ def export(data, split, count, start, digits, per_digit, out) -> None:
 def show(data, split, count, start, digits, color) -> None:
     """Draw a few MNIST digits in the terminal, with their labels."""
     from digitnet import mnist
-    from digitnet.terminal import render, side_by_side, use_color
+    from digitnet.terminal import tiles, use_color
 
     images, labels = mnist.load(data_dir(data), split, full=False)
     chosen = _pick(labels, start, count, digits, None)
     colored = use_color(color, sys.stdout.isatty())
-    per_row = 4
-    for r in range(0, len(chosen), per_row):
-        row = chosen[r : r + per_row].tolist()
-        blocks = [
-            [f"#{i} label {labels[i]}".ljust(28)] + render(images[i] / 255, colored) for i in row
-        ]
-        for line in side_by_side(blocks, [28] * len(blocks)):
-            click.echo(line)
-        click.echo("")
+    chosen = chosen.tolist()
+    titles = [f"#{i} label {labels[i]}" for i in chosen]
+    for line in tiles(titles, [images[i] / 255 for i in chosen], colored):
+        click.echo(line)

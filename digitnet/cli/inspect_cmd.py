@@ -166,17 +166,12 @@ def _draw_weights(net, layer: int, neurons, color: bool) -> list[str]:
         return lines + terminal.render(w, color, terminal.signed_rgb)
     neurons = range(w.shape[0]) if neurons is None else neurons
     b = net.layers[0].biases
-    tiles = [
-        [f"#{n} b={b[n]:+.2f}".ljust(28)]
-        + terminal.render(w[n].reshape(28, 28), color, terminal.signed_rgb)
-        for n in neurons
-    ]
-    per_row = 4
-    lines: list[str] = []
-    for i in range(0, len(tiles), per_row):
-        row = tiles[i : i + per_row]
-        lines += terminal.side_by_side(row, [28] * len(row)) + [""]
-    return lines
+    return terminal.tiles(
+        [f"#{n} b={b[n]:+.2f}" for n in neurons],
+        [w[n].reshape(28, 28) for n in neurons],
+        color,
+        terminal.signed_rgb,
+    )
 
 
 @inspect.command()
