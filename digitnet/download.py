@@ -16,6 +16,7 @@ from pathlib import Path
 
 from digitnet.atomic import atomic_path
 from digitnet.errors import DataError
+from digitnet.mnist import open_idx
 
 # MD5 of the decompressed content of each file: the official MNIST checksums.
 FILES = {
@@ -44,10 +45,8 @@ def mirrors_from_env() -> list[str] | None:
 
 def content_md5(path: str | os.PathLike) -> str:
     """MD5 of a file's content, decompressed first if it is gzipped."""
-    with open(path, "rb") as f:
-        gz = f.read(2) == b"\x1f\x8b"
     h = hashlib.md5(usedforsecurity=False)
-    with gzip.open(path, "rb") if gz else open(path, "rb") as f:
+    with open_idx(path) as f:
         while chunk := f.read(CHUNK):
             h.update(chunk)
     return h.hexdigest()

@@ -177,6 +177,11 @@ def _design(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.stack([np.ones_like(u), u, v, u * u, u * v, v * v], axis=-1)
 
 
+def _dark_ink(lo: float, typical: float, hi: float) -> bool:
+    """Whether the ink is dark: the ink is the side further from the typical pixel (paper)."""
+    return (typical - lo) > (hi - typical)
+
+
 def _median(a: np.ndarray) -> float:
     # np.median would import numpy.ma, a sizeable share of a one-image run's start-up time.
     flat = a.ravel()
@@ -193,8 +198,7 @@ def find_ink(gray: Image.Image, dark: bool | None = None) -> Ink:
     a = np.asarray(small, dtype=np.float32) / 255
     step = max(1, int(np.sqrt(a.size / SAMPLE_POINTS)))  # statistics from a sparse grid
     if dark is None:
-        lo, mid, hi = float(a.min()), _median(a[::step, ::step]), float(a.max())
-        dark = (mid - lo) > (hi - mid)  # the ink is the side further from the typical pixel
+        dark = _dark_ink(float(a.min()), _median(a[::step, ::step]), float(a.max()))
     if dark:
         a = 1 - a
     sh, sw = a.shape
@@ -301,8 +305,7 @@ def _as_framed(pixels: np.ndarray) -> np.ndarray:
     if hi - lo < MIN_CONTRAST * 255:
         raise BlankImageError("no ink found: the image looks blank")
     a = pixels.astype(np.float32) / np.float32(255)
-    # the ink is the side further from the typical pixel (the paper)
-    return (1 - a).ravel() if (mean - lo) > (hi - mean) else a.ravel()
+    return (1 - a).ravel() if _dark_ink(lo, mean, hi) else a.ravel()
 
 
 def activations(source, max_pixels: int = MAX_PIXELS) -> np.ndarray:
