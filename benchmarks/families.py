@@ -121,7 +121,9 @@ def plain(rng, digit):
     """Dark ink on white, the digit 50-70% of the canvas: what works today."""
     side = int(rng.integers(200, 401))
     a = ink(digit, int(side * rng.uniform(0.5, 0.7)))
-    return encode(gray_image(on_paper(np.ones((side, side), np.float32), centred((side, side), a, rng))))
+    return encode(
+        gray_image(on_paper(np.ones((side, side), np.float32), centred((side, side), a, rng)))
+    )
 
 
 def tight_crop(rng, digit):
@@ -196,7 +198,9 @@ def boxed(rng, digit):
     a = ink(digit, int(side * rng.uniform(0.35, 0.5)))
     h, w = a.shape
     top, left = (side - h) // 2, (side - w) // 2
-    img = gray_image(on_paper(np.ones((side, side), np.float32), place(np.ones((side, side)), a, top, left)))
+    img = gray_image(
+        on_paper(np.ones((side, side), np.float32), place(np.ones((side, side)), a, top, left))
+    )
     gap = int(h * rng.uniform(0.08, 0.25))
     box = [left - gap - (h - w) // 2, top - gap, left + w + gap + (h - w) // 2, top + h + gap]
     _rectangle(img, box, int(rng.integers(2, 6)), 30)
@@ -227,8 +231,11 @@ def _half_plane(rng, h: int, w: int, cover=(0.05, 0.25)) -> np.ndarray:
 
 def desk_edge(rng, digit):
     """A phone photo of a page with the desk in view along one side."""
-    b, _ = _photo(rng, digit)
-    desk = _half_plane(rng, *b.shape)
+    b, layer = _photo(rng, digit)
+    while True:  # the digit is on the page, not on the desk
+        desk = _half_plane(rng, *b.shape)
+        if not (desk & (layer > 0)).any():
+            break
     texture = rng.uniform(0.1, 0.3) + rng.normal(0, 0.03, b.shape)
     return _jpeg(np.where(desk, texture, b), rng)
 
@@ -357,7 +364,9 @@ def rotated(rng, digit):
     img = Image.fromarray((layer * 255).astype(np.uint8))
     shear = rng.uniform(-0.25, 0.25)
     img = img.transform(
-        img.size, Image.Transform.AFFINE, (1, shear, -shear * side / 2, 0, 1, 0),
+        img.size,
+        Image.Transform.AFFINE,
+        (1, shear, -shear * side / 2, 0, 1, 0),
         Image.Resampling.BILINEAR,
     )
     img = img.rotate(rng.uniform(-20, 20), Image.Resampling.BILINEAR)

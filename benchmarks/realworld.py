@@ -53,11 +53,13 @@ def main() -> None:
     nets = {name: shipped.load(name) for name in MODELS}
     names = args.family or list(FAMILIES)
     print(f"{args.count} pictures per family from MNIST test digits; accuracy / ideal (28x28)")
-    print(f"{'family':<22} {'refused':>8} {'default':>8} {'ideal':>6} {'large':>8} {'ideal':>6}"
-          "   most common refusal")
+    print(
+        f"{'family':<22} {'refused':>8} {'default':>8} {'ideal':>6} {'large':>8} {'ideal':>6}"
+        "   most common refusal"
+    )
     worst = {m: 0.0 for m in MODELS}
     started = time.perf_counter()
-    for f, name in enumerate(names):
+    for name in names:
         rng = np.random.default_rng(1000 + list(FAMILIES).index(name))
         idx = rng.choice(len(images), args.count, replace=False)
         pictures = [FAMILIES[name](rng, images[i]) for i in idx]
@@ -70,8 +72,9 @@ def main() -> None:
         for m, net in nets.items():
             got = net.forward(inputs).argmax(1)
             acc = float(((got == labels[idx]) & ok).mean())
-            ideal = float((net.forward(mnist.as_activations(images[idx])).argmax(1)
-                           == labels[idx]).mean())
+            ideal = float(
+                (net.forward(mnist.as_activations(images[idx])).argmax(1) == labels[idx]).mean()
+            )
             worst[m] = max(worst[m], ideal - acc)
             row += f" {acc:>8.1%} {ideal:>6.1%}"
         common = Counter(refused).most_common(1)
@@ -83,11 +86,15 @@ def main() -> None:
             _save(args.save / f"not_{kind.replace(' ', '_')}", pictures, None)
         _, reasons = read_all(pictures)
         answered = sum(r is None for r in reasons)
-        print(f"not a digit: {kind:<12} answered {answered:>3} of {len(pictures)}"
-              f"   e.g. {Counter(r for r in reasons if r).most_common(1)}")
-    print(f"largest gap to the ideal: default {worst['default']:.1%} (target 4 points), "
-          f"large {worst['large']:.1%} (target 2 points); {time.perf_counter() - started:.0f} s",
-          file=sys.stderr)
+        print(
+            f"not a digit: {kind:<12} answered {answered:>3} of {len(pictures)}"
+            f"   e.g. {Counter(r for r in reasons if r).most_common(1)}"
+        )
+    print(
+        f"largest gap to the ideal: default {worst['default']:.1%} (target 4 points), "
+        f"large {worst['large']:.1%} (target 2 points); {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
 
 
 def _save(folder: Path, pictures: list[bytes], labels) -> None:

@@ -19,3 +19,7 @@ class ImageError(DigitnetError):
 
 class BlankImageError(ImageError):
     """An image with no ink in it: there is no digit to recognise."""
+
+
+class NotOneDigitError(ImageError):
+    """Ink that is not one digit: a speck, a line, a word, several digits."""

@@ -22,15 +22,16 @@ import os
 from typing import BinaryIO, NamedTuple
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 
-from digitnet.errors import BlankImageError, ImageError
+from digitnet import components, digit_shapes
+from digitnet import ink as ink_mod
+from digitnet.components import Shapes
+from digitnet.digit_shapes import Choice
+from digitnet.errors import BlankImageError, ImageError, NotOneDigitError
 
 SIDE, BOX, CENTRE = 28, 20, 14.0  # MNIST: 28x28 frame, 20x20 box, centre of mass at (14, 14)
 MAX_PIXELS = 50_000_000  # larger canvases are refused unless the caller raises the limit
-ANALYSIS_SIDE = 160  # the ink is found on a copy at most this big (then looked at closer)
-SAMPLE_POINTS = 2048  # the paper's surface and the noise are measured on this many pixels
-MIN_CONTRAST = 0.08  # ink must differ from the paper by this much (of full scale)
 _EXIF_FORMATS = {"JPEG", "MPO", "WEBP", "TIFF"}
 IS_A_DIRECTORY = "is a directory"
 
@@ -152,29 +153,26 @@ def grayscale(img: Image.Image) -> Image.Image:
     return Image.fromarray((out * 255 + 0.5).astype(np.uint8))
 
 
-class Ink(NamedTuple):
-    """Where the ink is in an image, and how to read it off the paper."""
+class Steps(NamedTuple):
+    """What reading a picture found, step by step (``digitnet inspect image --steps``)."""
 
-    dark: bool  # dark ink on light paper (to be inverted)
-    box: tuple[int, int, int, int]  # left, upper, right, lower, in the image's pixels
-    contrast: float  # ink strength over the paper, 0..1
-    background: np.ndarray  # quadratic coefficients of the paper's brightness, ink-up
-
-    def paper(self, xs: np.ndarray, ys: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-        """The paper's ink-up brightness on the grid of image columns xs and rows ys."""
-        return _surface(self.background, xs / size[0], ys / size[1])
-
-
-def _surface(c: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """The quadratic c0 + c1 u + c2 v + c3 u^2 + c4 uv + c5 v^2 on the grid u (columns) x v
-    (rows), built from the two axes rather than from a point per pixel."""
-    u, v = u[None, :], v[:, None]
-    return (c[0] + c[1] * u + c[3] * u * u) + v * (c[2] + c[4] * u) + c[5] * v * v
+    gray: np.ndarray  # the picture as 8-bit grayscale, rows x columns
+    ink: ink_mod.Ink | None  # None for a 28x28 picture taken as MNIST-framed
+    shapes: Shapes | None
+    choice: Choice | None
+    box: tuple[int, int, int, int] | None  # the digit's box in image pixels
+    inputs: np.ndarray | None  # the 784 activations, or None when refused
+    refusal: str | None  # why there is no digit to read
 
 
-def _design(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Least-squares design matrix of the quadratic, a row per point (u, v)."""
-    return np.stack([np.ones_like(u), u, v, u * u, u * v, v * v], axis=-1)
+# A 28x28 picture is taken as MNIST-framed, as it is, when it looks like MNIST's digits: all
+# 70,000 have at least 55% of their pixels exactly black, an ink box 19 or 20 pixels on its
+# longer side, and their centre of mass within 0.52 pixels of (14, 14).
+FRAMED_PAPER_SHARE = 0.5
+FRAMED_BOX = (18, 20)
+FRAMED_CENTRE_OFF = 1.0
+BOX_INK = 0.25  # the box fitted into 20x20 holds the ink this strong (of the strongest), not noise
+FAINT = 0.1  # after scaling, values under this are paper texture and faint noise, not ink
 
 
 def _dark_ink(lo: float, typical: float, hi: float) -> bool:
@@ -182,93 +180,112 @@ def _dark_ink(lo: float, typical: float, hi: float) -> bool:
     return (typical - lo) > (hi - typical)
 
 
-def _median(a: np.ndarray) -> float:
-    # np.median would import numpy.ma, a sizeable share of a one-image run's start-up time.
-    flat = a.ravel()
-    return float(np.partition(flat, flat.size // 2)[flat.size // 2])
+def mnist_framed(pixels: np.ndarray) -> np.ndarray | None:
+    """A 28x28 picture's activations as they are (ink turned light if it is dark), if it
+    looks framed the way MNIST's digits are; None otherwise."""
+    lo, hi, mean = int(pixels.min()), int(pixels.max()), int(pixels.sum()) / pixels.size
+    if hi == lo:
+        return None
+    ink_up = 255 - pixels if _dark_ink(lo, mean, hi) else pixels
+    if (ink_up == 0).mean() < FRAMED_PAPER_SHARE:
+        return None
+    rows, cols = np.flatnonzero(ink_up.any(1)), np.flatnonzero(ink_up.any(0))
+    side = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
+    if not FRAMED_BOX[0] <= side <= FRAMED_BOX[1]:
+        return None
+    a = ink_up.astype(np.float32) / np.float32(255)
+    cy, cx = _centre_of_mass(a)
+    if max(abs(cy - CENTRE), abs(cx - CENTRE)) > FRAMED_CENTRE_OFF:
+        return None
+    return a.ravel()
 
 
-def find_ink(gray: Image.Image, dark: bool | None = None) -> Ink:
-    """Find the ink on a grayscale image: polarity (unless given), paper and bounding box."""
-    w, h = gray.size
-    k = max(1, -(-max(w, h) // ANALYSIS_SIDE))
-    small = gray.reduce(k) if k > 1 else gray
-    # a 3x3 median filter erases isolated specks of noise before anything is measured
-    small = small.filter(ImageFilter.MedianFilter(3))
-    a = np.asarray(small, dtype=np.float32) / 255
-    step = max(1, int(np.sqrt(a.size / SAMPLE_POINTS)))  # statistics from a sparse grid
-    if dark is None:
-        dark = _dark_ink(float(a.min()), _median(a[::step, ::step]), float(a.max()))
-    if dark:
-        a = 1 - a
-    sh, sw = a.shape
-    u, v = (np.arange(sw) + 0.5) / sw, (np.arange(sh) + 0.5) / sh
-    coef = _fit_paper(a[::step, ::step], u[::step], v[::step])
-    ink = a - _surface(coef, u, v)
-    contrast = float(ink.max())
-    sample = ink[::step, ::step]
-    noise = _median(np.abs(sample - _median(sample))) * 1.4826
-    if contrast < max(MIN_CONTRAST, 6 * noise):
+def _centre_of_mass(a: np.ndarray) -> tuple[float, float]:
+    total = float(a.sum())
+    h, w = a.shape
+    return (
+        float((a.sum(axis=1) * np.arange(h)).sum()) / total,
+        float((a.sum(axis=0) * np.arange(w)).sum()) / total,
+    )
+
+
+def read(img: Image.Image) -> Steps:
+    """Every step of reading a decoded picture; a picture with no single digit comes back
+    with ``refusal`` set and no inputs (see the module's steps)."""
+    pixels = np.asarray(grayscale(img))
+    if pixels.shape == (SIDE, SIDE) and (framed := mnist_framed(pixels)) is not None:
+        return Steps(pixels, None, None, None, (0, 0, SIDE, SIDE), framed, None)
+    try:
+        ink = ink_mod.find(pixels)
+    except BlankImageError as e:
+        return Steps(pixels, None, None, None, None, None, str(e))
+    shapes = components.label(ink.mask)
+    choice = digit_shapes.choose(shapes, ink.strength, ink.scale)
+    box = None if choice.box is None else _image_box(choice.box, ink.scale, pixels.shape)
+    if choice.refusal is not None:
+        return Steps(pixels, ink, shapes, choice, box, None, choice.refusal)
+    strength = _digit_strength(pixels, ink, shapes, choice, box)
+    try:
+        inputs = fit(strength).ravel()
+    except BlankImageError as e:
+        return Steps(pixels, ink, shapes, choice, box, None, str(e))
+    return Steps(pixels, ink, shapes, choice, box, inputs, None)
+
+
+def _image_box(box, scale: int, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """An analysis-pixel box, one analysis pixel wider all round, in image pixels."""
+    left, top, right, bottom = box
+    h, w = shape
+    return (
+        max(0, (left - 1) * scale),
+        max(0, (top - 1) * scale),
+        min(w, (right + 1) * scale),
+        min(h, (bottom + 1) * scale),
+    )
+
+
+def _digit_strength(pixels, ink, shapes, choice, box) -> np.ndarray:
+    """The ink over the paper inside the digit's box, at full resolution, keeping only the
+    digit's shapes (and one analysis pixel around them, for the anti-aliased edges)."""
+    x0, y0, x1, y1 = box
+    k = ink.scale
+    crop = pixels[y0:y1, x0:x1].astype(np.float32) / 255
+    up = 1 - crop if ink.dark else crop
+    paper = Image.fromarray(ink.paper.astype(np.float32), "F").resize(
+        (x1 - x0, y1 - y0), Image.Resampling.BILINEAR, box=(x0 / k, y0 / k, x1 / k, y1 / k)
+    )
+    keep = np.isin(shapes.labels, np.flatnonzero(choice.keep) + 1)
+    keep = ink_mod.dilate(keep)[y0 // k : -(-y1 // k), x0 // k : -(-x1 // k)]
+    keep = np.repeat(np.repeat(keep, k, axis=0), k, axis=1)[: y1 - y0, : x1 - x0]
+    return np.clip(up - np.asarray(paper), 0, 1) * keep
+
+
+def fit(strength: np.ndarray) -> np.ndarray:
+    """Ink (any size, 0..1) fitted into the 20x20 box keeping its aspect, and framed."""
+    top = float(strength.max())
+    if top <= 0:
         raise BlankImageError("no ink found: the image looks blank")
-    mask = ink > 0.35 * contrast
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    # one analysis pixel of margin keeps the anti-aliased edges of the strokes
-    box = (
-        max(0, (int(cols[0]) - 1) * k),
-        max(0, (int(rows[0]) - 1) * k),
-        min(w, (int(cols[-1]) + 2) * k),
-        min(h, (int(rows[-1]) + 2) * k),
+    seen = strength >= BOX_INK * top
+    rows, cols = np.flatnonzero(seen.any(axis=1)), np.flatnonzero(seen.any(axis=0))
+    strength = strength[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    h, w = strength.shape
+    scale = BOX / max(w, h)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    small = Image.fromarray(strength.astype(np.float32), "F").resize(
+        size, Image.Resampling.LANCZOS, reducing_gap=3.0
     )
-    return Ink(bool(dark), box, contrast, coef)
-
-
-def _fit_paper(a: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Least-squares quadratic surface through the paper, leaving out the ink.
-
-    It starts from the darker half of the (ink-up) pixels, which is paper as long as ink
-    covers less than half the picture, then keeps what lies within 3 sigma of the surface.
-    """
-    uu, vv = np.meshgrid(u, v)
-    a, design = a.ravel(), _design(uu.ravel(), vv.ravel())
-    keep = a <= _median(a)
-    coef = np.zeros(6)
-    for _ in range(3):
-        d = design[keep]  # normal equations: a 6x6 solve, far cheaper than a general lstsq
-        coef = np.linalg.solve(d.T @ d + 1e-9 * np.eye(6), d.T @ a[keep])
-        resid = a - design @ coef
-        spread = 1.4826 * _median(np.abs(resid[keep])) + 1e-3
-        keep = resid < 3 * spread
-    return coef
-
-
-def locate_ink(gray: Image.Image) -> tuple[Image.Image, Ink]:
-    """find_ink, then a closer look when the ink is small on a large canvas.
-
-    The ink is first found on a copy at most ANALYSIS_SIDE pixels wide, which is coarse
-    for a small digit on a big photo; then the neighbourhood of what was found is searched
-    again at finer resolution. Returns the (possibly cropped) image and its ink.
-    """
-    ink = find_ink(gray)
-    w, h = gray.size
-    left, upper, right, lower = ink.box
-    side = max(right - left, lower - upper)
-    if max(w, h) <= ANALYSIS_SIDE or side * 4 > max(w, h):
-        return gray, ink
-    pad = side // 3
-    crop = gray.crop(
-        (max(0, left - pad), max(0, upper - pad), min(w, right + pad), min(h, lower + pad))
-    )
-    return crop, find_ink(crop, dark=ink.dark)
+    a = np.asarray(small, dtype=np.float32)
+    a = np.clip(a / max(float(a.max()), 1e-6), 0, 1)
+    a[a < FAINT] = 0
+    return frame(a)
 
 
 def frame(ink_box: np.ndarray) -> np.ndarray:
     """Place an ink image (values 0..1, at most 20x20) in 28x28, its centre of mass central."""
     h, w = ink_box.shape
-    total = float(ink_box.sum())
-    if total <= 0:  # the ink did not survive scaling: too faint or too thin to read
+    if float(ink_box.sum()) <= 0:  # the ink did not survive scaling: too faint or too thin
         raise BlankImageError("no ink found: the image looks blank")
-    cy = float((ink_box.sum(axis=1) * np.arange(h)).sum()) / total
-    cx = float((ink_box.sum(axis=0) * np.arange(w)).sum()) / total
+    cy, cx = _centre_of_mass(ink_box)
     top = min(max(int(round(CENTRE - cy)), 0), SIDE - h)
     left = min(max(int(round(CENTRE - cx)), 0), SIDE - w)
     out = np.zeros((SIDE, SIDE), dtype=np.float32)
@@ -278,34 +295,10 @@ def frame(ink_box: np.ndarray) -> np.ndarray:
 
 def activations_of(img: Image.Image) -> np.ndarray:
     """784 float32 activations in [0, 1] for a decoded image (see the module's steps)."""
-    gray = grayscale(img)
-    if gray.size == (SIDE, SIDE):
-        return _as_framed(np.asarray(gray))
-    gray, ink = locate_ink(gray)
-    left, upper, right, lower = ink.box
-    bw, bh = right - left, lower - upper
-    scale = BOX / max(bw, bh)
-    size = (max(1, round(bw * scale)), max(1, round(bh * scale)))
-    small = gray.resize(size, Image.Resampling.LANCZOS, box=ink.box, reducing_gap=3.0)
-    a = np.asarray(small, dtype=np.float32) / 255
-    if ink.dark:
-        a = 1 - a
-    # the paper's brightness at the centre of each output pixel, in image coordinates
-    xs = left + (np.arange(size[0]) + 0.5) / scale
-    ys = upper + (np.arange(size[1]) + 0.5) / scale
-    a = a - ink.paper(xs, ys, gray.size).astype(np.float32)
-    a = np.clip(a / max(float(a.max()), 1e-6), 0, 1)
-    a[a < 0.1] = 0  # paper texture and faint noise are not ink
-    return frame(a).ravel()
-
-
-def _as_framed(pixels: np.ndarray) -> np.ndarray:
-    """A 28x28 image as it is, ink turned light if it is dark (the MNIST-PNG fast path)."""
-    lo, hi, mean = int(pixels.min()), int(pixels.max()), int(pixels.sum()) / pixels.size
-    if hi - lo < MIN_CONTRAST * 255:
-        raise BlankImageError("no ink found: the image looks blank")
-    a = pixels.astype(np.float32) / np.float32(255)
-    return (1 - a).ravel() if _dark_ink(lo, mean, hi) else a.ravel()
+    steps = read(img)
+    if steps.refusal is not None:
+        raise (BlankImageError if steps.ink is None else NotOneDigitError)(steps.refusal)
+    return steps.inputs
 
 
 def activations(source, max_pixels: int = MAX_PIXELS) -> np.ndarray:

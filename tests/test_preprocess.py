@@ -1,6 +1,7 @@
 """Preprocessing: any image to 784 activations the way MNIST was made."""
 
 import io
+import re
 import struct
 import zlib
 
@@ -197,7 +198,7 @@ def test_a_one_pixel_wide_canvas_gives_values_or_a_clear_error():
         strip[100 : 100 + min(length, 157)] = 0
         try:
             a = preprocess.activations(png_bytes(Image.fromarray(strip)))
-        except ImageError as e:
-            assert "no ink found" in str(e)
+        except ImageError as e:  # a 3-pixel stroke is a speck, not a digit
+            assert re.match(r"no ink found|no digit found \(a speck \d+ px wide\)", str(e))
         else:
             assert a.shape == (784,) and 0 < a.max() <= 1

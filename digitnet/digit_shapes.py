@@ -1,0 +1,195 @@
+"""Which shapes of the ink are the digit, or why there is no single digit to read.
+
+The ink mask's connected shapes are sorted out in this order:
+
+1. *frames*: a shape that covers most of the outline of its own box and is hollow (a form's
+   frame, a box drawn around the digit) is not the digit;
+2. *edges*: a shape lying along the picture's edge for most of a side, or a thin line right
+   across the picture, not filling it (a desk, a shadow's edge, ruling) is not the digit,
+   unless there is nothing else (a tight crop of a 1);
+3. *pieces*: shapes close together, or stacked one above the other, are pieces of one digit
+   (a 5's top bar, a 4 drawn in two strokes, a faint pen's broken line);
+4. the group of pieces with the most ink is the digit; tiny groups far from it are specks;
+   another group of similar size means several digits, and the picture is refused;
+5. the digit must look like one: not a speck, not a round blot, not a long line or a word.
+
+All sizes are in the analysis copy's pixels (see digitnet.ink).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from digitnet.components import Shapes
+
+FRAME_COVER = 0.6  # frames cover most of their box's outline; strokes touch it in a few places
+FRAME_FILL = 0.35  # ... and are hollow: ink on at most this share of their box
+FRAME_BAND = 0.05  # the outline is this share of the box's side deep (a skewed frame's line)
+EDGE_RUN = 0.5  # a shape running along this much of an edge it touches is the edge of something
+FILLS_PICTURE = 0.8  # unless it spans this much of the picture both ways (a tight crop)
+ACROSS, THIN = 0.9, 0.1  # a line right across the picture, this thin, is ruling, not a stroke
+PIECE_GAP = 0.12  # pieces of one digit are at most this far apart (of the taller one's height)
+SMALL_GAP = 0.5  # ... and at most half the smaller one's size apart (specks join nothing)
+STACK_OVERLAP = 0.5  # shapes overlapping this much sideways are stacked pieces of one digit
+STACK_GAP = 0.4  # ... when at most this far apart vertically (of the taller one's height,
+# and no further than the smaller one is big)
+SPECK_HEIGHT = 0.4  # a group less tall than this (of the digit's height) is a speck ...
+SPECK_INK = 0.15  # ... or with less ink than this (of the digit's)
+MIN_SIDE = 0.03  # a digit is at least this share of the picture's longer side
+DOT_FILL = 0.7  # a round blot fills its box like a disc (pi/4); a digit's strokes do not
+DOT_ASPECT = (0.6, 1.7)  # ... and is about as wide as it is tall
+LINE_ASPECT = 2.0  # no digit is twice as wide as it is tall: a line, a dash or a word
+
+
+class Choice(NamedTuple):
+    """The digit's shapes, its box (analysis pixels: left, top, right, bottom) and, when
+    there is no single digit, the reason; ``role`` says what each shape was taken for."""
+
+    keep: np.ndarray  # bool per shape
+    box: tuple[int, int, int, int] | None
+    refusal: str | None
+    role: list[str]  # per shape: "digit", "frame", "edge", "speck" or "other digit"
+
+
+def _outline_cover(shapes: Shapes) -> np.ndarray:
+    """For each shape, the share of its box's outline (a band FRAME_BAND deep) it covers."""
+    ys, xs = np.nonzero(shapes.labels)
+    k = shapes.labels[ys, xs] - 1
+    left, top, right, bottom = shapes.box[k].T
+    w, h = shapes.width(), shapes.height()
+    depth = np.maximum(1, (FRAME_BAND * np.maximum(w, h)).astype(int))[k]
+    n, span = shapes.count, int(max(shapes.labels.shape)) + 1
+    cover = np.zeros(n)
+    for near, along, length in (
+        (ys < top + depth, xs, w),
+        (ys >= bottom - depth, xs, w),
+        (xs < left + depth, ys, h),
+        (xs >= right - depth, ys, h),
+    ):
+        keys = np.unique(k[near] * span + along[near])
+        cover += np.bincount(keys // span, minlength=n) / length
+    return cover / 4
+
+
+def _edges(shapes: Shapes) -> np.ndarray:
+    """Shapes lying along the picture's edge for most of a side (a desk, a shadow, the page's
+    edge), or thin lines right across it (ruling), unless they fill the picture both ways."""
+    rows, cols = shapes.labels.shape
+    n = shapes.count
+    w, h = shapes.width(), shapes.height()
+    along = np.zeros(n, bool)
+    for border, length in (
+        (shapes.labels[0], cols),
+        (shapes.labels[-1], cols),
+        (shapes.labels[:, 0], rows),
+        (shapes.labels[:, -1], rows),
+    ):
+        along |= np.bincount(border, minlength=n + 1)[1:] >= EDGE_RUN * length
+    across = (w >= ACROSS * cols) & (h <= THIN * rows) | (h >= ACROSS * rows) & (w <= THIN * cols)
+    fills = (w >= FILLS_PICTURE * cols) & (h >= FILLS_PICTURE * rows)
+    return (along | across) & ~fills
+
+
+def _pieces(box: np.ndarray) -> np.ndarray:
+    """Which pairs of boxes are pieces of one digit (a symmetric boolean matrix)."""
+    left, top, right, bottom = (box[:, i] for i in range(4))
+    w, h = right - left, bottom - top
+    gap_x = np.maximum(left[:, None], left[None]) - np.minimum(right[:, None], right[None])
+    gap_y = np.maximum(top[:, None], top[None]) - np.minimum(bottom[:, None], bottom[None])
+    taller = np.maximum(h[:, None], h[None])
+    narrower = np.minimum(w[:, None], w[None])
+    extent = np.maximum(w, h)
+    smaller = np.minimum(extent[:, None], extent[None])  # a speck joins only what it touches
+    close = np.maximum(gap_x, gap_y) <= np.minimum(PIECE_GAP * taller, SMALL_GAP * smaller)
+    stacked = (-gap_x >= STACK_OVERLAP * narrower) & (
+        gap_y <= np.minimum(STACK_GAP * taller, smaller)
+    )
+    return close | stacked
+
+
+def _groups(related: np.ndarray) -> np.ndarray:
+    """Connected groups of a relation matrix: a group number per item."""
+    n = len(related)
+    group = np.arange(n)
+    while True:  # each item takes the smallest group number among those it relates to
+        new = np.where(related, group[None], n).min(axis=1)
+        new = np.minimum(new, group)
+        if np.array_equal(new, group):
+            return group
+        group = new
+
+
+def choose(shapes: Shapes, strength: np.ndarray, scale: int = 1) -> Choice:
+    """The digit among the shapes of an ink mask (``strength`` weighs each pixel's ink;
+    ``scale`` image pixels per mask pixel, for the sizes in messages)."""
+    n = shapes.count
+    role = ["other"] * n
+    if n == 0:
+        return Choice(np.zeros(0, bool), None, "no ink found: the image looks blank", role)
+    ink = np.bincount(shapes.labels.ravel(), weights=strength.ravel(), minlength=n + 1)[1:]
+    fill = shapes.area / (shapes.width() * shapes.height())
+    frame = (_outline_cover(shapes) >= FRAME_COVER) & (fill <= FRAME_FILL)
+    edge = _edges(shapes) & ~frame
+    for i in np.flatnonzero(frame):
+        role[i] = "frame"
+    for i in np.flatnonzero(edge):
+        role[i] = "edge"
+    live = np.flatnonzero(~frame & ~edge)
+    if live.size == 0:  # nothing but edges and lines across: a tight crop of a 1 or a 7
+        live = np.flatnonzero(~frame)
+    if live.size == 0:
+        return Choice(np.zeros(n, bool), None, "no digit found (only a frame)", role)
+    group = _groups(_pieces(shapes.box[live]))
+    ids = np.unique(group)
+    totals = np.array([ink[live[group == g]].sum() for g in ids])
+    boxes = np.array([_union(shapes.box[live[group == g]]) for g in ids])
+    main = int(np.argmax(totals))
+    heights = boxes[:, 3] - boxes[:, 1]
+    others = [
+        j
+        for j in range(len(ids))
+        if j != main
+        and heights[j] >= SPECK_HEIGHT * heights[main]
+        and totals[j] >= SPECK_INK * totals[main]
+    ]
+    keep = np.zeros(n, bool)
+    keep[live[group == ids[main]]] = True
+    for j, g in enumerate(ids):
+        for i in live[group == g]:
+            role[i] = "digit" if j == main else "other digit" if j in others else "speck"
+    box = tuple(int(v) for v in boxes[main])
+    if others:
+        side_by_side = all(_beside(boxes[main], boxes[j]) for j in others)
+        kind = "side by side " if side_by_side else ""
+        return Choice(
+            keep,
+            box,
+            f"several digits {kind}({len(others) + 1}): predict reads one digit a picture",
+            role,
+        )
+    return Choice(keep, box, _not_a_digit(shapes, keep, box, scale), role)
+
+
+def _union(boxes: np.ndarray) -> np.ndarray:
+    return np.array([boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()])
+
+
+def _beside(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether box b is beside box a (overlapping rows) rather than above or below it."""
+    return min(a[3], b[3]) - max(a[1], b[1]) > 0
+
+
+def _not_a_digit(shapes: Shapes, keep: np.ndarray, box: tuple, scale: int) -> str | None:
+    """Why the chosen ink is not a digit, or None if it may be one."""
+    left, top, right, bottom = box
+    w, h = right - left, bottom - top
+    if max(w, h) < MIN_SIDE * max(shapes.labels.shape):
+        return f"no digit found (a speck {max(w, h) * scale} px wide)"
+    if w >= LINE_ASPECT * h:
+        return "text or a line, not a digit"
+    fill = float(shapes.area[keep].sum()) / (w * h)
+    if fill >= DOT_FILL and DOT_ASPECT[0] <= w / h <= DOT_ASPECT[1]:
+        return f"no digit found (a blot {max(w, h) * scale} px wide)"
+    return None
