@@ -7,7 +7,7 @@ accuracy of `default` and `large` (a refusal counts as wrong) and their ideal.
 A last family holds pictures with no single digit (dots, specks, lines, words, blank
 photos): how many got an answer (the target is at most 5%).
 
-    python benchmarks/realworld.py [--count 200] [--family NAME ...] [--save DIR]
+    python benchmarks/realworld.py [--count 200] [--family NAME ...] [--save DIR] [--thin-stroke W]
 
 Targets: per family, `large` within 2 points of its ideal, `default` within 4, no refusal of
 a real digit. MNIST comes from $DIGITNET_DATA (or 'digitnet data download').
@@ -48,7 +48,14 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200, help="pictures per family")
     parser.add_argument("--family", action="append", help="only these families (repeatable)")
     parser.add_argument("--save", type=Path, help="write every picture to this folder")
+    parser.add_argument(
+        "--thin-stroke",
+        type=float,
+        default=preprocess.THIN_STROKE,
+        help="grow strokes thinner than this (0 never; to measure what growing them gives)",
+    )
     args = parser.parse_args()
+    preprocess.THIN_STROKE = args.thin_stroke
     images, labels = mnist.load(mnist.default_data_dir(), "test")
     nets = {name: shipped.load(name) for name in MODELS}
     names = args.family or list(FAMILIES)

@@ -28,7 +28,11 @@ LIT_PAPER_QUANTILE = 0.3
 DARK_PAPER = 0.5  # paper darker than mid-grey may carry light ink (a board, dark mode)
 EXTREME_RANK = 3  # the ink's extremes are the third darkest and lightest pixels (not a hot pixel)
 OPENING_SIDE = 0.25  # regions this wide (of the longer side) are paper; strokes are narrower
-MIN_CONTRAST = 0.08  # ink must differ from the paper by this much (of full scale)
+FIT_POINTS = 1024  # the quadratic under the opening is fitted on about this many pixels
+FIT_ROUNDS = 3  # and refitted this many times to the values at or under it
+# Ink must differ from the paper by this much (of full scale): the darkest specks of a blank
+# phone photo's noise (JPEG, the darkest pixel of each analysis block) reach 0.14.
+MIN_CONTRAST = 0.15
 NOISE_FACTOR = 6.0  # and by this many standard deviations of the paper's noise
 MAD_TO_SIGMA = 1.4826  # a normal distribution's median absolute deviation times this is sigma
 STRONG_INK_QUANTILE = 0.95  # the ink's typical strength: a high quantile of what stands out
@@ -36,6 +40,7 @@ INK_FRACTION = 0.5  # a pixel is ink at half that strength (anti-aliased edges a
 # Ink this deep (of the darkest ink's depth below the lit paper) is ink even where it is wider
 # than the opening (a fat brush's junction): shadows are shallower, at half the paper's light.
 DEEP_INK = 0.7
+DEEP_MIN = 0.35  # and at least this deep: a vignetted corner of a blank page is not ink
 
 
 class Ink(NamedTuple):
@@ -115,16 +120,56 @@ def _window(a: np.ndarray, size: int, op) -> np.ndarray:
     return m
 
 
+def square_filter(a: np.ndarray, size: int, op) -> np.ndarray:
+    """op (np.minimum: erosion, np.maximum: dilation) over a size x size square."""
+    return _window(_window(a, size, op).T, size, op).T
+
+
 def opening(a: np.ndarray, size: int) -> np.ndarray:
     """Grey opening with a size x size square: what is left when everything brighter than
     its surroundings and narrower than the square is removed."""
-    eroded = _window(_window(a, size, np.minimum).T, size, np.minimum).T
-    return _window(_window(eroded, size, np.maximum).T, size, np.maximum).T
+    return square_filter(square_filter(a, size, np.minimum), size, np.maximum)
 
 
 def dilate(mask: np.ndarray) -> np.ndarray:
     """A boolean mask grown by one pixel all round (8 neighbours)."""
-    return _window(_window(mask, 3, np.maximum).T, 3, np.maximum).T
+    return square_filter(mask, 3, np.maximum)
+
+
+def paper_light(up: np.ndarray, side: int, deep: np.ndarray) -> np.ndarray:
+    """The paper's brightness (ink-up) under every pixel.
+
+    A grey opening with a side x side square follows the paper's light, a shadow's edge
+    and a desk; where it cuts a smooth bump of the light (a vignetted corner), a quadratic
+    surface through it fills in. Where the ink is deep, it is ink however wide (a fat
+    brush's junction): the paper there is the lit paper's level.
+    """
+    paper = opening(up, side)
+    lit = _quantile(border_band(up), LIT_PAPER_QUANTILE)
+    paper[deep] = np.minimum(paper[deep], lit)
+    return np.maximum(paper, _quadratic_fit(paper))
+
+
+def _quadratic_fit(a: np.ndarray) -> np.ndarray:
+    """A least-squares quadratic surface through a smooth image, fitted on a sparse grid
+    and refitted to the lower values (a shadow or a desk does not pull it up)."""
+    h, w = a.shape
+    step = max(1, int(np.sqrt(a.size / FIT_POINTS)))
+    u, v = (np.arange(w) + 0.5) / w, (np.arange(h) + 0.5) / h
+    uu, vv = np.meshgrid(u[::step], v[::step])
+    uu, vv = uu.ravel(), vv.ravel()
+    design = np.stack([np.ones_like(uu), uu, vv, uu * uu, uu * vv, vv * vv], axis=-1)
+    sample = a[::step, ::step].ravel()
+    keep = np.ones(sample.size, bool)
+    for _ in range(FIT_ROUNDS):
+        d = design[keep]  # normal equations: a 6x6 solve, far cheaper than a general lstsq
+        c = np.linalg.solve(d.T @ d + 1e-9 * np.eye(6), d.T @ sample[keep])
+        resid = sample - design @ c
+        keep = resid <= MAD_TO_SIGMA * _median(np.abs(resid[keep])) + 1e-3
+    u, v = u[None, :], v[:, None]
+    return ((c[0] + c[1] * u + c[3] * u * u) + v * (c[2] + c[4] * u) + c[5] * v * v).astype(
+        np.float32
+    )
 
 
 def noise_sigma(a: np.ndarray) -> float:
@@ -149,15 +194,12 @@ def find(pixels: np.ndarray, dark: bool | None = None) -> Ink:
         dark = is_dark_ink(lo, hi, mean)
     up, up_mean = (1 - lo, 1 - mean) if dark else (hi, mean)
     side = max(3, round(OPENING_SIDE * max(up.shape)) | 1)
-    paper = opening(up, side)
-    # where the ink is deep, it is ink however wide: the paper there is the lit paper's level
     lit = _quantile(border_band(up), LIT_PAPER_QUANTILE)
-    deep = up - lit > DEEP_INK * (_extreme(up) - lit)
-    paper[deep] = np.minimum(paper[deep], lit)
+    deep = up - lit > max(DEEP_INK * (_extreme(up) - lit), DEEP_MIN)
+    paper = paper_light(up, side, deep)
     strength = np.clip(up - paper, 0, 1)
     if scale > 1:
-        paper = opening(up_mean, side)
-        paper[deep] = np.minimum(paper[deep], _quantile(border_band(up_mean), LIT_PAPER_QUANTILE))
+        paper = paper_light(up_mean, side, deep)
     floor = max(MIN_CONTRAST, NOISE_FACTOR * noise_sigma(up))
     standing = strength[strength > floor]
     if standing.size == 0:
