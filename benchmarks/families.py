@@ -5,7 +5,7 @@ a 28x28 uint8 MNIST digit (light ink on black, as in the IDX files). The same rn
 the same bytes, so benchmarks/realworld.py and the tests are deterministic.
 
 NOT_DIGITS holds pictures with no single digit in them (dots, specks, lines, words, blank
-photos): ``(rng) -> bytes``.
+photos, two digits): ``(rng, pool) -> bytes``, pool being MNIST digits to draw from.
 """
 
 from __future__ import annotations
@@ -412,7 +412,7 @@ FAMILIES: dict[str, Family] = {
 # ---- pictures that are not one digit ------------------------------------------------------
 
 
-def dot(rng):
+def dot(rng, pool):
     side = int(rng.integers(100, 801))
     img = Image.new("L", (side, side), 255)
     r = side * rng.uniform(0.005, 0.03)
@@ -421,7 +421,7 @@ def dot(rng):
     return encode(img)
 
 
-def specks(rng):
+def specks(rng, pool):
     side = int(rng.integers(200, 801))
     img = Image.new("L", (side, side), int(rng.integers(200, 256)))
     d = ImageDraw.Draw(img)
@@ -432,7 +432,7 @@ def specks(rng):
     return encode(img)
 
 
-def line(rng):
+def line(rng, pool):
     w, h = int(rng.integers(200, 801)), int(rng.integers(150, 601))
     img = Image.new("L", (w, h), 255)
     y0 = rng.uniform(0.3, 0.7) * h
@@ -447,7 +447,7 @@ def line(rng):
 WORDS = ["the", "cat", "hello", "ok", "abc", "yes", "no", "Hi!", "note", "mail", "xyz", "done"]
 
 
-def word(rng):
+def word(rng, pool):
     text = WORDS[rng.integers(len(WORDS))]
     size = int(rng.integers(30, 90))
     font = ImageFont.load_default(size=size)
@@ -457,15 +457,26 @@ def word(rng):
     return encode(img)
 
 
-def blank_photo(rng):
+def blank_photo(rng, pool):
     h, w = int(rng.integers(300, 801)), int(rng.integers(300, 801))
     return _jpeg(uneven_light(rng, h, w), rng)
 
 
-NOT_DIGITS: dict[str, Callable[[np.random.Generator], bytes]] = {
+def two_digits(rng, pool):
+    """Two MNIST digits side by side, like "42", a tenth to half a digit apart."""
+    a, b = (ink(pool[i], 200) for i in rng.choice(len(pool), 2, replace=False))
+    gap = int(200 * rng.uniform(0.1, 0.5))
+    h, w = 300, a.shape[1] + b.shape[1] + gap + 100
+    canvas = np.zeros((h, w), np.float32)
+    layer = place(canvas, a, 50, 50) + place(canvas, b, 50, 50 + a.shape[1] + gap)
+    return encode(gray_image(on_paper(np.ones((h, w), np.float32), np.clip(layer, 0, 1))))
+
+
+NOT_DIGITS: dict[str, Callable[[np.random.Generator, np.ndarray], bytes]] = {
     "dot": dot,
     "specks": specks,
     "line": line,
     "word": word,
     "blank photo": blank_photo,
+    "two digits": two_digits,
 }

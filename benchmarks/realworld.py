@@ -4,8 +4,8 @@ For each family of benchmarks/families.py, the same MNIST **test** digits are dr
 kind of picture and read through digitnet's preprocessing; the ideal is the same digits
 given as plain 28x28 inputs. Printed per family: how many pictures were refused, the
 accuracy of `default` and `large` (a refusal counts as wrong) and their ideal.
-A last family holds pictures with no single digit (dots, specks, lines, words, blank
-photos): how many got an answer (the target is at most 5%).
+Last, pictures with no single digit (dots, specks, lines, words, blank photos, two digits):
+how many got an answer (the target is at most 5%).
 
     python benchmarks/realworld.py [--count 200] [--family NAME ...] [--save DIR] [--thin-stroke W]
 
@@ -88,7 +88,7 @@ def main() -> None:
         print(row + (f"   {common[0][0][:60]} ({common[0][1]})" if common else ""), flush=True)
     for kind, make in NOT_DIGITS.items():
         rng = np.random.default_rng(5000 + list(NOT_DIGITS).index(kind))
-        pictures = [make(rng) for _ in range(max(1, args.count // 5))]
+        pictures = [make(rng, images) for _ in range(max(1, args.count // 5))]
         if args.save:
             _save(args.save / f"not_{kind.replace(' ', '_')}", pictures, None)
         _, reasons = read_all(pictures)

@@ -145,20 +145,29 @@ def choose(shapes: Shapes, strength: np.ndarray, scale: int = 1) -> Choice:
     ids = np.unique(group)
     totals = np.array([ink[live[group == g]].sum() for g in ids])
     boxes = np.array([_union(shapes.box[live[group == g]]) for g in ids])
-    main = int(np.argmax(totals))
+    rows, cols = shapes.labels.shape
+    cut = (boxes[:, 0] == 0) | (boxes[:, 1] == 0) | (boxes[:, 2] == cols) | (boxes[:, 3] == rows)
+    # the digit is the group with the most ink, preferring a whole one to one cut by the edge
+    whole = ~cut & (totals >= SPECK_INK * totals.max())
+    main = int(np.argmax(np.where(whole, totals, -1))) if whole.any() else int(np.argmax(totals))
     heights = boxes[:, 3] - boxes[:, 1]
+    # a shape cut by the picture's edge beside a whole digit is the edge of something else (a
+    # shadow's corner), not a digit to read
+    edge_bits = cut & ~cut[main]
     others = [
         j
         for j in range(len(ids))
         if j != main
+        and not edge_bits[j]
         and heights[j] >= SPECK_HEIGHT * heights[main]
         and totals[j] >= SPECK_INK * totals[main]
     ]
     keep = np.zeros(n, bool)
     keep[live[group == ids[main]]] = True
     for j, g in enumerate(ids):
+        kind = "digit" if j == main else "other digit" if j in others else "speck"
         for i in live[group == g]:
-            role[i] = "digit" if j == main else "other digit" if j in others else "speck"
+            role[i] = "edge" if edge_bits[j] else kind
     box = tuple(int(v) for v in boxes[main])
     if others:
         side_by_side = all(_beside(boxes[main], boxes[j]) for j in others)

@@ -22,8 +22,8 @@ from digitnet.errors import BlankImageError
 
 ANALYSIS_SIDE = 160  # the ink is found on a copy at most this big: enough for a digit's shape
 BORDER_BAND = 0.03  # the outer 3% of each side is taken as mostly paper, to tell polarity
-# The lit paper's level is this quantile of the border band (ink-up), so a shadow or a desk
-# over up to 70% of the band, or a digit touching it, does not move it.
+# The lit paper's level is this quantile of the border band (ink-up), so a shadow, a desk or
+# a frame over up to 70% of the band, or a digit touching it, does not move it.
 LIT_PAPER_QUANTILE = 0.3
 DARK_PAPER = 0.5  # paper darker than mid-grey may carry light ink (a board, dark mode)
 EXTREME_RANK = 3  # the ink's extremes are the third darkest and lightest pixels (not a hot pixel)
@@ -33,9 +33,11 @@ FIT_ROUNDS = 3  # and refitted this many times to the values at or under it
 # Ink must differ from the paper by this much (of full scale): the darkest specks of a blank
 # phone photo's noise (JPEG, the darkest pixel of each analysis block) reach 0.14.
 MIN_CONTRAST = 0.15
+MIN_PAPER_LIGHT = 0.2  # paper darker than this is not divided by (a black desk is no paper)
 NOISE_FACTOR = 6.0  # and by this many standard deviations of the paper's noise
 MAD_TO_SIGMA = 1.4826  # a normal distribution's median absolute deviation times this is sigma
-STRONG_INK_QUANTILE = 0.95  # the ink's typical strength: a high quantile of what stands out
+STRONG_INK_QUANTILE = 0.99  # the ink's strength: a high quantile of what stands out (ruling
+# lines fainter than the ink can be most of it)
 INK_FRACTION = 0.5  # a pixel is ink at half that strength (anti-aliased edges are half ink)
 # Ink this deep (of the darkest ink's depth below the lit paper) is ink even where it is wider
 # than the opening (a fat brush's junction): shadows are shallower, at half the paper's light.
@@ -98,11 +100,13 @@ def is_dark_ink(lo: np.ndarray, hi: np.ndarray, mean: np.ndarray) -> bool:
 
     Paper is light (a page, a screen in light mode, a desk or a shadow only darken parts of
     it), so the ink is dark unless the border band is darker than mid-grey (a board, dark
-    mode); then the ink is the extreme further from the band's median.
+    mode; a frame along the border covers less of the band); then the ink is the extreme
+    further from the band's median.
     """
-    paper = _median(border_band(mean))
-    if paper >= DARK_PAPER:
+    band = border_band(mean)
+    if _quantile(band, 1 - LIT_PAPER_QUANTILE) >= DARK_PAPER:
         return True
+    paper = _median(band)
     return paper + _extreme(-lo) >= _extreme(hi) - paper
 
 
@@ -172,6 +176,15 @@ def _quadratic_fit(a: np.ndarray) -> np.ndarray:
     )
 
 
+def contrast(up: np.ndarray, paper: np.ndarray, dark: bool) -> np.ndarray:
+    """The ink's strength over the paper, 0..1. Dark ink is measured against the paper's
+    own light, so a stroke in a shadow is as strong as one in full light."""
+    over = up - paper
+    if dark:  # ink-up paper p is light 1 - p: a pixel darkens it by the share over / (1 - p)
+        over = over / np.maximum(1 - paper, MIN_PAPER_LIGHT)
+    return np.clip(over, 0, 1)
+
+
 def noise_sigma(a: np.ndarray) -> float:
     """The paper's noise, from differences of neighbouring pixels: strokes' edges are few
     among them however much ink there is, unlike the pixels' own spread."""
@@ -197,7 +210,7 @@ def find(pixels: np.ndarray, dark: bool | None = None) -> Ink:
     lit = _quantile(border_band(up), LIT_PAPER_QUANTILE)
     deep = up - lit > max(DEEP_INK * (_extreme(up) - lit), DEEP_MIN)
     paper = paper_light(up, side, deep)
-    strength = np.clip(up - paper, 0, 1)
+    strength = contrast(up, paper, dark)
     if scale > 1:
         paper = paper_light(up_mean, side, deep)
     floor = max(MIN_CONTRAST, NOISE_FACTOR * noise_sigma(up))

@@ -267,7 +267,7 @@ def _digit_strength(pixels, ink, shapes, choice, box) -> np.ndarray:
     keep = np.isin(shapes.labels, np.flatnonzero(choice.keep) + 1)
     keep = ink_mod.dilate(keep)[y0 // k : -(-y1 // k), x0 // k : -(-x1 // k)]
     keep = np.repeat(np.repeat(keep, k, axis=0), k, axis=1)[: y1 - y0, : x1 - x0]
-    return np.clip(up - np.asarray(paper), 0, 1) * keep
+    return ink_mod.contrast(up, np.asarray(paper), ink.dark) * keep
 
 
 def _resized(a: np.ndarray, side: int) -> np.ndarray:
