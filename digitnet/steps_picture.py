@@ -62,7 +62,9 @@ def draw(steps: Steps, answer: str | None = None) -> Image.Image:
         shapes, _ = _fit(Image.fromarray(_roles_rgb(steps)), Image.Resampling.NEAREST)
         ink = steps.ink
         where = "dark ink on light paper" if ink.dark else "light ink on dark paper"
-        panels.append((shapes, f"the ink: {steps.shapes.count} shapes\n{where}"))
+        count = steps.shapes.count
+        plural = "" if count == 1 else "s"
+        panels.append((shapes, f"the ink: {count} shape{plural}\n{where}"))
         strength, _ = _fit(Image.fromarray((ink.strength * 255).astype(np.uint8)))
         panels.append((strength, f"ink over the paper (1:{ink.scale})"))
     if steps.inputs is not None:

@@ -236,3 +236,22 @@ def test_head_closes_the_pipe_without_a_traceback(model_path, files, tmp_path):
     _, err = proc.communicate(timeout=120)
     assert first.decode().startswith(files[0] + "\t")
     assert b"Traceback" not in err and err == b"", err.decode()
+
+
+def test_pictures_that_are_not_one_digit_are_refused_and_the_rest_answered(
+    model_path, files, expected, tmp_path
+):
+    from PIL import ImageDraw
+
+    two = Image.new("L", (400, 200), 255)
+    d = ImageDraw.Draw(two)
+    d.line([(80, 40), (80, 160)], fill=0, width=12)  # "17": two digits side by side
+    d.line([(200, 40), (300, 40), (230, 160)], fill=0, width=12)
+    two.save(tmp_path / "17.png")
+    result = run(model_path, str(tmp_path / "17.png"), files[0])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"digitnet: {tmp_path / '17.png'}: several digits side by side (2): "
+        "predict reads one digit a picture\n"
+    )
+    assert result.stdout == f"{files[0]}\t{expected[files[0]].argmax()}\n"

@@ -179,3 +179,36 @@ def test_wide_layers_show_their_most_active_neurons(tmp_path):
     block = result.stdout.split("hidden layer 1")[1].split("output")[0].strip().splitlines()[1:]
     shown = [int(line.split()[0]) for line in block]
     assert shown == sorted(np.argsort(-hidden, kind="stable")[:20].tolist())
+
+
+def test_inspect_image_steps_picture(model_path, net, tmp_path):
+    from digitnet import steps_picture
+
+    path, out = tmp_path / "seven.png", tmp_path / "steps.png"
+    drawn_digit(size=300).save(path)
+    result = invoke("image", str(path), "-m", str(model_path), "--steps", str(out))
+    assert result.exit_code == 0
+    assert f"wrote {out} (1010x310)" in result.stderr
+    img = np.asarray(Image.open(out).convert("RGB"))
+    assert img.shape == (310, 1010, 3)
+    # the second panel shows the digit's shape in green, nothing in red
+    shapes = img[10 : 10 + steps_picture.PANEL, 260 : 260 + steps_picture.PANEL]
+    green = (shapes == steps_picture.ROLE_COLOURS["digit"]).all(axis=-1).sum()
+    red = (shapes == steps_picture.ROLE_COLOURS["frame"]).all(axis=-1).sum()
+    assert green > 500 and red == 0
+    # the last panel is the 28x28 input, zoomed: its brightest pixels are the input's ink
+    seen = img[10 : 10 + steps_picture.PANEL, 10 + 3 * 250 : 10 + 3 * 250 + steps_picture.PANEL]
+    assert seen.max() == 255
+
+
+def test_inspect_image_steps_are_drawn_for_a_refused_picture_too(model_path, tmp_path):
+    from PIL import ImageDraw
+
+    path, out = tmp_path / "box.png", tmp_path / "steps.png"
+    img = Image.new("L", (300, 300), 255)
+    ImageDraw.Draw(img).rectangle([5, 5, 294, 294], outline=0, width=4)  # a frame, no digit
+    img.save(path)
+    result = invoke("image", str(path), "-m", str(model_path), "--steps", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.endswith(f"digitnet: {path}: no digit found (only a frame)\n")
+    assert Image.open(out).size == (1010, 310)

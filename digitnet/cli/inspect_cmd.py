@@ -179,9 +179,19 @@ def _draw_weights(net, layer: int, neurons, color: bool) -> list[str]:
 @model_option
 @format_option("text", "json")
 @png_option("the whole network lit up by FILE")
+@click.option(
+    "--steps",
+    "steps_out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="OUT.png",
+    callback=writable_file,
+    help="Draw how FILE was read: the ink found, the shapes kept (green) and left out, "
+    "the digit's box and the 28x28 input; drawn also when FILE is refused, to show why.",
+)
 @max_pixels_option
 @color_option
-def image(file, model, fmt, image_out, max_pixels, color) -> None:
+def image(file, model, fmt, image_out, steps_out, max_pixels, color) -> None:
     """Show how an image lights up the network, layer after layer.
 
     Draws FILE as the network sees it (after preprocessing: 28x28, light ink on
@@ -189,12 +199,14 @@ def image(file, model, fmt, image_out, max_pixels, color) -> None:
     the brightest output neuron: the answer. '-' reads the image from standard
     input. --image saves the lesson's picture: a column of neurons per layer, each
     lit by its activation, the strongest connections between them, the answer
-    highlighted. --format json prints the activations of every layer.
+    highlighted. --steps saves how the digit was found in the picture. --format json
+    prints the activations of every layer.
 
     \b
     Examples:
       digitnet inspect image three.png
       digitnet inspect image three.png --image network.png
+      digitnet inspect image photo.jpg --steps steps.png
     """
     import sys
 
@@ -207,11 +219,20 @@ def image(file, model, fmt, image_out, max_pixels, color) -> None:
     net = shipped.load(model)
     try:
         source = sys.stdin.buffer.read() if file == "-" else file
-        x = preprocess.activations(source, max_pixels)
+        steps = preprocess.read(preprocess.open_image(source, max_pixels))
     except ImageError as e:
         raise ImageError(f"{file}: {e}") from None
-    layers = [a[0] for a in net.activations(x.reshape(1, -1))]
-    answer = int(layers[-1].argmax())
+    if steps.refusal is None:
+        x = steps.inputs
+        layers = [a[0] for a in net.activations(x.reshape(1, -1))]
+        answer = int(layers[-1].argmax())
+    if steps_out:
+        from digitnet import steps_picture
+
+        said = None if steps.refusal else f"{answer} ({layers[-1][answer]:.2f})"
+        _save_png(steps_picture.draw(steps, said), steps_out)
+    if steps.refusal is not None:
+        raise ImageError(f"{file}: {steps.refusal}")
     if image_out:
         from digitnet import pictures
 
