@@ -11,7 +11,8 @@ The ink mask's connected shapes are sorted out in this order:
    (a 5's top bar, a 4 drawn in two strokes, a faint pen's broken line);
 4. the group of pieces with the most ink is the digit; tiny groups far from it are specks;
    another group of similar size means several digits, and the picture is refused;
-5. the digit must look like one: not a speck, not a round blot, not a long line or a word.
+5. the digit must look like one: not a speck, not a round blot without a hole, not a long
+   line or a word.
 
 All sizes are in the analysis copy's pixels (see digitnet.ink).
 """
@@ -22,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from digitnet.components import Shapes
+from digitnet.components import Shapes, label
 
 FRAME_COVER = 0.6  # frames cover most of their box's outline; strokes touch it in a few places
 FRAME_FILL = 0.35  # ... and are hollow: ink on at most this share of their box
@@ -32,15 +33,18 @@ FILLS_PICTURE = 0.8  # unless it spans this much of the picture both ways (a tig
 ACROSS, THIN = 0.9, 0.1  # a line right across the picture, this thin, is ruling, not a stroke
 PIECE_GAP = 0.12  # pieces of one digit are at most this far apart (of the taller one's height)
 SMALL_GAP = 0.5  # ... and at most half the smaller one's size apart (specks join nothing)
-STACK_OVERLAP = 0.5  # shapes overlapping this much sideways are stacked pieces of one digit
-STACK_GAP = 0.4  # ... when at most this far apart vertically (of the taller one's height,
-# and no further than the smaller one is big)
+BESIDE = 0.5  # shapes apart sideways, sharing this much of the shorter one's rows, are side
+# by side (digits of a number)
+STACK_GAP = 0.6  # shapes not side by side are pieces this far apart vertically (of the taller
+# one's height, and no further than the smaller one is big): a 5's bar, a broken stroke
 SPECK_HEIGHT = 0.4  # a group less tall than this (of the digit's height) is a speck ...
 SPECK_INK = 0.15  # ... or with less ink than this (of the digit's)
 MIN_SIDE = 0.03  # a digit is at least this share of the picture's longer side
-DOT_FILL = 0.7  # a round blot fills its box like a disc (pi/4); a digit's strokes do not
+DOT_FILL = 0.7  # a round blot fills its box like a disc (pi/4) with no hole; a fat 0 or 8
+# fills as much, but encloses paper
 DOT_ASPECT = (0.6, 1.7)  # ... and is about as wide as it is tall
-LINE_ASPECT = 2.0  # no digit is twice as wide as it is tall: a line, a dash or a word
+LINE_ASPECT = 2.6  # MNIST's widest test digit is 2.5 times as wide as tall: wider is a line,
+# a dash or a word
 
 
 class Choice(NamedTuple):
@@ -92,38 +96,52 @@ def _edges(shapes: Shapes) -> np.ndarray:
     return (along | across) & ~fills
 
 
-def _pieces(box: np.ndarray) -> np.ndarray:
-    """Which pairs of boxes are pieces of one digit (a symmetric boolean matrix)."""
+def _pieces(group: np.ndarray, box: np.ndarray, linked: np.ndarray) -> np.ndarray:
+    """Which of the boxes are pieces of the digit whose pieces so far span ``group``
+    (``linked``: the shapes joined to it by fainter ink)."""
     left, top, right, bottom = (box[:, i] for i in range(4))
     w, h = right - left, bottom - top
-    gap_x = np.maximum(left[:, None], left[None]) - np.minimum(right[:, None], right[None])
-    gap_y = np.maximum(top[:, None], top[None]) - np.minimum(bottom[:, None], bottom[None])
-    taller = np.maximum(h[:, None], h[None])
-    narrower = np.minimum(w[:, None], w[None])
-    extent = np.maximum(w, h)
-    smaller = np.minimum(extent[:, None], extent[None])  # a speck joins only what it touches
-    close = np.maximum(gap_x, gap_y) <= np.minimum(PIECE_GAP * taller, SMALL_GAP * smaller)
-    stacked = (-gap_x >= STACK_OVERLAP * narrower) & (
-        gap_y <= np.minimum(STACK_GAP * taller, smaller)
-    )
-    return close | stacked
+    gh = group[3] - group[1]
+    gap_x = np.maximum(left, group[0]) - np.minimum(right, group[2])
+    gap_y = np.maximum(top, group[1]) - np.minimum(bottom, group[3])
+    taller = np.maximum(h, gh)
+    smaller = np.minimum(np.maximum(w, h), max(group[2] - group[0], gh))  # specks join only
+    near = np.minimum(PIECE_GAP * taller, SMALL_GAP * smaller)  # what they (nearly) touch
+    near = np.maximum(near, 1)  # a pixel apart is touching, at any resolution
+    close = np.maximum(gap_x, gap_y) <= near
+    beside = (gap_x > 0) & (-gap_y >= BESIDE * np.minimum(h, gh))
+    stacked = ~beside & (gap_x <= near) & (gap_y <= np.minimum(STACK_GAP * taller, smaller))
+    return close | stacked | (linked & ~beside)
 
 
-def _groups(related: np.ndarray) -> np.ndarray:
-    """Connected groups of a relation matrix: a group number per item."""
-    n = len(related)
-    group = np.arange(n)
-    while True:  # each item takes the smallest group number among those it relates to
-        new = np.where(related, group[None], n).min(axis=1)
-        new = np.minimum(new, group)
-        if np.array_equal(new, group):
-            return group
-        group = new
+def _groups(box: np.ndarray, ink: np.ndarray, link: np.ndarray) -> np.ndarray:
+    """A group number per shape: each group grows from the inkiest shape left, taking in
+    its pieces until none is left, so a digit's own size sets how far apart they may be.
+    ``link`` numbers the fainter ink's shapes each shape lies in."""
+    group = np.full(len(box), -1)
+    g = 0
+    while (group < 0).any():
+        free = np.flatnonzero(group < 0)
+        members = [free[np.argmax(ink[free])]]
+        group[members] = g
+        while True:
+            span = _union(box[group == g])
+            free = np.flatnonzero(group < 0)
+            linked = np.isin(link[free], link[group == g])
+            joining = free[_pieces(span, box[free], linked)] if free.size else free
+            if joining.size == 0:
+                break
+            group[joining] = g
+        g += 1
+    return group
 
 
-def choose(shapes: Shapes, strength: np.ndarray, scale: int = 1) -> Choice:
-    """The digit among the shapes of an ink mask (``strength`` weighs each pixel's ink;
-    ``scale`` image pixels per mask pixel, for the sizes in messages)."""
+def choose(
+    shapes: Shapes, strength: np.ndarray, faint: np.ndarray | None = None, scale: int = 1
+) -> Choice:
+    """The digit among the shapes of an ink mask: ``strength`` weighs each pixel's ink,
+    ``faint`` is a mask of fainter ink that links pieces (a superset of the shapes), and
+    ``scale`` is image pixels per mask pixel, for the sizes in messages."""
     n = shapes.count
     role = ["other"] * n
     if n == 0:
@@ -141,7 +159,8 @@ def choose(shapes: Shapes, strength: np.ndarray, scale: int = 1) -> Choice:
         live = np.flatnonzero(~frame)
     if live.size == 0:
         return Choice(np.zeros(n, bool), None, "no digit found (only a frame)", role)
-    group = _groups(_pieces(shapes.box[live]))
+    link = _links(shapes, faint)
+    group = _groups(shapes.box[live], ink[live], link[live])
     ids = np.unique(group)
     totals = np.array([ink[live[group == g]].sum() for g in ids])
     boxes = np.array([_union(shapes.box[live[group == g]]) for g in ids])
@@ -181,6 +200,18 @@ def choose(shapes: Shapes, strength: np.ndarray, scale: int = 1) -> Choice:
     return Choice(keep, box, _not_a_digit(shapes, keep, box, scale), role)
 
 
+def _links(shapes: Shapes, faint: np.ndarray | None) -> np.ndarray:
+    """For each shape, the number of the fainter ink's shape it lies in."""
+    if faint is None:
+        return np.arange(shapes.count)
+    faint_labels = label(faint | (shapes.labels > 0)).labels
+    first = np.zeros(shapes.count, int)
+    ys, xs = np.nonzero(shapes.labels)
+    k = shapes.labels[ys, xs] - 1
+    first[k] = faint_labels[ys, xs]  # any pixel of a shape will do: all share one number
+    return first
+
+
 def _union(boxes: np.ndarray) -> np.ndarray:
     return np.array([boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()])
 
@@ -188,6 +219,16 @@ def _union(boxes: np.ndarray) -> np.ndarray:
 def _beside(a: np.ndarray, b: np.ndarray) -> bool:
     """Whether box b is beside box a (overlapping rows) rather than above or below it."""
     return min(a[3], b[3]) - max(a[1], b[1]) > 0
+
+
+def _has_hole(shapes: Shapes, keep: np.ndarray, box: tuple) -> bool:
+    """Whether the kept ink encloses paper (a fat 0, 6, 8 or 9 does; a blot does not)."""
+    left, top, right, bottom = box
+    ink = np.isin(shapes.labels[top:bottom, left:right], np.flatnonzero(keep) + 1)
+    paper = label(~ink)
+    inner = (paper.box[:, 0] > 0) & (paper.box[:, 1] > 0)
+    inner &= (paper.box[:, 2] < right - left) & (paper.box[:, 3] < bottom - top)
+    return bool(inner.any())
 
 
 def _not_a_digit(shapes: Shapes, keep: np.ndarray, box: tuple, scale: int) -> str | None:
@@ -199,6 +240,7 @@ def _not_a_digit(shapes: Shapes, keep: np.ndarray, box: tuple, scale: int) -> st
     if w >= LINE_ASPECT * h:
         return "text or a line, not a digit"
     fill = float(shapes.area[keep].sum()) / (w * h)
-    if fill >= DOT_FILL and DOT_ASPECT[0] <= w / h <= DOT_ASPECT[1]:
+    roundish = DOT_ASPECT[0] <= w / h <= DOT_ASPECT[1]
+    if fill >= DOT_FILL and roundish and not _has_hole(shapes, keep, box):
         return f"no digit found (a blot {max(w, h) * scale} px wide)"
     return None

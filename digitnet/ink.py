@@ -36,9 +36,12 @@ MIN_CONTRAST = 0.15
 MIN_PAPER_LIGHT = 0.2  # paper darker than this is not divided by (a black desk is no paper)
 NOISE_FACTOR = 6.0  # and by this many standard deviations of the paper's noise
 MAD_TO_SIGMA = 1.4826  # a normal distribution's median absolute deviation times this is sigma
+# the lower quartile of |x - y| for x, y independent normal with deviation sigma, over sigma
+QUARTILE_OF_DIFFERENCE = 0.4506
 STRONG_INK_QUANTILE = 0.99  # the ink's strength: a high quantile of what stands out (ruling
 # lines fainter than the ink can be most of it)
 INK_FRACTION = 0.5  # a pixel is ink at half that strength (anti-aliased edges are half ink)
+FAINT_FRACTION = 0.25  # at a quarter, it links pieces of ink into one digit
 # Ink this deep (of the darkest ink's depth below the lit paper) is ink even where it is wider
 # than the opening (a fat brush's junction): shadows are shallower, at half the paper's light.
 DEEP_INK = 0.7
@@ -53,6 +56,7 @@ class Ink(NamedTuple):
     strength: np.ndarray  # ink over the paper, 0..1 (from the darkest values when dark)
     paper: np.ndarray  # the paper's brightness, ink-up, on the mean-value copy
     mask: np.ndarray  # what counts as ink
+    faint: np.ndarray  # fainter ink, which links pieces of one stroke (a faint pen's gap)
     level: float  # the ink's typical strength
 
 
@@ -186,12 +190,13 @@ def contrast(up: np.ndarray, paper: np.ndarray, dark: bool) -> np.ndarray:
 
 
 def noise_sigma(a: np.ndarray) -> float:
-    """The paper's noise, from differences of neighbouring pixels: strokes' edges are few
-    among them however much ink there is, unlike the pixels' own spread."""
+    """The paper's noise, from differences of neighbouring pixels: strokes' edges are a
+    minority of them however much ink there is, unlike the pixels' own spread. The lower
+    quartile is used, so edges may be up to three quarters (a tiny, blurred picture)."""
     if a.shape[1] < 2:
         return 0.0
     d = np.abs(a[:, 1:] - a[:, :-1])
-    return MAD_TO_SIGMA * _median(d) / np.sqrt(2)
+    return _quantile(d, 0.25) / QUARTILE_OF_DIFFERENCE
 
 
 def analysis_scale(size: tuple[int, int]) -> int:
@@ -219,4 +224,5 @@ def find(pixels: np.ndarray, dark: bool | None = None) -> Ink:
         raise BlankImageError("no ink found: the image looks blank")
     level = _quantile(standing, STRONG_INK_QUANTILE)
     mask = strength > max(floor, INK_FRACTION * level)
-    return Ink(scale, bool(dark), strength, paper, mask, level)
+    faint = strength > max(floor, FAINT_FRACTION * level)
+    return Ink(scale, bool(dark), strength, paper, mask, faint, level)

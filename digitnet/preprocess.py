@@ -230,7 +230,7 @@ def read(img: Image.Image) -> Steps:
     except BlankImageError as e:
         return Steps(pixels, None, None, None, None, None, str(e))
     shapes = components.label(ink.mask)
-    choice = digit_shapes.choose(shapes, ink.strength, ink.scale)
+    choice = digit_shapes.choose(shapes, ink.strength, ink.faint, ink.scale)
     box = None if choice.box is None else _image_box(choice.box, ink.scale, pixels.shape)
     if choice.refusal is not None:
         return Steps(pixels, ink, shapes, choice, box, None, choice.refusal)
