@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from families import FAMILIES, NOT_DIGITS
 
-from digitnet import mnist, preprocess, shipped
+from digitnet import framing, mnist, preprocess, shipped
 from digitnet.errors import ImageError
 
 MODELS = ("default", "large")
@@ -51,11 +51,11 @@ def main() -> None:
     parser.add_argument(
         "--thin-stroke",
         type=float,
-        default=preprocess.THIN_STROKE,
+        default=framing.THIN_STROKE,
         help="grow strokes thinner than this (0 never; to measure what growing them gives)",
     )
     args = parser.parse_args()
-    preprocess.THIN_STROKE = args.thin_stroke
+    framing.THIN_STROKE = args.thin_stroke
     images, labels = mnist.load(mnist.default_data_dir(), "test")
     nets = {name: shipped.load(name) for name in MODELS}
     names = args.family or list(FAMILIES)

@@ -33,8 +33,9 @@ FILLS_PICTURE = 0.8  # unless it spans this much of the picture both ways (a tig
 ACROSS, THIN = 0.9, 0.1  # a line right across the picture, this thin, is ruling, not a stroke
 PIECE_GAP = 0.12  # pieces of one digit are at most this far apart (of the taller one's height)
 SMALL_GAP = 0.5  # ... and at most half the smaller one's size apart (specks join nothing)
-BESIDE = 0.5  # shapes apart sideways, sharing this much of the shorter one's rows, are side
-# by side (digits of a number)
+PIECES_ASPECT = 1.45  # 99% of MNIST's digits are at most this wide for their height
+BESIDE = 0.5  # shapes sharing this much of the shorter one's rows, and less of the narrower
+# one's columns, are side by side (digits of a number)
 STACK_GAP = 0.6  # shapes not side by side are pieces this far apart vertically (of the taller
 # one's height, and no further than the smaller one is big): a 5's bar, a broken stroke
 SPECK_HEIGHT = 0.4  # a group less tall than this (of the digit's height) is a speck ...
@@ -101,17 +102,21 @@ def _pieces(group: np.ndarray, box: np.ndarray, linked: np.ndarray) -> np.ndarra
     (``linked``: the shapes joined to it by fainter ink)."""
     left, top, right, bottom = (box[:, i] for i in range(4))
     w, h = right - left, bottom - top
-    gh = group[3] - group[1]
+    gw, gh = group[2] - group[0], group[3] - group[1]
     gap_x = np.maximum(left, group[0]) - np.minimum(right, group[2])
     gap_y = np.maximum(top, group[1]) - np.minimum(bottom, group[3])
     taller = np.maximum(h, gh)
-    smaller = np.minimum(np.maximum(w, h), max(group[2] - group[0], gh))  # specks join only
+    smaller = np.minimum(np.maximum(w, h), max(gw, gh))  # specks join only
     near = np.minimum(PIECE_GAP * taller, SMALL_GAP * smaller)  # what they (nearly) touch
     near = np.maximum(near, 1)  # a pixel apart is touching, at any resolution
     close = np.maximum(gap_x, gap_y) <= near
-    beside = (gap_x > 0) & (-gap_y >= BESIDE * np.minimum(h, gh))
+    beside = (-gap_y >= BESIDE * np.minimum(h, gh)) & (-gap_x < BESIDE * np.minimum(w, gw))
     stacked = ~beside & (gap_x <= near) & (gap_y <= np.minimum(STACK_GAP * taller, smaller))
-    return close | stacked | (linked & ~beside)
+    # pieces side by side make one digit only if together they are no wider than a digit
+    wide = np.maximum(right, group[2]) - np.minimum(left, group[0])
+    tall = np.maximum(bottom, group[3]) - np.minimum(top, group[1])
+    digit_wide = wide <= PIECES_ASPECT * tall
+    return (close & (~beside | digit_wide)) | stacked | (linked & ~beside)
 
 
 def _groups(box: np.ndarray, ink: np.ndarray, link: np.ndarray) -> np.ndarray:
@@ -127,11 +132,18 @@ def _groups(box: np.ndarray, ink: np.ndarray, link: np.ndarray) -> np.ndarray:
         while True:
             span = _union(box[group == g])
             free = np.flatnonzero(group < 0)
+            if free.size == 0:
+                break
             linked = np.isin(link[free], link[group == g])
-            joining = free[_pieces(span, box[free], linked)] if free.size else free
+            joining = free[_pieces(span, box[free], linked)]
             if joining.size == 0:
                 break
-            group[joining] = g
+            # one at a time, the nearest first: each piece widens what the next is held to
+            gaps = np.maximum(
+                np.maximum(box[joining, 0], span[0]) - np.minimum(box[joining, 2], span[2]),
+                np.maximum(box[joining, 1], span[1]) - np.minimum(box[joining, 3], span[3]),
+            )
+            group[joining[np.argmin(gaps)]] = g
         g += 1
     return group
 

@@ -1,18 +1,26 @@
 """Any picture of a digit to the network's 784 input activations, the way MNIST was made.
 
-MNIST's digits are light ink on black, their ink fitted into a 20x20 box (keeping the
-aspect ratio, anti-aliased) and placed in the 28x28 frame so the centre of mass is at the
-centre. :func:`activations` does the same to any image, in small steps, each usable alone:
+:func:`activations` reads a picture in small steps, each usable alone:
 
 1. :func:`open_image`: decode the first frame, upright (EXIF), refusing decompression bombs;
 2. :func:`grayscale`: one 8-bit channel of paper and ink, transparency composited onto a
    background that contrasts with the ink, 16-bit values scaled rather than clipped;
-3. :func:`find_ink`: which way round the ink is, the paper's (possibly uneven) brightness,
-   and the ink's bounding box, robust against specks of noise;
-4. :func:`frame`: the ink fitted into 20x20 and centred by mass in 28x28.
+3. a 28x28 picture framed the way MNIST's are (:func:`digitnet.framing.mnist_framed`) is
+   taken as it is, so an MNIST digit saved as PNG comes back exactly as its IDX values / 255;
+   every other picture goes on:
+4. :func:`digitnet.ink.find`: on the *analysis copy* (the picture shrunk to at most 160
+   pixels a side, each pixel keeping its block's darkest and lightest value), the ink's
+   polarity, the paper's light (uneven light, shadows and desks removed) and the ink mask;
+5. :func:`digitnet.components.label`: the mask's connected shapes;
+6. :func:`digitnet.digit_shapes.choose`: which shapes are the digit (frames, edges, specks
+   and ruling left out, pieces of one digit kept together), or why there is no single digit;
+7. back in the picture's own pixels (*image pixels*: the analysis copy's box times its
+   scale), the digit's ink over the paper, only where the digit's shapes are;
+8. :func:`digitnet.framing.fit`: the ink fitted into 20x20, thin strokes grown to MNIST's
+   width, and centred by mass in 28x28.
 
-An image that is already 28x28 is taken as framed, as MNIST's own are: only its polarity is
-normalised, so an MNIST digit saved as PNG comes back exactly as its IDX values / 255.
+:func:`read` returns every step (``digitnet inspect image --steps`` draws them);
+:func:`activations` raises an ImageError with the reason when there is no digit to read.
 """
 
 from __future__ import annotations
@@ -29,8 +37,8 @@ from digitnet import ink as ink_mod
 from digitnet.components import Shapes
 from digitnet.digit_shapes import Choice
 from digitnet.errors import BlankImageError, ImageError, NotOneDigitError
+from digitnet.framing import SIDE, fit, mnist_framed
 
-SIDE, BOX, CENTRE = 28, 20, 14.0  # MNIST: 28x28 frame, 20x20 box, centre of mass at (14, 14)
 MAX_PIXELS = 50_000_000  # larger canvases are refused unless the caller raises the limit
 _EXIF_FORMATS = {"JPEG", "MPO", "WEBP", "TIFF"}
 IS_A_DIRECTORY = "is a directory"
@@ -165,60 +173,6 @@ class Steps(NamedTuple):
     refusal: str | None  # why there is no digit to read
 
 
-# A 28x28 picture is taken as MNIST-framed, as it is, when it looks like MNIST's digits: all
-# 70,000 have at least 55% of their pixels exactly black, an ink box 19 or 20 pixels on its
-# longer side, and their centre of mass within 0.52 pixels of (14, 14).
-FRAMED_PAPER_SHARE = 0.5
-FRAMED_BOX = (18, 20)
-FRAMED_CENTRE_OFF = 1.0
-BOX_INK = 0.25  # the box fitted into 20x20 holds the ink this strong (of the strongest), not noise
-# MNIST's strokes, by stroke_width in the 28x28 frame: median 1.85 px, 10% of digits under
-# 1.4. Strokes under THIN_STROKE (a ballpoint on a page: 0.9) are grown towards the median
-# on a STROKE_ZOOM times finer copy by grey dilation. benchmarks/realworld.py measured the
-# choice (150 pictures a family, default model): growing thin pens 88.0% -> 92.7%; also
-# shrinking fat strokes and bringing every width outside 1.4-2.6 to the median cost 1.3 to
-# 6 points on plain, bold, chalk and low-resolution pictures, so nothing else is changed.
-THIN_STROKE = 1.2
-STROKE_TARGET = 1.85
-STROKE_ZOOM = 4
-STROKE_SQUARES = (3, 5, 7, 9, 11, 13)  # the squares tried, smallest first
-FAINT = 0.1  # after scaling, values under this are paper texture and faint noise, not ink
-
-
-def _dark_ink(lo: float, typical: float, hi: float) -> bool:
-    """Whether the ink is dark: the ink is the side further from the typical pixel (paper)."""
-    return (typical - lo) > (hi - typical)
-
-
-def mnist_framed(pixels: np.ndarray) -> np.ndarray | None:
-    """A 28x28 picture's activations as they are (ink turned light if it is dark), if it
-    looks framed the way MNIST's digits are; None otherwise."""
-    lo, hi, mean = int(pixels.min()), int(pixels.max()), int(pixels.sum()) / pixels.size
-    if hi == lo:
-        return None
-    ink_up = 255 - pixels if _dark_ink(lo, mean, hi) else pixels
-    if (ink_up == 0).mean() < FRAMED_PAPER_SHARE:
-        return None
-    rows, cols = np.flatnonzero(ink_up.any(1)), np.flatnonzero(ink_up.any(0))
-    side = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
-    if not FRAMED_BOX[0] <= side <= FRAMED_BOX[1]:
-        return None
-    a = ink_up.astype(np.float32) / np.float32(255)
-    cy, cx = _centre_of_mass(a)
-    if max(abs(cy - CENTRE), abs(cx - CENTRE)) > FRAMED_CENTRE_OFF:
-        return None
-    return a.ravel()
-
-
-def _centre_of_mass(a: np.ndarray) -> tuple[float, float]:
-    total = float(a.sum())
-    h, w = a.shape
-    return (
-        float((a.sum(axis=1) * np.arange(h)).sum()) / total,
-        float((a.sum(axis=0) * np.arange(w)).sum()) / total,
-    )
-
-
 def read(img: Image.Image) -> Steps:
     """Every step of reading a decoded picture; a picture with no single digit comes back
     with ``refusal`` set and no inputs (see the module's steps)."""
@@ -268,60 +222,6 @@ def _digit_strength(pixels, ink, shapes, choice, box) -> np.ndarray:
     keep = ink_mod.dilate(keep)[y0 // k : -(-y1 // k), x0 // k : -(-x1 // k)]
     keep = np.repeat(np.repeat(keep, k, axis=0), k, axis=1)[: y1 - y0, : x1 - x0]
     return ink_mod.contrast(up, np.asarray(paper), ink.dark) * keep
-
-
-def _resized(a: np.ndarray, side: int) -> np.ndarray:
-    """An ink image scaled so its longer side is ``side``, its strongest ink 1."""
-    h, w = a.shape
-    scale = side / max(w, h)
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    img = Image.fromarray(a.astype(np.float32), "F")
-    out = np.asarray(img.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0), np.float32)
-    return np.clip(out / max(float(out.max()), 1e-6), 0, 1)
-
-
-def stroke_width(a: np.ndarray) -> float:
-    """A stroke's width in pixels: twice its ink over its edges' total variation (a stroke of
-    width w and length L holds w L of ink and has 2 L of edge)."""
-    edges = np.abs(np.diff(a, axis=0)).sum() + np.abs(np.diff(a, axis=1)).sum()
-    return 2 * float(a.sum()) / max(float(edges), 1e-6)
-
-
-def fit(strength: np.ndarray) -> np.ndarray:
-    """Ink (any size, 0..1) fitted into the 20x20 box keeping its aspect, thin strokes
-    grown to MNIST's width, and framed."""
-    top = float(strength.max())
-    if top <= 0:
-        raise BlankImageError("no ink found: the image looks blank")
-    seen = strength >= BOX_INK * top
-    rows, cols = np.flatnonzero(seen.any(axis=1)), np.flatnonzero(seen.any(axis=0))
-    strength = strength[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-    a = _resized(strength, BOX)
-    width = stroke_width(a)
-    if width < THIN_STROKE:
-        # grow the strokes on a finer copy by the square that brings them nearest to
-        # MNIST's width (the measure is not linear in the square's size: try them)
-        fine = _resized(strength, BOX * STROKE_ZOOM)
-        for size in STROKE_SQUARES:
-            candidate = _resized(ink_mod.square_filter(fine, size, np.maximum), BOX)
-            if abs(stroke_width(candidate) - STROKE_TARGET) >= abs(width - STROKE_TARGET):
-                break
-            a, width = candidate, stroke_width(candidate)
-    a[a < FAINT] = 0
-    return frame(a)
-
-
-def frame(ink_box: np.ndarray) -> np.ndarray:
-    """Place an ink image (values 0..1, at most 20x20) in 28x28, its centre of mass central."""
-    h, w = ink_box.shape
-    if float(ink_box.sum()) <= 0:  # the ink did not survive scaling: too faint or too thin
-        raise BlankImageError("no ink found: the image looks blank")
-    cy, cx = _centre_of_mass(ink_box)
-    top = min(max(int(round(CENTRE - cy)), 0), SIDE - h)
-    left = min(max(int(round(CENTRE - cx)), 0), SIDE - w)
-    out = np.zeros((SIDE, SIDE), dtype=np.float32)
-    out[top : top + h, left : left + w] = ink_box
-    return out
 
 
 def activations_of(img: Image.Image) -> np.ndarray:

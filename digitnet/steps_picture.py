@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from digitnet.preprocess import SIDE, Steps
+from digitnet.framing import SIDE
+from digitnet.preprocess import Steps
 
 PANEL = 240  # each panel's side, pixels
 CAPTION = 34  # room under each panel for its caption

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from digitnet import preprocess, shipped
+from digitnet import framing, preprocess, shipped
 from digitnet.errors import BlankImageError, ImageError, NotOneDigitError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -112,13 +112,13 @@ def test_a_box_drawn_around_the_digit_and_a_far_speck_are_left_out():
 
 def test_an_mnist_framed_picture_takes_the_fast_path_and_others_do_not(digits):
     digit, _ = digits[0]
-    assert preprocess.mnist_framed(digit) is not None
+    assert framing.mnist_framed(digit) is not None
     want = digit.ravel().astype(np.float32) / np.float32(255)
-    np.testing.assert_array_equal(preprocess.mnist_framed(255 - digit), want)
+    np.testing.assert_array_equal(framing.mnist_framed(255 - digit), want)
     grey = (0.7 * 255 - digit * 0.6).astype(np.uint8)  # grey paper, dark ink
-    assert preprocess.mnist_framed(grey) is None
+    assert framing.mnist_framed(grey) is None
     shifted = np.roll(digit, 5, axis=1)  # off-centre
-    assert preprocess.mnist_framed(shifted) is None
+    assert framing.mnist_framed(shifted) is None
     x = preprocess.activations_of(Image.fromarray(shifted))
     np.testing.assert_allclose(preprocess.activations_of(Image.fromarray(digit)), x, atol=0.35)
 
@@ -126,12 +126,12 @@ def test_an_mnist_framed_picture_takes_the_fast_path_and_others_do_not(digits):
 def test_thin_pen_strokes_are_grown_to_mnist_width_and_normal_ones_kept():
     thin = canvas_with([([(150, 60), (250, 60), (180, 240)], 2)], size=(1000, 1000))
     x = preprocess.activations_of(thin).reshape(28, 28)
-    assert preprocess.THIN_STROKE <= preprocess.stroke_width(x) <= 2.6
+    assert framing.THIN_STROKE <= framing.stroke_width(x) <= 2.6
     normal = canvas_with([([(150, 60), (250, 60), (180, 240)], 18)], size=(400, 300))
     a = preprocess.activations_of(normal).reshape(28, 28)
-    preprocess_thin, preprocess.THIN_STROKE = preprocess.THIN_STROKE, 0.0
+    saved, framing.THIN_STROKE = framing.THIN_STROKE, 0.0
     try:
         assert np.array_equal(preprocess.activations_of(normal).reshape(28, 28), a)
-        assert preprocess.stroke_width(preprocess.activations_of(thin).reshape(28, 28)) < 1.2
+        assert framing.stroke_width(preprocess.activations_of(thin).reshape(28, 28)) < 1.2
     finally:
-        preprocess.THIN_STROKE = preprocess_thin
+        framing.THIN_STROKE = saved
