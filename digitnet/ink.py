@@ -44,9 +44,10 @@ STRONG_INK_QUANTILE = 0.99  # the ink's strength: a high quantile of what stands
 INK_FRACTION = 0.5  # a pixel is ink at half that strength (anti-aliased edges are half ink)
 FAINT_FRACTION = 0.25  # at a quarter, it links pieces of ink into one digit
 # Ink this deep (of the darkest ink's depth below the lit paper) is ink even where it is wider
-# than the opening (a fat brush's junction): shadows are shallower, at half the paper's light.
+# than the opening (a fat brush's junction), if it is blob-shaped (see ink_blobs).
 DEEP_INK = 0.7
 DEEP_MIN = 0.35  # and at least this deep: a vignetted corner of a blank page is not ink
+DEEP_BLOB = 1.5  # deep ink touching the edge is ink up to this many opening squares wide
 
 
 class Ink(NamedTuple):
@@ -162,18 +163,36 @@ def dilate(mask: np.ndarray) -> np.ndarray:
     return square_filter(mask, 3, np.maximum)
 
 
-def paper_light(up: np.ndarray, side: int, deep: np.ndarray) -> np.ndarray:
-    """The paper's brightness (ink-up) under every pixel.
+def paper_light(up: np.ndarray, opened: np.ndarray, blobs: np.ndarray) -> np.ndarray:
+    """The paper's brightness (ink-up) under every pixel, from the picture's grey opening.
 
-    A grey opening with a side x side square follows the paper's light, a shadow's edge
-    and a desk; where it cuts a smooth bump of the light (a vignetted corner), a quadratic
-    surface through it fills in. Where the ink is deep, it is ink however wide (a fat
-    brush's junction): the paper there is the lit paper's level.
+    The opening (see :func:`opening`) follows the paper's light, a shadow's edge and a desk;
+    where it cuts a smooth bump of the light (a vignetted corner), a quadratic surface
+    through it fills in. In ``blobs``, ink too wide for the opening (a fat brush's
+    junction), the paper is the lit paper's level.
     """
-    paper = opening(up, side)
+    paper = opened.copy()
     lit = _quantile(border_band(up), LIT_PAPER_QUANTILE)
-    paper[deep] = np.minimum(paper[deep], lit)
+    paper[blobs] = np.minimum(paper[blobs], lit)
     return np.maximum(paper, _quadratic_fit(paper))
+
+
+def ink_blobs(up: np.ndarray, opened: np.ndarray, side: int) -> np.ndarray:
+    """Ink the opening took for paper: where the opening itself is as deep as ink, in blobs
+    that either stay clear of the picture's edge or are no bigger than a few squares (a
+    fat brush's junction); a shadow or a desk comes in from the edge and is bigger."""
+    lit = _quantile(border_band(up), LIT_PAPER_QUANTILE)
+    deep = opened - lit > max(DEEP_INK * (_extreme(up) - lit), DEEP_MIN)
+    if not deep.any():
+        return deep
+    from digitnet.components import label
+
+    shapes = label(deep)
+    rows, cols = deep.shape
+    left, top, right, bottom = shapes.box.T
+    inside = (left > 0) & (top > 0) & (right < cols) & (bottom < rows)
+    small = np.maximum(right - left, bottom - top) <= DEEP_BLOB * side
+    return np.isin(shapes.labels, np.flatnonzero(inside | small) + 1)
 
 
 def _quadratic_fit(a: np.ndarray) -> np.ndarray:
@@ -230,12 +249,12 @@ def find(pixels: np.ndarray, dark: bool | None = None) -> Ink:
         dark = is_dark_ink(lo, hi, mean)
     up, up_mean = (1 - lo, 1 - mean) if dark else (hi, mean)
     side = max(3, round(OPENING_SIDE * max(up.shape)) | 1)
-    lit = _quantile(border_band(up), LIT_PAPER_QUANTILE)
-    deep = up - lit > max(DEEP_INK * (_extreme(up) - lit), DEEP_MIN)
-    paper = paper_light(up, side, deep)
+    opened = opening(up, side)
+    blobs = ink_blobs(up, opened, side)
+    paper = paper_light(up, opened, blobs)
     strength = contrast(up, paper, dark)
-    if scale > 1:
-        paper = paper_light(up_mean, side, deep)
+    if scale > 1:  # the full-resolution image is measured against the mean copy's paper
+        paper = paper_light(up_mean, opening(up_mean, side), blobs)
     floor = max(MIN_CONTRAST, NOISE_FACTOR * noise_sigma(up))
     standing = strength[strength > floor]
     if standing.size == 0:
