@@ -22,13 +22,14 @@ from PIL import Image
 from digitnet.errors import BlankImageError
 
 ANALYSIS_SIDE = 160  # the ink is found on a copy at most this big: enough for a digit's shape
-BORDER_BAND = 0.03  # the outer 3% of each side is taken as mostly paper, to tell polarity
+BORDER_BAND = 0.05  # the outer 5% of each side is taken as mostly paper, to tell polarity
 # The lit paper's level is this quantile of the border band (ink-up), so a shadow, a desk or
 # a frame over up to 70% of the band, or a digit touching it, does not move it.
 LIT_PAPER_QUANTILE = 0.3
 DARK_PAPER = 0.5  # paper darker than mid-grey may carry light ink (a board, dark mode)
 EXTREME_RANK = 3  # the ink's extremes are the third darkest and lightest pixels (not a hot pixel)
 OPENING_SIDE = 0.25  # regions this wide (of the longer side) are paper; strokes are narrower
+STROKES_PER_SQUARE = 3  # ... and the square is at least three strokes wide (junctions, loops)
 FIT_POINTS = 1024  # the quadratic under the opening is fitted on about this many pixels
 FIT_ROUNDS = 3  # and refitted this many times to the values at or under it
 # Ink must differ from the paper by this much (of full scale): the darkest specks of a blank
@@ -241,6 +242,27 @@ def analysis_scale(size: tuple[int, int]) -> int:
     return max(1, -(-max(size) // ANALYSIS_SIDE))
 
 
+def _separate(up: np.ndarray, side: int, dark: bool, floor: float):
+    """Ink from paper with an opening square of ``side``: the strength, the paper, the ink
+    and faint masks and the ink's level."""
+    opened = opening(up, side)
+    paper = paper_light(up, opened, ink_blobs(up, opened, side))
+    strength = contrast(up, paper, dark)
+    standing = strength[strength > floor]
+    if standing.size == 0:
+        raise BlankImageError("no ink found: the image looks blank")
+    level = _quantile(standing, STRONG_INK_QUANTILE)
+    mask = strength > max(floor, INK_FRACTION * level)
+    faint = strength > max(floor, FAINT_FRACTION * level)
+    return strength, paper, mask, faint, level
+
+
+def stroke_width(mask: np.ndarray) -> float:
+    """The strokes' width in pixels: twice their area over their outline's length."""
+    outline = mask & ~square_filter(mask, 3, np.minimum)
+    return 2 * float(mask.sum()) / max(float(outline.sum()), 1.0)
+
+
 def find(pixels: np.ndarray, dark: bool | None = None) -> Ink:
     """The ink on an 8-bit grayscale picture (rows x columns); BlankImageError if none."""
     scale = analysis_scale(pixels.shape[::-1])
@@ -248,18 +270,14 @@ def find(pixels: np.ndarray, dark: bool | None = None) -> Ink:
     if dark is None:
         dark = is_dark_ink(lo, hi, mean)
     up, up_mean = (1 - lo, 1 - mean) if dark else (hi, mean)
-    side = max(3, round(OPENING_SIDE * max(up.shape)) | 1)
-    opened = opening(up, side)
-    blobs = ink_blobs(up, opened, side)
-    paper = paper_light(up, opened, blobs)
-    strength = contrast(up, paper, dark)
-    if scale > 1:  # the full-resolution image is measured against the mean copy's paper
-        paper = paper_light(up_mean, opening(up_mean, side), blobs)
     floor = max(MIN_CONTRAST, NOISE_FACTOR * noise_sigma(up))
-    standing = strength[strength > floor]
-    if standing.size == 0:
-        raise BlankImageError("no ink found: the image looks blank")
-    level = _quantile(standing, STRONG_INK_QUANTILE)
-    mask = strength > max(floor, INK_FRACTION * level)
-    faint = strength > max(floor, FAINT_FRACTION * level)
+    side = max(3, round(OPENING_SIDE * max(up.shape)) | 1)
+    strength, paper, mask, faint, level = _separate(up, side, dark, floor)
+    wide = 1 + 2 * round(STROKES_PER_SQUARE * stroke_width(mask) / 2)
+    if wide > side:  # strokes this wide need a wider square (a tight crop of a thick pen)
+        side = wide
+        strength, paper, mask, faint, level = _separate(up, side, dark, floor)
+    if scale > 1:  # the full-resolution image is measured against the mean copy's paper
+        opened = opening(up_mean, side)
+        paper = paper_light(up_mean, opened, ink_blobs(up_mean, opened, side))
     return Ink(scale, bool(dark), strength, paper, mask, faint, level)
