@@ -73,8 +73,9 @@ def _outline_cover(shapes: Shapes) -> np.ndarray:
         (xs < left + depth, ys, h),
         (xs >= right - depth, ys, h),
     ):
-        keys = np.unique(k[near] * span + along[near])
-        cover += np.bincount(keys // span, minlength=n) / length
+        seen = np.zeros(n * span, bool)  # each (shape, place along the side) once
+        seen[k[near] * span + along[near]] = True
+        cover += np.bincount(np.flatnonzero(seen) // span, minlength=n) / length
     return cover / 4
 
 
@@ -173,7 +174,7 @@ def choose(
         return Choice(np.zeros(n, bool), None, "no digit found (only a frame)", role)
     link = _links(shapes, faint)
     group = _groups(shapes.box[live], ink[live], link[live])
-    ids = np.unique(group)
+    ids = np.arange(group.max() + 1)  # _groups numbers them 0, 1, ...
     totals = np.array([ink[live[group == g]].sum() for g in ids])
     boxes = np.array([_union(shapes.box[live[group == g]]) for g in ids])
     rows, cols = shapes.labels.shape

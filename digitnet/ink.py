@@ -30,7 +30,7 @@ DARK_PAPER = 0.5  # paper darker than mid-grey may carry light ink (a board, dar
 EXTREME_RANK = 3  # the ink's extremes are the third darkest and lightest pixels (not a hot pixel)
 OPENING_SIDE = 0.25  # regions this wide (of the longer side) are paper; strokes are narrower
 STROKES_PER_SQUARE = 3  # ... and the square is at least three strokes wide (junctions, loops)
-FIT_POINTS = 1024  # the quadratic under the opening is fitted on about this many pixels
+FIT_POINTS = 256  # the quadratic under the opening is fitted on about this many pixels
 FIT_ROUNDS = 3  # and refitted this many times to the values at or under it
 # Ink must differ from the paper by this much (of full scale): the darkest specks of a blank
 # phone photo's noise (JPEG, the darkest pixel of each analysis block) reach 0.14.
@@ -277,7 +277,7 @@ def find(pixels: np.ndarray, dark: bool | None = None) -> Ink:
     if wide > side:  # strokes this wide need a wider square (a tight crop of a thick pen)
         side = wide
         strength, paper, mask, faint, level = _separate(up, side, dark, floor)
-    if scale > 1:  # the full-resolution image is measured against the mean copy's paper
-        opened = opening(up_mean, side)
-        paper = paper_light(up_mean, opened, ink_blobs(up_mean, opened, side))
+    if scale > 1:  # the full-resolution image is measured against the block means' paper,
+        # which lies under the extremes' paper by the paper's own spread within a block
+        paper = paper - _median((up - up_mean)[~faint])
     return Ink(scale, bool(dark), strength, paper, mask, faint, level)
