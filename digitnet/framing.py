@@ -17,9 +17,9 @@ from digitnet.errors import BlankImageError
 SIDE, BOX, CENTRE = 28, 20, 14.0  # MNIST: 28x28 frame, 20x20 box, centre of mass at (14, 14)
 
 # A 28x28 picture is taken as MNIST-framed, as it is, when it looks like MNIST's digits: all
-# 70,000 have at least 55% of their pixels exactly black, an ink box 19 or 20 pixels on its
-# longer side, and their centre of mass within 0.52 pixels of (14, 14).
-FRAMED_PAPER_SHARE = 0.5
+# 70,000 have exactly black paper (their corner pixel is 0), an ink box (every pixel that
+# is not exactly black) 19 or 20 pixels on its longer side, and their centre of mass within
+# 0.52 pixels of (14, 14).
 FRAMED_BOX = (18, 20)
 FRAMED_CENTRE_OFF = 1.0
 BOX_INK = 0.25  # the box fitted into 20x20 holds the ink this strong (of the strongest), not noise
@@ -36,29 +36,42 @@ STROKE_SQUARES = (3, 5, 7, 9, 11, 13)  # the squares tried, smallest first
 FAINT = 0.1  # after scaling, values under this are paper texture and faint noise, not ink
 
 
-def _dark_ink(lo: float, typical: float, hi: float) -> bool:
-    """Whether the ink is dark: the ink is the side further from the typical pixel (paper)."""
-    return (typical - lo) > (hi - typical)
-
-
 def mnist_framed(pixels: np.ndarray) -> np.ndarray | None:
     """A 28x28 picture's activations as they are (ink turned light if it is dark), if it
     looks framed the way MNIST's digits are; None otherwise."""
-    lo, hi, mean = int(pixels.min()), int(pixels.max()), int(pixels.sum()) / pixels.size
-    if hi == lo:
-        return None
-    ink_up = 255 - pixels if _dark_ink(lo, mean, hi) else pixels
-    if (ink_up == 0).mean() < FRAMED_PAPER_SHARE:
-        return None
-    rows, cols = np.flatnonzero(ink_up.any(1)), np.flatnonzero(ink_up.any(0))
-    side = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
-    if not FRAMED_BOX[0] <= side <= FRAMED_BOX[1]:
-        return None
-    a = ink_up.astype(np.float32) / np.float32(255)
-    cy, cx = _centre_of_mass(a)
-    if max(abs(cy - CENTRE), abs(cx - CENTRE)) > FRAMED_CENTRE_OFF:
-        return None
-    return a.ravel()
+    framed, inputs = mnist_framed_batch(pixels[None])
+    return inputs[0] if framed[0] else None
+
+
+def mnist_framed_batch(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For N 28x28 pictures (N x 28 x 28 uint8): which look framed the way MNIST's digits
+    are, and every picture's 784 values as they are, ink turned light (N x 784 float32).
+
+    Whole batches at once: predict reads MNIST's own pictures by the thousand, and one
+    NumPy call on a single picture costs about as much as on a hundred.
+    """
+    paper = pixels[:, 0, 0].astype(np.int64)
+    inverted = np.where((paper == 255)[:, None, None], 255 - pixels, pixels)  # exact
+    a = inverted.astype(np.float32) / np.float32(255)
+    rows, cols = a.sum(axis=2), a.sum(axis=1)
+    mass = rows.sum(axis=1)
+    seen = mass > 0
+    mass = np.where(seen, mass, 1)
+    off = np.maximum(np.abs(rows @ _INDEX / mass - CENTRE), np.abs(cols @ _INDEX / mass - CENTRE))
+    side = np.maximum(_extent(rows > 0), _extent(cols > 0))
+    framed = (paper == 0) | (paper == 255)
+    framed &= seen & (side >= FRAMED_BOX[0]) & (side <= FRAMED_BOX[1])
+    framed &= off <= FRAMED_CENTRE_OFF
+    return framed, a.reshape(len(a), SIDE * SIDE)
+
+
+def _extent(inked: np.ndarray) -> np.ndarray:
+    """Per row of a boolean matrix, from its first True to its last, inclusive."""
+    n = inked.shape[1]
+    return n - inked[:, ::-1].argmax(axis=1) - inked.argmax(axis=1)
+
+
+_INDEX = np.arange(SIDE, dtype=np.float32)
 
 
 def _centre_of_mass(a: np.ndarray) -> tuple[float, float]:

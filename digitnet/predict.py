@@ -16,6 +16,7 @@ import numpy as np
 
 from digitnet import preprocess
 from digitnet.errors import ImageError
+from digitnet.framing import SIDE, mnist_framed_batch
 from digitnet.network import Network
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".pgm", ".ppm"}
@@ -58,15 +59,40 @@ def expand(paths: Iterable[str], recursive: bool = False) -> Iterator[str]:
 
 
 def decode(path: str, max_pixels: int) -> np.ndarray | str:
-    """One input's 784 activations, or the reason it has none."""
+    """One input's 784 activations, or the reason it has none. A 28x28 picture comes back
+    as its grayscale pixels (28 x 28 uint8), to be checked for MNIST's framing together
+    with the others of its batch (see _inputs)."""
     try:
-        if path == STDIN:
-            return preprocess.activations(sys.stdin.buffer.read(), max_pixels)
-        return preprocess.activations(path, max_pixels)
+        source = sys.stdin.buffer.read() if path == STDIN else path
+        pixels = preprocess.gray_pixels(source, max_pixels)
+        if pixels.shape == (SIDE, SIDE):
+            return pixels
+        return preprocess.activations_of_pixels(pixels)
     except ImageError as e:
         if str(e) == preprocess.IS_A_DIRECTORY:
             return f"{e} (use --recursive to read the images in it)"
         return str(e)
+
+
+def _inputs(decoded: list[np.ndarray | str]) -> list[np.ndarray | str]:
+    """Each input's 784 activations or the reason it has none: 28x28 pictures are checked
+    for MNIST's framing in one batch (a NumPy call costs as much for one picture as for a
+    hundred: measured, 40 us a picture alone against 5 in a batch of 256), and those that
+    are not framed so go through every step."""
+    small = [i for i, a in enumerate(decoded) if isinstance(a, np.ndarray) and a.ndim == 2]
+    if not small:
+        return decoded
+    out = list(decoded)
+    framed, inputs = mnist_framed_batch(np.stack([decoded[i] for i in small]))
+    for j, i in enumerate(small):
+        if framed[j]:
+            out[i] = inputs[j]
+            continue
+        try:
+            out[i] = preprocess.activations_of_pixels(decoded[i])
+        except ImageError as e:
+            out[i] = str(e)
+    return out
 
 
 def chunked(items: Iterable, size: int) -> Iterator[list]:
@@ -117,8 +143,9 @@ def _forward(
     net: Network, items: list[tuple[str, np.ndarray | str]]
 ) -> tuple[list[str | None], np.ndarray]:
     """An error (or None) per item, and the outputs of the good ones: one forward pass."""
-    errors = [a if isinstance(a, str) else None for _, a in items]
-    good = [a for _, a in items if not isinstance(a, str)]
+    values = _inputs([a for _, a in items])
+    errors = [a if isinstance(a, str) else None for a in values]
+    good = [a for a in values if not isinstance(a, str)]
     outputs = net.forward(np.stack(good)) if good else np.zeros((0, 10), dtype=net.dtype)
     return errors, outputs
 

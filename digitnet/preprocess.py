@@ -179,6 +179,11 @@ def read(img: Image.Image) -> Steps:
     pixels = np.asarray(grayscale(img))
     if pixels.shape == (SIDE, SIDE) and (framed := mnist_framed(pixels)) is not None:
         return Steps(pixels, None, None, None, (0, 0, SIDE, SIDE), framed, None)
+    return _read_unframed(pixels)
+
+
+def _read_unframed(pixels: np.ndarray) -> Steps:
+    """Steps 4 to 8 (see the module's steps), for a grayscale picture as rows x columns."""
     try:
         ink = ink_mod.find(pixels)
     except BlankImageError as e:
@@ -226,10 +231,22 @@ def _digit_strength(pixels, ink, shapes, choice, box) -> np.ndarray:
 
 def activations_of(img: Image.Image) -> np.ndarray:
     """784 float32 activations in [0, 1] for a decoded image (see the module's steps)."""
-    steps = read(img)
+    return activations_of_pixels(np.asarray(grayscale(img)))
+
+
+def activations_of_pixels(pixels: np.ndarray) -> np.ndarray:
+    """784 float32 activations in [0, 1] for a grayscale picture (rows x columns, uint8)."""
+    if pixels.shape == (SIDE, SIDE) and (framed := mnist_framed(pixels)) is not None:
+        return framed  # no Steps for MNIST's own pictures: this path must be quick
+    steps = _read_unframed(pixels)
     if steps.refusal is not None:
         raise (BlankImageError if steps.ink is None else NotOneDigitError)(steps.refusal)
     return steps.inputs
+
+
+def gray_pixels(source, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """An image file (path, bytes or binary file) as grayscale pixels, rows x columns."""
+    return np.asarray(grayscale(open_image(source, max_pixels)))
 
 
 def activations(source, max_pixels: int = MAX_PIXELS) -> np.ndarray:
