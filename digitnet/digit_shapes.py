@@ -215,7 +215,7 @@ def choose(
 
 def _links(shapes: Shapes, faint: np.ndarray | None) -> np.ndarray:
     """For each shape, the number of the fainter ink's shape it lies in."""
-    if faint is None:
+    if faint is None or shapes.count < 2:  # nothing to link
         return np.arange(shapes.count)
     faint_labels = label(faint | (shapes.labels > 0)).labels
     first = np.zeros(shapes.count, int)
