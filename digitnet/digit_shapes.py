@@ -44,6 +44,8 @@ MIN_SIDE = 0.03  # a digit is at least this share of the picture's longer side
 DOT_FILL = 0.7  # a round blot fills its box like a disc (pi/4) with no hole; a fat 0 or 8
 # fills as much, but encloses paper
 DOT_ASPECT = (0.6, 1.7)  # ... and is about as wide as it is tall
+DOT_SIDE = 0.15  # ... and small: bold digits (a 64x64 form) fill their box as much, but not
+# a sixth of the picture
 LINE_ASPECT = 2.6  # MNIST's widest test digit is 2.5 times as wide as tall: wider is a line,
 # a dash or a word
 
@@ -254,6 +256,7 @@ def _not_a_digit(shapes: Shapes, keep: np.ndarray, box: tuple, scale: int) -> st
         return "text or a line, not a digit"
     fill = float(shapes.area[keep].sum()) / (w * h)
     roundish = DOT_ASPECT[0] <= w / h <= DOT_ASPECT[1]
-    if fill >= DOT_FILL and roundish and not _has_hole(shapes, keep, box):
+    small = max(w, h) < DOT_SIDE * max(shapes.labels.shape)
+    if fill >= DOT_FILL and roundish and small and not _has_hole(shapes, keep, box):
         return f"no digit found (a blot {max(w, h) * scale} px wide)"
     return None

@@ -150,7 +150,7 @@ def test_a_fat_ring_is_a_digit_and_a_filled_disc_is_not():
 
     ring, disc = Image.new("L", (300, 300), 255), Image.new("L", (300, 300), 255)
     ImageDraw.Draw(ring).ellipse([60, 40, 240, 260], outline=0, width=60)  # a fat 0
-    ImageDraw.Draw(disc).ellipse([60, 40, 240, 260], fill=0)
+    ImageDraw.Draw(disc).ellipse([130, 130, 160, 160], fill=0)  # a dot a tenth as wide
     assert preprocess.read(ring).refusal is None
     assert re.match(r"no digit found \(a blot \d+ px wide\)", preprocess.read(disc).refusal)
 
