@@ -23,10 +23,11 @@ def inspect() -> None:
 MAX_BARS = 20  # wider layers show only their most active neurons
 
 
-def png_option(what: str):
+def png_option(what: str, flag: str = "--image", dest: str = "image_out"):
+    """An option naming a PNG picture to write, checked to be writable before any work."""
     return click.option(
-        "--image",
-        "image_out",
+        flag,
+        dest,
         type=click.Path(dir_okay=False),
         default=None,
         metavar="OUT.png",
@@ -179,15 +180,11 @@ def _draw_weights(net, layer: int, neurons, color: bool) -> list[str]:
 @model_option
 @format_option("text", "json")
 @png_option("the whole network lit up by FILE")
-@click.option(
+@png_option(
+    "how FILE was read (the ink found, the shapes kept in green and left out, the digit's "
+    "box and the 28x28 input; drawn also when FILE is refused, to show why)",
     "--steps",
     "steps_out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="OUT.png",
-    callback=writable_file,
-    help="Draw how FILE was read: the ink found, the shapes kept (green) and left out, "
-    "the digit's box and the 28x28 input; drawn also when FILE is refused, to show why.",
 )
 @max_pixels_option
 @color_option

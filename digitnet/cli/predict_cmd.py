@@ -109,8 +109,11 @@ def predict(
     """Print the digit in each image FILE: the network's brightest output neuron.
 
     Any image Pillow reads (PNG, JPEG, BMP, GIF, WebP, ...), any size, dark ink on
-    light paper or light on dark, is converted the way MNIST's digits were made
-    (see 'digitnet inspect image'). '-' reads one image from standard input.
+    light paper or light on dark: the digit is found among the ink's shapes (frames,
+    boxes, desk edges, shadows, ruling and specks are left out) and framed the way
+    MNIST's digits were made ('digitnet inspect image FILE --steps OUT.png' shows how).
+    A picture that is not one digit (blank, a dot, a line, a word, several digits) is
+    refused with the reason. '-' reads one image from standard input.
 
     \b
     Output (--format):
@@ -132,7 +135,7 @@ def predict(
     \b
     Exit status:
       0  every image was answered
-      1  at least one image could not be read (or had no ink)
+      1  at least one image could not be read (or held no single digit)
       2  usage error
       3  every image was read, but some answers were '?' (below --threshold)
       141  the reader of the output went away (e.g. | head), as for any Unix tool
