@@ -211,3 +211,30 @@ def test_faint_ruling_through_the_digit_is_left_out_of_its_input():
     ImageDraw.Draw(ruled).line([(0, 150), (399, 150)], fill=190, width=2)  # light grey
     lined = preprocess.activations_of(ruled)
     assert np.count_nonzero(lined) - np.count_nonzero(plain) <= 4
+
+
+def test_a_small_fat_ring_is_a_digit_not_a_blot():
+    from PIL import ImageDraw
+
+    img = Image.new("L", (400, 400), 255)
+    ImageDraw.Draw(img).ellipse([180, 170, 220, 225], outline=0, width=14)  # a small, fat 0
+    assert preprocess.read(img).refusal is None
+
+
+def solid_loop(canvas: int) -> Image.Image:
+    """A 9 whose loop is filled solid: a blob wider than the opening's square, on a canvas
+    ``canvas`` pixels wide with the digit in the middle."""
+    from PIL import ImageDraw
+
+    img = Image.new("L", (canvas, canvas), 255)
+    d = ImageDraw.Draw(img)
+    c = canvas // 2
+    d.ellipse([c - 60, c - 110, c + 60, c + 10], fill=0)
+    d.line([(c + 50, c - 50), (c + 30, c + 110)], fill=0, width=14)
+    return img
+
+
+def test_ink_wider_than_the_opening_square_is_ink_not_paper():
+    wide = preprocess.activations_of(solid_loop(1200))  # the square is 300 px: fits nothing
+    narrow = preprocess.activations_of(solid_loop(300))  # the square is 75 px: fits the loop
+    assert np.corrcoef(wide, narrow)[0, 1] > 0.95
