@@ -238,3 +238,15 @@ def test_ink_wider_than_the_opening_square_is_ink_not_paper():
     wide = preprocess.activations_of(solid_loop(1200))  # the square is 300 px: fits nothing
     narrow = preprocess.activations_of(solid_loop(300))  # the square is 75 px: fits the loop
     assert np.corrcoef(wide, narrow)[0, 1] > 0.95
+
+
+@pytest.mark.parametrize("name, seed", [("mnist-00000-7.png", 5), ("mnist-00061-8.png", 0)])
+def test_a_tight_crop_of_an_mnist_digit_comes_back_as_the_digit(samples, name, seed):
+    """Cut tight, MNIST's strokes are a sixth of the picture wide and their loops and
+    junctions wider than the usual opening square: the square grows with the strokes.
+    Measured: 0.997 and 0.991 alike the 28x28 digit; 0.75 and 0.71 with the usual square."""
+    from families import tight_crop
+
+    digit = np.asarray(Image.open(samples / name))
+    x = preprocess.activations(tight_crop(np.random.default_rng(seed), digit))
+    assert np.corrcoef(x, digit.ravel() / 255)[0, 1] > 0.95
