@@ -6,10 +6,18 @@ ANALYSIS_SIDE. Each analysis pixel keeps the darkest and the lightest value of t
 pixels it covers, as well as their mean, so a pen line one pixel wide survives the
 shrinking at full strength.
 
-Nothing assumes that paper is most of the picture: the polarity comes from the picture's
-border band (paper in all but the tightest crops), and the paper's brightness from a
-morphological opening, which keeps every region wider than a quarter of the picture (the
-paper, its uneven light, a shadow, a desk) and removes every stroke narrower than that.
+Nothing assumes that paper is most of the picture:
+
+1. polarity: paper is light unless the picture's border band is darker than mid-grey (a
+   board, dark mode), then the ink is the extreme further from the band;
+2. the paper's light: a grey opening with a square a quarter of the picture wide (and at
+   least three strokes wide) keeps every region wider than that (the paper, its uneven
+   light, a shadow, a desk) and removes the strokes; a quadratic fills in where it cuts a
+   vignetted corner, and deep ink in blobs the square fits in stays ink;
+3. the ink's strength: how much it darkens the paper's own light (so a stroke in a shadow
+   counts as much as one in full light);
+4. the ink mask: strength over half the strong ink's level and over the paper's noise;
+   fainter ink, over a quarter, links pieces of one digit.
 """
 
 from __future__ import annotations
@@ -35,8 +43,8 @@ FIT_ROUNDS = 3  # and refitted this many times to the values at or under it
 # Ink must differ from the paper by this much (of full scale): the darkest specks of a blank
 # phone photo's noise (JPEG, the darkest pixel of each analysis block) reach 0.14.
 MIN_CONTRAST = 0.15
-MIN_PAPER_LIGHT = 0.2  # paper darker than this is not divided by (a black desk is no paper)
 NOISE_FACTOR = 6.0  # and by this many standard deviations of the paper's noise
+MIN_PAPER_LIGHT = 0.2  # paper darker than this is not divided by (a black desk is no paper)
 MAD_TO_SIGMA = 1.4826  # a normal distribution's median absolute deviation times this is sigma
 # the lower quartile of |x - y| for x, y independent normal with deviation sigma, over sigma
 QUARTILE_OF_DIFFERENCE = 0.4506
