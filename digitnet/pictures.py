@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from digitnet.network import Network
+from digitnet.summary import shown_neurons
 from digitnet.terminal import gray_rgb, signed_rgb
 
 BACKGROUND = (0, 0, 0)
@@ -108,16 +109,21 @@ def network_diagram(net: Network, x: np.ndarray, connections: int = 40) -> Image
         20 + 28 * scale + 140 + i * (width - 28 * scale - 260) // max(columns - 1, 1)
         for i in range(columns)
     ]
+    # which neurons each layer shows: every pixel of the input; a wide layer its most active
+    shown = [np.arange(len(acts[0]))] + [shown_neurons(a) for a in acts[1:]]
     centres: list[list[tuple[float, float]]] = [
         [(20 + (i % 28 + 0.5) * scale, image_top + (i // 28 + 0.5) * scale) for i in range(784)]
     ]
-    for col, a in zip(xs, acts[1:], strict=True):
-        n = len(a)
+    for col, idx, a in zip(xs, shown[1:], acts[1:], strict=True):
+        n = len(idx)
         step = min(34, (height - 80) / n)
         top = (height - step * (n - 1)) / 2
         centres.append([(col, top + i * step) for i in range(n)])
+        if n < len(a):
+            draw.text((col - 24, top - 30), f"{n} of {len(a)}", fill=TEXT, font=font)
     for i, layer in enumerate(net.layers):  # connections first, so neurons sit on top
-        contrib = layer.weights * acts[i][None, :]
+        ins, outs = shown[i], shown[i + 1]
+        contrib = layer.weights[np.ix_(outs, ins)] * acts[i][ins][None, :]
         strongest = np.argsort(-np.abs(contrib), axis=None)[:connections]
         peak = float(np.abs(contrib).max()) or 1.0
         for flat in strongest:
@@ -127,11 +133,12 @@ def network_diagram(net: Network, x: np.ndarray, connections: int = 40) -> Image
             colour = (40, 220, 90, alpha) if v > 0 else (230, 50, 50, alpha)
             draw.line([centres[i][k], centres[i + 1][j]], fill=colour, width=1)
     answer = int(acts[-1].argmax())
-    for li, (a, pts) in enumerate(zip(acts[1:], centres[1:], strict=True)):
+    for li, (a, idx, pts) in enumerate(zip(acts[1:], shown[1:], centres[1:], strict=True)):
         radius = min(13, (pts[1][1] - pts[0][1]) / 2 - 2 if len(pts) > 1 else 13)
         # ReLU activations have no upper bound: such a layer is lit relative to its brightest
         top = float(a.max()) if net.layers[li].activation == "relu" and a.max() > 0 else 1.0
-        for n, ((cx, cy), v) in enumerate(zip(pts, a, strict=True)):
+        for (cx, cy), n in zip(pts, idx.tolist(), strict=True):
+            v = a[n]
             shade = int(np.clip(v / top, 0, 1) * 255)
             last = li == len(acts) - 2
             outline = ANSWER if last and n == answer else (120, 120, 120)

@@ -6,6 +6,16 @@ import numpy as np
 
 from digitnet.network import Network
 
+MOST_ACTIVE = 20  # a wider layer is shown by its most active neurons (text and pictures)
+
+
+def shown_neurons(a: np.ndarray) -> np.ndarray:
+    """The neurons of a layer worth showing, in order: all of them, or for a layer wider
+    than MOST_ACTIVE its MOST_ACTIVE most active ones."""
+    if len(a) <= MOST_ACTIVE:
+        return np.arange(len(a))
+    return np.sort(np.argsort(-a, kind="stable")[:MOST_ACTIVE])
+
 
 def stats(values: np.ndarray) -> dict[str, float]:
     v = values.astype(np.float64)

@@ -212,3 +212,26 @@ def test_inspect_image_steps_are_drawn_for_a_refused_picture_too(model_path, tmp
     assert result.exit_code == 1
     assert result.stderr.endswith(f"digitnet: {path}: no digit found (only a frame)\n")
     assert Image.open(out).size == (1010, 310)
+
+
+@pytest.mark.parametrize("width", [150, 600])
+def test_the_network_picture_draws_wide_layers_by_their_most_active_neurons(tmp_path, width):
+    """A hidden layer of 150 or more neurons made the picture's circles negative-sized."""
+    from digitnet.network import Network
+
+    wide = Network.create([784, width, 10], rng=np.random.default_rng(3))
+    modelfile.save(wide, tmp_path / "wide.npz")
+    drawn_digit().save(tmp_path / "seven.png")
+    out = tmp_path / "net.png"
+    result = invoke(
+        "image", str(tmp_path / "seven.png"), "-m", str(tmp_path / "wide.npz"), "--image", str(out)
+    )
+    assert result.exit_code == 0, result.stderr
+    img = np.asarray(Image.open(out).convert("RGB"))
+    assert img.shape == (pictures.DIAGRAM_SIZE[1], pictures.DIAGRAM_SIZE[0], 3)
+    # the hidden column holds 20 neurons: 20 grey outlines cross the column's vertical line
+    column = img[:, :, :].astype(int)
+    x = 20 + 28 * 10 + 140  # the hidden layer's column (one hidden layer: the first column)
+    outline_rows = np.flatnonzero((column[:, x] == (120, 120, 120)).all(axis=1))
+    circles = 1 + np.count_nonzero(np.diff(outline_rows) > 1)
+    assert circles == 2 * 20  # each circle's outline crosses the column twice

@@ -20,9 +20,6 @@ def inspect() -> None:
     """Look inside a network: its weights, or how an image lights it up."""
 
 
-MAX_BARS = 20  # wider layers show only their most active neurons
-
-
 def png_option(what: str, flag: str = "--image", dest: str = "image_out"):
     """An option naming a PNG picture to write, checked to be writable before any work."""
     return click.option(
@@ -207,10 +204,9 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color) -> None:
     """
     import sys
 
-    import numpy as np
-
     from digitnet import preprocess, shipped
     from digitnet.errors import ImageError
+    from digitnet.summary import MOST_ACTIVE, shown_neurons
     from digitnet.terminal import bar, render, use_color
 
     net = shipped.load(model)
@@ -254,9 +250,9 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color) -> None:
         name = "output" if last else f"hidden layer {i}"
         click.echo("")
         shown = range(len(a))
-        if len(a) > MAX_BARS:  # a wide layer: its most active neurons, in order
-            shown = sorted(np.argsort(-a, kind="stable")[:MAX_BARS].tolist())
-            note = f", the {MAX_BARS} most active shown"
+        if len(a) > MOST_ACTIVE:  # a wide layer: its most active neurons, in order
+            shown = shown_neurons(a).tolist()
+            note = f", the {MOST_ACTIVE} most active shown"
         else:
             note = ""
         click.echo(f"{name} ({net.layers[i - 1].activation}, {len(a)} neurons{note}):")
