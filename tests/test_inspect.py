@@ -235,3 +235,15 @@ def test_the_network_picture_draws_wide_layers_by_their_most_active_neurons(tmp_
     outline_rows = np.flatnonzero((column[:, x] == (120, 120, 120)).all(axis=1))
     circles = 1 + np.count_nonzero(np.diff(outline_rows) > 1)
     assert circles == 2 * 20  # each circle's outline crosses the column twice
+
+
+def test_weights_of_a_model_with_accuracy_but_no_image_count(tmp_path):
+    """Valid by the format (test_images is not required); it made a traceback."""
+    from digitnet.network import Network
+
+    net = Network.create([784, 16, 16, 10], rng=np.random.default_rng(4))
+    net.metadata = {"test_accuracy": 0.9713}
+    modelfile.save(net, tmp_path / "m.npz")
+    result = invoke("weights", "-m", str(tmp_path / "m.npz"))
+    assert result.exit_code == 0, result.stderr
+    assert "test accuracy  97.13% on ? MNIST images" in result.stdout

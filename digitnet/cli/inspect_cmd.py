@@ -144,7 +144,7 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, color) -> None:
         click.echo("")
         if (acc := meta.get("test_accuracy")) is not None:
             click.echo(
-                f"test accuracy  {acc:.2%} on {meta.get('test_images') or '?':,} MNIST images"
+                f"test accuracy  {acc:.2%} on {_count(meta.get('test_images'))} MNIST images"
             )
         training = meta.get("training", {})
         for key in ("command", "date", "epochs", "seed", "train_images", "validation_accuracy"):
@@ -152,6 +152,11 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, color) -> None:
             if value is not None:
                 shown = f"{value:.2%}" if key == "validation_accuracy" else value
                 click.echo(f"{key.replace('_', ' '):<14} {shown}")
+
+
+def _count(n) -> str:
+    """A count with thousands separators, or '?' when the model file does not say."""
+    return f"{n:,}" if isinstance(n, int) else "?"
 
 
 def _draw_weights(net, layer: int, neurons, color: bool) -> list[str]:
