@@ -255,3 +255,15 @@ def test_pictures_that_are_not_one_digit_are_refused_and_the_rest_answered(
         "predict reads one digit a picture\n"
     )
     assert result.stdout == f"{files[0]}\t{expected[files[0]].argmax()}\n"
+
+
+def test_h_is_help_as_for_every_other_command():
+    result = CliRunner().invoke(cli, ["predict", "-h"], prog_name="digitnet")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: digitnet predict [OPTIONS] [FILES]...")
+
+
+def test_standard_input_named_twice_is_a_usage_error(model_path):
+    result = run(model_path, "-", "-", input=b"")
+    assert result.exit_code == 2
+    assert "'-' (standard input) can be read only once" in result.stderr

@@ -31,7 +31,7 @@ def _names(stream, null: bool):
         yield buf.rstrip("\r\n")
 
 
-@click.command(context_settings={"help_option_names": ["--help"]})
+@click.command()
 @click.argument("files", nargs=-1, type=click.Path())
 @model_option
 @format_option("text", "tsv", "csv", "json")
@@ -151,6 +151,8 @@ def predict(
 
     if not files and files_from is None:
         raise click.UsageError("no images given: name image files, '-' or --files-from LIST")
+    if files.count("-") > 1:
+        raise click.UsageError("'-' (standard input) can be read only once")
     if jobs > 1 and "-" in files:
         raise click.UsageError("'-' (an image on standard input) cannot be used with --jobs")
     net = shipped.load(model)
