@@ -141,11 +141,11 @@ def _diagnose(source) -> str | None:
 
 def grayscale(img: Image.Image) -> Image.Image:
     """One 8-bit channel ('L'): transparency composited, 16-bit scaled to 8."""
-    if img.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
+    if img.mode in ("I;16", "I;16L", "I;16B", "I;16N"):
         # Pillow clips these to 0-255 when converting; scale the 16-bit range instead.
         return Image.fromarray((np.clip(np.asarray(img), 0, 65535) // 257).astype(np.uint8))
-    if img.mode == "F":
-        return Image.fromarray(np.clip(np.asarray(img), 0, 255).astype(np.uint8))
+    if img.mode in ("I", "F"):  # 32-bit integers or floats: scaled by the range they use
+        return Image.fromarray(_eight_bit(np.asarray(img, dtype=np.float64)))
     has_alpha = img.mode in ("LA", "La", "RGBA", "RGBa", "PA") or "transparency" in img.info
     if not has_alpha:
         return img if img.mode == "L" else img.convert("L")
@@ -159,6 +159,17 @@ def grayscale(img: Image.Image) -> Image.Image:
     background = 1.0 if mean < 0.5 else 0.0
     out = gray * alpha + background * (1 - alpha)
     return Image.fromarray((out * 255 + 0.5).astype(np.uint8))
+
+
+SAMPLE_RANGES = (1.0, 255.0, 65535.0)  # floats in 0..1, 8-bit and 16-bit values
+
+
+def _eight_bit(a: np.ndarray) -> np.ndarray:
+    """Samples of any range to 0..255: the smallest of SAMPLE_RANGES that holds them all
+    (a float TIFF in 0..1, 8-bit values kept in 32-bit integers), or their own maximum."""
+    top = float(a.max()) if a.size else 0.0
+    full = next((r for r in SAMPLE_RANGES if top <= r), top)
+    return (np.clip(a, 0, full) / full * 255 + 0.5).astype(np.uint8)
 
 
 class Steps(NamedTuple):

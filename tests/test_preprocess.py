@@ -202,3 +202,14 @@ def test_a_one_pixel_wide_canvas_gives_values_or_a_clear_error():
             assert re.match(r"no ink found|no digit found \(a speck \d+ px wide\)", str(e))
         else:
             assert a.shape == (784,) and 0 < a.max() <= 1
+
+
+@pytest.mark.parametrize("mode, scale", [("I", 1), ("I", 257), ("F", 1 / 255), ("F", 1)])
+def test_32_bit_integer_and_float_tiffs_are_scaled_by_their_range(mode, scale):
+    """8-bit values kept in 32-bit integers, and floats in 0..1, were refused as blank."""
+    values = np.asarray(drawn_digit(), dtype=np.float64) * scale
+    img = Image.fromarray(values.astype(np.int32 if mode == "I" else np.float32), mode)
+    buf = io.BytesIO()
+    img.save(buf, format="TIFF")
+    a = preprocess.activations(buf.getvalue())
+    np.testing.assert_allclose(a, reference(), atol=0.02)
