@@ -43,8 +43,6 @@ MAX_PIXELS = 50_000_000  # larger canvases are refused unless the caller raises 
 _EXIF_FORMATS = {"JPEG", "MPO", "WEBP", "TIFF"}
 IS_A_DIRECTORY = "is a directory"
 
-Image.MAX_IMAGE_PIXELS = None  # open_image applies its own, adjustable limit instead
-
 
 def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = MAX_PIXELS):
     """Decode an image file (a path, its bytes or a binary file) into a loaded PIL image."""
@@ -76,16 +74,25 @@ def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = M
 
 
 def _load(fp: BinaryIO, max_pixels: int) -> Image.Image:
-    """Read the header, check the size, then decode the first frame."""
-    img = _open(fp)
-    w, h = img.size
-    if max_pixels and w * h > max_pixels:
-        raise ImageError(
-            f"image is {w}x{h} = {w * h:,} pixels, over the limit of {max_pixels:,} "
-            "(a decompression bomb?); --max-pixels raises the limit"
-        )
-    img.load()
-    return img
+    """Read the header, check the size, then decode the first frame.
+
+    digitnet applies its own, adjustable limit, so Pillow's bomb check is off, but only
+    for this call: a program that imports digitnet keeps Pillow's limit for its own images.
+    """
+    pillows = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        img = _open(fp)
+        w, h = img.size
+        if max_pixels and w * h > max_pixels:
+            raise ImageError(
+                f"image is {w}x{h} = {w * h:,} pixels, over the limit of {max_pixels:,} "
+                "(a decompression bomb?); --max-pixels raises the limit"
+            )
+        img.load()
+        return img
+    finally:
+        Image.MAX_IMAGE_PIXELS = pillows
 
 
 def _open(fp: BinaryIO) -> Image.Image:

@@ -4,6 +4,7 @@ import io
 import re
 import struct
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -213,3 +214,29 @@ def test_32_bit_integer_and_float_tiffs_are_scaled_by_their_range(mode, scale):
     img.save(buf, format="TIFF")
     a = preprocess.activations(buf.getvalue())
     np.testing.assert_allclose(a, reference(), atol=0.02)
+
+
+def test_pillows_own_bomb_limit_is_left_to_programs_that_import_digitnet():
+    import subprocess
+    import sys
+
+    code = (
+        "from PIL import Image; before = Image.MAX_IMAGE_PIXELS; "
+        "from digitnet import preprocess; "
+        "preprocess.activations('digitnet/samples/three.png'); "
+        "print(before == Image.MAX_IMAGE_PIXELS != None)"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    assert out.stdout.strip() == "True", out.stderr
+
+
+def test_pictures_over_pillows_own_limit_are_read_when_digitnet_allows_them():
+    big = Image.new("L", (10_000, 9_000), 255)  # 90 megapixels, over Pillow's 89.5
+    big.paste(drawn_digit(size=3000), (3000, 3000))
+    buf = io.BytesIO()
+    big.save(buf, format="BMP")  # BMP: decoded through Image.open and its bomb check
+    with pytest.raises(ImageError, match="over the limit of 50,000,000"):
+        preprocess.activations(buf.getvalue())
+    a = preprocess.activations(buf.getvalue(), max_pixels=100_000_000)
+    assert np.corrcoef(a, reference())[0, 1] > 0.9
