@@ -267,3 +267,20 @@ def test_standard_input_named_twice_is_a_usage_error(model_path):
     result = run(model_path, "-", "-", input=b"")
     assert result.exit_code == 2
     assert "'-' (standard input) can be read only once" in result.stderr
+
+
+def test_recursive_skips_hidden_files_and_folders_unless_asked(model_path, files, tmp_path):
+    import shutil
+
+    for name in ("a.png", ".hidden.png", ".git/b.png", "sub/c.png", "sub/.cache/d.png"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(files[0], tmp_path / name)
+    names = [
+        line.split("\t")[0]
+        for line in run(model_path, "-r", str(tmp_path)).stdout.split("\n")
+        if line
+    ]
+    assert names == [str(tmp_path / "a.png"), str(tmp_path / "sub/c.png")]
+    result = run(model_path, "-r", "--hidden", str(tmp_path))
+    everything = [line.split("\t")[0] for line in result.stdout.splitlines()]
+    assert len(everything) == 5 and str(tmp_path / ".git/b.png") in everything

@@ -76,6 +76,7 @@ def _names(stream, null: bool):
 )
 @click.option("--null", "-0", is_flag=True, help="Names in --files-from end with NUL, not newline.")
 @click.option("--recursive", "-r", is_flag=True, help="Read the images inside directories.")
+@click.option("--hidden", is_flag=True, help="With -r, also read hidden files and folders (.name).")
 @click.option(
     "--jobs",
     "-j",
@@ -102,6 +103,7 @@ def predict(
     files_from,
     null,
     recursive,
+    hidden,
     jobs,
     batch_size,
     max_pixels,
@@ -166,7 +168,7 @@ def predict(
     out = sys.stdout
     failed = unsure = False
     # written and flushed a few dozen lines at a time, so a pipeline sees answers early
-    results = answers(net, expand(names, recursive), max_pixels, jobs, batch_size)
+    results = answers(net, expand(names, recursive, hidden), max_pixels, jobs, batch_size)
     for batch in chunked(results, 64):
         buf = io.StringIO()
         for ans in batch:
