@@ -129,6 +129,7 @@ def download(
     ('present', 'downloaded' or 'failed: why'). Raises DataError naming every failure.
     """
     folder = Path(folder)
+    made = [p for p in (folder, *folder.parents) if not p.exists()]  # to remove on failure
     folder.mkdir(parents=True, exist_ok=True)
     mirrors = mirrors or mirrors_from_env() or MIRRORS
     fetched, failures = [], []
@@ -146,5 +147,8 @@ def download(
         if report is not None:
             report(name, status)
     if failures:
+        for made_folder in made:  # folders this call made, deepest first, if left empty
+            if made_folder.is_dir() and not any(made_folder.iterdir()):
+                made_folder.rmdir()
         raise DataError("\n".join(failures))
     return fetched

@@ -220,3 +220,13 @@ def test_download_bar_shows_the_file_and_megabytes(capsys):
     assert err == "\rt10k-labels-idx1-ubyte.gz [############------------] 0.5/1.0 MB"
     ByteBar(enabled=False)("x", 1, 2)
     assert capsys.readouterr().err == ""
+
+
+def test_a_failed_download_leaves_no_empty_folders_behind(server, files, tmp_path):
+    url, _ = server
+    _, sums = files
+    target = tmp_path / "cache" / "digitnet" / "mnist"
+    with pytest.raises(DataError):
+        download.download(target, [f"{url}/nothing-here/"], sums)
+    assert not (tmp_path / "cache").exists()
+    assert tmp_path.is_dir()  # what was there before is kept
