@@ -48,7 +48,7 @@ def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = M
     """Decode an image file (a path, its bytes or a binary file) into a loaded PIL image."""
     try:
         if isinstance(source, (str, os.PathLike)):
-            with open(source, "rb") as fp:
+            with _open_file(source) as fp:
                 img = _load(fp, max_pixels)
         else:
             img = _load(io.BytesIO(source) if isinstance(source, bytes) else source, max_pixels)
@@ -71,6 +71,17 @@ def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = M
 
         img = ImageOps.exif_transpose(img)
     return img
+
+
+def _open_file(path: str | os.PathLike) -> BinaryIO:
+    """open(path, "rb"), with every reason it may fail (a symlink loop, a name too long)
+    as an ImageError saying it; the common ones in the words digitnet uses elsewhere."""
+    try:
+        return open(path, "rb")
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        raise
+    except OSError as e:
+        raise ImageError(e.strerror or str(e)) from None
 
 
 def _load(fp: BinaryIO, max_pixels: int) -> Image.Image:

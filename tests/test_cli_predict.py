@@ -284,3 +284,15 @@ def test_recursive_skips_hidden_files_and_folders_unless_asked(model_path, files
     result = run(model_path, "-r", "--hidden", str(tmp_path))
     everything = [line.split("\t")[0] for line in result.stdout.splitlines()]
     assert len(everything) == 5 and str(tmp_path / ".git/b.png") in everything
+
+
+def test_a_symlink_loop_is_one_line_and_the_other_files_are_answered(
+    model_path, files, expected, tmp_path
+):
+    (tmp_path / "loop_a.png").symlink_to(tmp_path / "loop_b.png")
+    (tmp_path / "loop_b.png").symlink_to(tmp_path / "loop_a.png")
+    loop = str(tmp_path / "loop_a.png")
+    result = run(model_path, loop, files[0])
+    assert result.exit_code == 1
+    assert result.stderr == f"digitnet: {loop}: Too many levels of symbolic links\n"
+    assert result.stdout == f"{files[0]}\t{expected[files[0]].argmax()}\n"
