@@ -130,15 +130,34 @@ def _read_plain_npz(data: bytes) -> dict[str, np.ndarray] | None:
             ln, lx = struct.unpack_from("<HH", data, local + 26)
             raw = data[local + 30 + ln + lx : local + 30 + ln + lx + packed]
             if method == 8:
-                raw = zlib.decompress(raw, -15)
+                raw = _inflate_npy(raw)
             elif method != 0:
                 return None
             if len(raw) != size or zlib.crc32(raw) != crc:
                 return None
             arrays[name[:-4]] = np.lib.format.read_array(io.BytesIO(raw), allow_pickle=False)
         return arrays
-    except (struct.error, zlib.error, UnicodeDecodeError):
+    except (struct.error, zlib.error, UnicodeDecodeError, ValueError):
         return None
+
+
+NPY_HEAD = 4096  # enough inflated bytes to hold any .npy header digitnet (or NumPy) writes
+
+
+def _inflate_npy(packed: bytes) -> bytes:
+    """A deflated .npy member, inflated no further than its header's shape and dtype say
+    it holds (plus one byte, to notice more): a crafted member cannot inflate to gigabytes
+    behind a small array's header."""
+    inflater = zlib.decompressobj(-15)
+    head = inflater.decompress(packed, NPY_HEAD)
+    fp = io.BytesIO(head)
+    fmt = np.lib.format
+    version = fmt.read_magic(fp)
+    read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+    shape, _, dtype = read(fp)
+    total = fp.tell() + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    rest = max(0, total - len(head)) + 1
+    return head + inflater.decompress(inflater.unconsumed_tail, rest)
 
 
 def from_arrays(arrays: dict[str, np.ndarray]) -> Network:

@@ -154,3 +154,39 @@ def test_fast_reader_declines_damaged_archives(tmp_path, net):
     data[200] ^= 0xFF  # inside the first member's compressed bytes
     assert modelfile._read_plain_npz(bytes(data)) is None
     assert modelfile._read_plain_npz(bytes(data[:-30])) is None
+
+
+def test_a_member_that_inflates_past_its_declared_array_is_not_inflated(
+    tmp_path,
+):
+    """A crafted file: a 1-element W1 header followed by 200 MB of zeros, deflated."""
+    import zipfile
+    import zlib as _zlib
+
+    path = tmp_path / "bomb.npz"
+    modelfile.save(Network.create([784, 16, 16, 10], rng=np.random.default_rng(0)), path)
+    with zipfile.ZipFile(path) as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    header = members["W1.npy"][:128]  # the real header: float32, shape (16, 784)
+    bomb = header + bytes(200_000_000)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, bomb if name == "W1.npy" else data)
+    assert len(path.read_bytes()) < 1_000_000  # small on disk
+    inflated = modelfile._inflate_npy(
+        _zlib.compress(bomb)[2:-4]  # raw deflate, as in a zip member
+    )
+    assert len(inflated) == 128 + 16 * 784 * 4 + 1  # stopped just past the declared array
+    import subprocess
+    import sys
+
+    code = (  # VmHWM: this process's peak memory (ru_maxrss counts the parent's, on Linux)
+        "import sys\n"
+        "from digitnet import modelfile\n"
+        "from digitnet.errors import ModelFileError\n"
+        "try:\n    modelfile.load(sys.argv[1])\nexcept ModelFileError:\n    pass\n"
+        "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+        "print(int(peak.split()[1]) // 1024)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True)
+    assert int(out.stdout) < 150, out.stderr  # MB: the 200 MB were never inflated
