@@ -71,8 +71,9 @@ def test_csv_and_tsv(model_path, files, expected, fmt, delimiter):
     result = run(model_path, "-f", fmt, "--top", "2", *files[:3])
     assert result.exit_code == 0
     rows = list(csv.reader(io.StringIO(result.stdout), delimiter=delimiter))
-    assert rows[0] == ["path", "digit", "confidence", "digit_2", "confidence_2"]
+    assert rows[0] == ["path", "digit", "confidence", "digit_2", "confidence_2", "error"]
     for row in rows[1:]:
+        assert row[5] == ""
         want = expected[row[0]]
         order = np.argsort(-want, kind="stable")
         assert int(row[1]) == order[0] and int(row[3]) == order[1]
@@ -296,3 +297,22 @@ def test_a_symlink_loop_is_one_line_and_the_other_files_are_answered(
     assert result.exit_code == 1
     assert result.stderr == f"digitnet: {loop}: Too many levels of symbolic links\n"
     assert result.stdout == f"{files[0]}\t{expected[files[0]].argmax()}\n"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
+def test_machine_readable_output_keeps_a_row_for_every_input(model_path, files, expected, fmt):
+    """Failures were left out, so answers could not be joined back to the input list."""
+    names = [files[0], "missing.png", files[1]]
+    result = run(model_path, "-f", fmt, *names)
+    assert result.exit_code == 1
+    assert result.stderr == "digitnet: missing.png: no such file\n"
+    if fmt == "json":
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [r["path"] for r in rows] == names
+        assert rows[1] == {"path": "missing.png", "digit": None, "error": "no such file"}
+        assert rows[2]["digit"] == expected[files[1]].argmax() and "error" not in rows[2]
+    else:
+        rows = list(csv.reader(io.StringIO(result.stdout), delimiter="," if fmt == "csv" else "\t"))
+        assert [r[0] for r in rows[1:]] == names
+        assert rows[2] == ["missing.png", "", "", "no such file"]
+        assert int(rows[3][1]) == expected[files[1]].argmax() and rows[3][3] == ""

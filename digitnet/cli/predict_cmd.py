@@ -120,10 +120,13 @@ def predict(
     \b
     Output (--format):
       text  the digit; with several files, FILE<TAB>DIGIT per line, in input order
-      tsv   a header line, then path, digit, confidence (and the --top runners-up)
+      tsv   a header line, then path, digit, confidence (and the --top runners-up),
+            error (empty, or why the file has no answer)
       csv   the same as CSV
       json  JSON Lines: one object per image with path, digit, confidence,
-            activations (the 10 output values), and top with --top
+            activations (the 10 output values), and top with --top; for a file
+            with no answer, path, digit null and error
+    tsv, csv and json keep one row per input, in input order, failures included.
     Confidence is the brightest output activation (0..1). Problems with a file are
     reported on stderr as 'digitnet: FILE: reason' and the other files still answered.
 
@@ -174,6 +177,8 @@ def predict(
         for ans in batch:
             if ans.error is not None:
                 failed = True
+                if fmt != "text":  # machine-readable output keeps a row for every input
+                    write(buf, ans, False)
                 out.write(buf.getvalue())
                 out.flush()
                 buf = io.StringIO()
@@ -193,6 +198,9 @@ def _writer(fmt: str, top: int, show_name: bool):
         import json
 
         def write_json(buf, ans, below):
+            if ans.error is not None:
+                buf.write(json.dumps({"path": ans.path, "digit": None, "error": ans.error}) + "\n")
+                return
             obj = {
                 "path": ans.path,
                 "digit": None if below else ans.digit,
@@ -211,6 +219,7 @@ def _writer(fmt: str, top: int, show_name: bool):
         header = ["path", "digit", "confidence"]
         for i in range(2, top + 1):
             header += [f"digit_{i}", f"confidence_{i}"]
+        header.append("error")
         state = {"header": True}
         dialect = "excel" if fmt == "csv" else "excel-tab"
 
@@ -218,11 +227,14 @@ def _writer(fmt: str, top: int, show_name: bool):
             w = csv.writer(buf, dialect=dialect, lineterminator="\n")
             if state.pop("header", False):
                 w.writerow(header)
+            if ans.error is not None:  # a row all the same: empty answer, the reason
+                w.writerow([ans.path] + [""] * (len(header) - 2) + [ans.error])
+                return
             best = ans.top(top)
             row = [ans.path, "?" if below else best[0][0], f"{best[0][1]:.6f}"]
             for d, v in best[1:]:
                 row += [d, f"{v:.6f}"]
-            w.writerow(row)
+            w.writerow(row + [""])
 
         return write_table
 
