@@ -247,3 +247,22 @@ def test_weights_of_a_model_with_accuracy_but_no_image_count(tmp_path):
     result = invoke("weights", "-m", str(tmp_path / "m.npz"))
     assert result.exit_code == 0, result.stderr
     assert "test accuracy  97.13% on ? MNIST images" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args", [["image", "digitnet/samples/three.png"], ["weights", "--draw", "--neuron", "0"]]
+)
+def test_color_always_is_kept_in_a_pipe(args, monkeypatch):
+    """click.echo strips escape codes when stdout is not a terminal: --color always lost them."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    root = Path(__file__).resolve().parents[1]
+    cmd = [sys.executable, "-m", "digitnet", "inspect", *args, "--color", "always"]
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=root)
+    assert out.returncode == 0, out.stderr
+    assert "\x1b[38;2;" in out.stdout
+    never = subprocess.run(cmd[:-1] + ["never"], capture_output=True, text=True, cwd=root)
+    assert "\x1b[" not in never.stdout

@@ -181,4 +181,4 @@ def show(data, split, count, start, digits, color) -> None:
     chosen = chosen.tolist()
     titles = [f"#{i} label {labels[i]}" for i in chosen]
     for line in tiles(titles, [images[i] / 255 for i in chosen], colored):
-        click.echo(line)
+        click.echo(line, color=colored)  # colour was decided: keep it in a pipe too

@@ -118,8 +118,9 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, color) -> None:
     if draw:
         from digitnet.terminal import use_color
 
-        for line in _draw_weights(net, layer, neurons, use_color(color, sys.stdout.isatty())):
-            click.echo(line)
+        colored = use_color(color, sys.stdout.isatty())
+        for line in _draw_weights(net, layer, neurons, colored):
+            click.echo(line, color=colored)
         click.echo("")
     click.echo(f"model  {model or 'default'}  ({info['architecture']})")
     click.echo("")
@@ -249,7 +250,7 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color) -> None:
     colored = use_color(color, sys.stdout.isatty())
     click.echo(f"{file} as the network sees it (28x28):")
     for line in render(x.reshape(28, 28), colored):
-        click.echo(line)
+        click.echo(line, color=colored)  # colour was decided: keep it in a pipe too
     for i, a in enumerate(layers[1:], start=1):
         last = i == len(layers) - 1
         name = "output" if last else f"hidden layer {i}"
@@ -267,6 +268,8 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color) -> None:
             # hidden ReLU activations are unbounded: their bars are scaled to the layer's largest
             length = v if last or net.layers[i - 1].activation != "relu" else v / top
             mark = "  <- answer" if last and n == answer else ""
-            click.echo(f"{n:>4} {bar(float(length), plain=not colored)} {v:7.3f}{mark}")
+            click.echo(
+                f"{n:>4} {bar(float(length), plain=not colored)} {v:7.3f}{mark}", color=colored
+            )
     click.echo("")
     click.echo(f"answer: {answer} (activation {layers[-1][answer]:.3f})")
