@@ -149,7 +149,10 @@ def _forward(
     values = _inputs([a for _, a in items])
     errors = [a if isinstance(a, str) else None for a in values]
     good = [a for a in values if not isinstance(a, str)]
-    outputs = net.forward(np.stack(good)) if good else np.zeros((0, 10), dtype=net.dtype)
+    # in float64: float32 products sum in an order that depends on the batch's size, which
+    # moved the 6th decimal of a confidence with the other files of its batch
+    exact = np.float64
+    outputs = net.forward(np.stack(good).astype(exact)) if good else np.zeros((0, 10), exact)
     return errors, outputs
 
 

@@ -316,3 +316,25 @@ def test_machine_readable_output_keeps_a_row_for_every_input(model_path, files, 
         assert [r[0] for r in rows[1:]] == names
         assert rows[2] == ["missing.png", "", "", "no such file"]
         assert int(rows[3][1]) == expected[files[1]].argmax() and rows[3][3] == ""
+
+
+def test_the_same_image_gives_the_same_numbers_however_it_is_run(model_path, files, tmp_path):
+    """Confidences moved in the 6th decimal with the other files of a batch."""
+    from PIL import ImageDraw
+
+    img = Image.new("L", (300, 300), 255)
+    ImageDraw.Draw(img).line([(90, 60), (210, 60), (130, 240)], fill=0, width=14)
+    img.save(tmp_path / "seven.png")
+    one = str(tmp_path / "seven.png")
+
+    def confidence(*args):
+        out = run(model_path, "-f", "json", *args)
+        return next(json.loads(line) for line in out.stdout.splitlines() if one in line)
+
+    alone = confidence(one)
+    for args in ([*files, one], ["--batch-size", "3", *files, one], ["--jobs", "2", *files, one]):
+        assert confidence(*args) == alone
+    inspected = CliRunner().invoke(
+        cli, ["inspect", "image", one, "-m", str(model_path), "-f", "json"]
+    )
+    assert json.loads(inspected.stdout)["confidence"] == alone["confidence"]

@@ -223,7 +223,7 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color) -> None:
         raise ImageError(f"{file}: {e}") from None
     if steps.refusal is None:
         x = steps.inputs
-        layers = [a[0] for a in net.activations(x.reshape(1, -1))]
+        layers = [a[0] for a in net.activations(x.reshape(1, -1).astype("float64"))]
         answer = int(layers[-1].argmax())
     if steps_out:
         from digitnet import steps_picture
@@ -241,7 +241,7 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color) -> None:
             {
                 "path": file,
                 "digit": answer,
-                "confidence": float(layers[-1][answer]),
+                "confidence": round(float(layers[-1][answer]), 6),
                 "input": [round(float(v), 6) for v in x],
                 "layers": [[round(float(v), 6) for v in a] for a in layers[1:]],
             }
