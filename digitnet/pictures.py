@@ -41,8 +41,25 @@ def tile_grid_shape(n: int) -> tuple[int, int]:
     return cols, math.ceil(n / cols)
 
 
+TILE_PAD = 6  # pixels between the tiles of weight_tiles
+MATRIX_MARGIN = 40  # pixels around weight_matrix's heat map, for its labels
+
+
+def picture_size(net: Network, layer: int, neurons: int | None, scale: int) -> tuple[int, int]:
+    """The (width, height) of the weights picture that weight_tiles (layer 1, ``neurons``
+    of them, or all) or weight_matrix (deeper layers) would draw, without drawing it."""
+    if layer == 1:
+        cols, rows = tile_grid_shape(neurons or net.layers[0].outputs)
+        side = 28 * scale
+        return cols * (side + TILE_PAD) + TILE_PAD, rows * (
+            side + LABEL_HEIGHT + TILE_PAD
+        ) + TILE_PAD
+    w = net.layers[layer - 1]
+    return w.inputs * scale + MATRIX_MARGIN, w.outputs * scale + MATRIX_MARGIN
+
+
 def weight_tiles(
-    net: Network, neurons: list[int] | None = None, scale: int = 6, pad: int = 6
+    net: Network, neurons: list[int] | None = None, scale: int = 6, pad: int = TILE_PAD
 ) -> Image.Image:
     """First-layer weights, one tile per neuron (each tile scaled to its own largest |w|).
 
@@ -71,7 +88,7 @@ def weight_matrix(net: Network, layer_index: int, scale: int = 12) -> Image.Imag
     The picture is ``inputs * scale + 40`` wide and ``outputs * scale + 40`` high.
     """
     layer = net.layers[layer_index - 1]
-    margin = 40
+    margin = MATRIX_MARGIN
     heat = _zoom(signed_rgb(layer.weights), scale)
     img = Image.new("RGB", (heat.width + margin, heat.height + margin), BACKGROUND)
     img.paste(heat, (margin, margin))

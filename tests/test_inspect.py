@@ -96,9 +96,35 @@ def test_single_neuron_scale_and_deeper_layer(model_path, net, tmp_path):
 
 
 def test_bad_layer_and_neuron_are_usage_errors(model_path):
-    assert invoke("weights", "-m", str(model_path), "--layer", "4").exit_code == 2
-    result = invoke("weights", "-m", str(model_path), "--neuron", "16")
+    assert invoke("weights", "-m", str(model_path), "--layer", "4", "--draw").exit_code == 2
+    result = invoke("weights", "-m", str(model_path), "--neuron", "16", "--draw")
     assert result.exit_code == 2 and "0 to 15" in result.stderr
+
+
+def test_layer_neuron_and_scale_without_a_drawing_are_usage_errors(model_path):
+    """They were silently ignored without --draw or --image."""
+    result = invoke("weights", "-m", str(model_path), "--neuron", "3")
+    assert result.exit_code == 2
+    assert "--neuron choose what to draw: add --draw or --image" in result.stderr
+
+
+def test_a_neuron_of_a_deeper_layer_says_what_neuron_means(model_path):
+    result = invoke("weights", "-m", str(model_path), "--layer", "2", "--neuron", "3", "--draw")
+    assert result.exit_code == 2
+    assert "draws one neuron of the first layer; layer 2 is drawn whole" in result.stderr
+    assert "layer 1 (0 to 15)" not in result.stderr
+
+
+def test_weight_pictures_over_the_pixel_limit_are_refused_before_drawing(model_path, tmp_path):
+    out = tmp_path / "w.png"
+    result = invoke("weights", "-m", str(model_path), "--scale", "64", "--image", str(out))
+    w, h = pictures.picture_size(modelfile.load(model_path), 1, None, 64)
+    assert result.exit_code == 2 and not out.exists()
+    assert f"would be {w}x{h} = {w * h:,} pixels, over the limit of 50,000,000" in result.stderr
+    assert (
+        invoke("weights", "-m", str(model_path), "--scale", "8", "--image", str(out)).exit_code == 0
+    )
+    assert Image.open(out).size == pictures.picture_size(modelfile.load(model_path), 1, None, 8)
 
 
 def test_draw_in_the_terminal_plain_and_coloured(model_path, net, monkeypatch):

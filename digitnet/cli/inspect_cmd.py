@@ -93,10 +93,23 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, color) -> None:
     from digitnet import shipped
     from digitnet.summary import summarise
 
+    ctx = click.get_current_context()
+    chosen = [
+        f"--{name}"
+        for name in ("layer", "neuron", "scale")
+        if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+    ]
+    if chosen and not (draw or image_out):
+        raise click.UsageError(f"{', '.join(chosen)} choose what to draw: add --draw or --image")
     net = shipped.load(model)
     if layer > len(net.layers):
         raise click.BadParameter(f"the model has {len(net.layers)} layers", param_hint="--layer")
-    if neuron is not None and (layer != 1 or neuron >= net.layers[0].outputs):
+    if neuron is not None and layer != 1:
+        raise click.BadParameter(
+            f"draws one neuron of the first layer; layer {layer} is drawn whole, as a heat map",
+            param_hint="--neuron",
+        )
+    if neuron is not None and neuron >= net.layers[0].outputs:
         raise click.BadParameter(
             f"pick one of the {net.layers[0].outputs} neurons of layer 1 (0 to "
             f"{net.layers[0].outputs - 1})",
@@ -105,11 +118,21 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, color) -> None:
     neurons = None if neuron is None else [neuron]
     if image_out:
         from digitnet import pictures
+        from digitnet.preprocess import MAX_PIXELS
+
+        scale = scale or (6 if layer == 1 else 12)
+        w, h = pictures.picture_size(net, layer, None if neuron is None else 1, scale)
+        if w * h > MAX_PIXELS:
+            raise click.BadParameter(
+                f"the picture would be {w}x{h} = {w * h:,} pixels, over the limit of "
+                f"{MAX_PIXELS:,}: choose a smaller --scale",
+                param_hint="--scale",
+            )
 
         if layer == 1:
-            img = pictures.weight_tiles(net, neurons, scale or 6)
+            img = pictures.weight_tiles(net, neurons, scale)
         else:
-            img = pictures.weight_matrix(net, layer, scale or 12)
+            img = pictures.weight_matrix(net, layer, scale)
         _save_png(img, image_out)
     info = summarise(net)
     if fmt == "json":
