@@ -78,6 +78,9 @@ def render(grid: np.ndarray, color: bool, colormap: Colormap = gray_rgb) -> list
     return lines
 
 
+TILE_GAP = 2  # columns between drawings side by side
+
+
 def side_by_side(blocks: list[list[str]], widths: list[int], gap: int = 2) -> list[str]:
     """Join drawings left to right; ``widths`` are their visible widths (escapes excluded)."""
     height = max(len(b) for b in blocks)
@@ -93,16 +96,21 @@ def tiles(
     grids: list[np.ndarray],
     color: bool,
     colormap: Colormap = gray_rgb,
-    per_row: int = 4,
+    per_row: int | None = None,
 ) -> list[str]:
-    """Titled 28x28 drawings laid out ``per_row`` to a row, a blank line after each row."""
+    """Titled 28x28 drawings laid out ``per_row`` to a row (by default as many as the
+    terminal's width holds: $COLUMNS, the terminal, else 80), a blank line after each row."""
+    if per_row is None:
+        import shutil
+
+        per_row = max(1, (shutil.get_terminal_size().columns + TILE_GAP) // (28 + TILE_GAP))
     blocks = [
         [t.ljust(28)] + render(g, color, colormap) for t, g in zip(titles, grids, strict=True)
     ]
     lines: list[str] = []
     for i in range(0, len(blocks), per_row):
         row = blocks[i : i + per_row]
-        lines += side_by_side(row, [28] * len(row)) + [""]
+        lines += side_by_side(row, [28] * len(row), TILE_GAP) + [""]
     return lines
 
 

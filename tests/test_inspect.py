@@ -292,3 +292,14 @@ def test_color_always_is_kept_in_a_pipe(args, monkeypatch):
     assert "\x1b[38;2;" in out.stdout
     never = subprocess.run(cmd[:-1] + ["never"], capture_output=True, text=True, cwd=root)
     assert "\x1b[" not in never.stdout
+
+
+@pytest.mark.parametrize("columns, per_row", [(80, 2), (60, 2), (40, 1), (200, 6)])
+def test_terminal_drawings_fit_the_terminals_width(model_path, monkeypatch, columns, per_row):
+    """Four tiles a row (118 columns) wrapped into garbage in an 80-column terminal."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    result = invoke("weights", "-m", str(model_path), "--draw", "--color", "never")
+    drawing = result.stdout.split("\n\nmodel")[0].splitlines()
+    assert max(len(line) for line in drawing) <= columns
+    titles = [line for line in drawing if line.startswith("#")]
+    assert len(titles[0].split("#")) - 1 == per_row  # the first row's tile titles
