@@ -303,3 +303,17 @@ def test_terminal_drawings_fit_the_terminals_width(model_path, monkeypatch, colu
     assert max(len(line) for line in drawing) <= columns
     titles = [line for line in drawing if line.startswith("#")]
     assert len(titles[0].split("#")) - 1 == per_row  # the first row's tile titles
+
+
+def test_a_drawing_asked_for_comes_alone_and_the_report_when_asked(model_path, tmp_path):
+    drawn = invoke("weights", "-m", str(model_path), "--draw", "--neuron", "0", "--color", "never")
+    assert drawn.exit_code == 0 and drawn.stdout.startswith("#0 b=")
+    assert "total  13,002 weights and biases" not in drawn.stdout
+    pictured = invoke("weights", "-m", str(model_path), "--image", str(tmp_path / "w.png"))
+    assert pictured.exit_code == 0 and pictured.stdout == ""
+    both = invoke(
+        "weights", "-m", str(model_path), "--draw", "--format", "text", "--color", "never"
+    )
+    assert both.stdout.startswith("#0 b=") and "total  13,002 weights and biases" in both.stdout
+    report = invoke("weights", "-m", str(model_path))
+    assert "total  13,002 weights and biases" in report.stdout

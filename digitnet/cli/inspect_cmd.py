@@ -78,8 +78,9 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, color) -> None:
     784 weights as a 28x28 tile, green for positive, red for negative, brighter
     for larger (each tile scaled to its own largest weight), labelled with the
     neuron's number and bias. --draw shows them in the terminal, --image saves a
-    PNG. Deeper layers (--layer 2, ...) are drawn as a heat map: a row per neuron,
-    a column per input.
+    PNG; with either, the report above is printed only when --format is given.
+    Deeper layers (--layer 2, ...) are drawn as a heat map: a row per neuron, a
+    column per input.
 
     \b
     Examples:
@@ -144,6 +145,10 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, color) -> None:
         colored = use_color(color, sys.stdout.isatty())
         for line in _draw_weights(net, layer, neurons, colored):
             click.echo(line, color=colored)
+    asked = ctx.get_parameter_source("fmt") == click.core.ParameterSource.COMMANDLINE
+    if (draw or image_out) and not asked:  # a drawing was asked for: just the drawing
+        return
+    if draw:
         click.echo("")
     click.echo(f"model  {model or 'default'}  ({info['architecture']})")
     click.echo("")
