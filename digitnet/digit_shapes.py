@@ -7,10 +7,14 @@ The ink mask's connected shapes are sorted out in this order:
 2. *edges*: a shape lying along the picture's edge for most of a side, or a thin line right
    across the picture, not filling it (a desk, a shadow's edge, ruling) is not the digit,
    unless there is nothing else (a tight crop of a 1);
-3. *pieces*: shapes close together, or stacked one above the other, are pieces of one digit
-   (a 5's top bar, a 4 drawn in two strokes, a faint pen's broken line);
-4. the group of pieces with the most ink is the digit; tiny groups far from it are specks;
-   another group of similar size means several digits, and the picture is refused;
+3. *pieces*: a digit grows from its inkiest shape, one piece at a time, at its own scale:
+   shapes close to it, stacked above or below it (a 5's top bar), or linked to it by fainter
+   ink (a faint pen's broken line); shapes side by side only while the whole stays as
+   narrow as a digit (so "ok" or "42" stay apart);
+4. the group with the most ink is the digit, a whole one preferred to one cut by the
+   picture's edge; groups cut by the edge beside it (a shadow's corner) and tiny ones
+   (specks) are left out; another group of similar size means several digits, and the
+   picture is refused;
 5. the digit must look like one: not a speck, not a round blot without a hole, not a long
    line or a word.
 
