@@ -110,7 +110,7 @@ def cli_train(folder, out, *extra):
 
 def test_cli_trains_saves_and_records_how(tiny_mnist, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
-    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "600")
+    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "500")
     assert result.exit_code == 0, result.output
     assert "epoch   8/8" in result.stderr
     net = modelfile.load(tmp_path / "m.npz")
@@ -129,13 +129,13 @@ def test_same_seed_gives_a_byte_identical_file(tiny_mnist, tmp_path, monkeypatch
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     runs = []
     for seed in ("5", "5", "6"):  # the same --out each time: the command is recorded too
-        cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "600", "--seed", seed, "-q")
+        cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "500", "--seed", seed, "-q")
         runs.append((tmp_path / "m.npz").read_bytes())
     assert runs[0] == runs[1] and runs[0] != runs[2]
 
 
 def test_quiet_prints_no_epochs(tiny_mnist, tmp_path):
-    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "600", "-q")
+    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "500", "-q")
     assert result.exit_code == 0 and "epoch" not in result.stderr
 
 
@@ -146,7 +146,7 @@ def test_ctrl_c_stops_cleanly_and_writes_nothing(tiny_mnist, tmp_path, monkeypat
         raise KeyboardInterrupt
 
     monkeypatch.setattr(trainer, "gradients", interrupted)
-    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "600")
+    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "500")
     assert result.exit_code == 130
     assert "interrupted" in result.stderr and "not written" in result.stderr
     assert list(tmp_path.iterdir()) == [tiny_mnist]
@@ -157,13 +157,12 @@ def test_ctrl_c_stops_cleanly_and_writes_nothing(tiny_mnist, tmp_path, monkeypat
     [
         (["--hidden", "16,x"], "layer sizes"),
         (["--hidden", "0"], "positive layer sizes"),
-        (["--validation", "600"], "less than the 600 training images"),
         (["--loss", "nope"], "Invalid value for '--loss'"),
         (["--augment", "-1"], "Invalid value for '--augment'"),
     ],
 )
 def test_cli_usage_errors(tiny_mnist, tmp_path, args, message):
-    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "600", *args)
+    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "500", *args)
     assert result.exit_code == 2 and message in result.stderr
 
 
@@ -214,3 +213,16 @@ def test_config_refuses_what_cannot_train(data, options, message):
     x, y = data
     with pytest.raises(ValueError, match=message):
         train(TrainConfig(**options), x[:10], y[:10])
+
+
+@pytest.mark.parametrize("limit, learned, held", [(500, 500, 100), (550, 550, 50), (600, 600, 0)])
+def test_limit_is_the_images_learned_from_and_the_held_out_come_from_the_rest(
+    tiny_mnist, tmp_path, limit, learned, held
+):
+    """--limit 5000 failed over --validation; --limit 10000 learned from 5,000."""
+    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", str(limit), "-q")
+    assert result.exit_code == 0, result.stderr
+    t = modelfile.load(tmp_path / "m.npz").metadata["training"]
+    assert (t["train_images"], t["validation_images"]) == (learned, held)
+    note = f"--limit {limit} leaves {held} of the 600 training images to hold out"
+    assert (note in result.stderr) == (held < 100)

@@ -130,7 +130,8 @@ def _sizes(ctx, param, value: str) -> list[int]:
     "--limit",
     type=click.IntRange(min=1),
     default=None,
-    help="Train on only the first N training images (for quick trials).",
+    help="Learn from only the first N training images (quick trials); the --validation "
+    "images are still held out from the end of the set, fewer if N leaves fewer.",
 )
 @click.option(
     "--seed",
@@ -179,6 +180,8 @@ def train(
     writing anything. The same seed, data and options give a byte-identical file
     (the date recorded in it is today's, or $SOURCE_DATE_EPOCH's).
     """
+    import numpy as np
+
     from digitnet import mnist, modelfile, shipped
     from digitnet.cli.progress import EpochBar
     from digitnet.evaluate import evaluate
@@ -187,14 +190,24 @@ def train(
 
     folder = data_dir(data)
     images, labels = mnist.load(folder, "train", full=limit is None)
-    if limit is not None:
-        images, labels = images[:limit], labels[:limit]
-    if validation >= len(images):
-        raise click.BadParameter(
-            f"must be less than the {len(images)} training images", param_hint="--validation"
-        )
-    x = mnist.as_activations(images)
-    split = len(x) - validation
+    total = len(images)
+    if limit is None:
+        if validation >= total:
+            raise click.BadParameter(
+                f"must be less than the {total} training images", param_hint="--validation"
+            )
+        split = total - validation
+    else:  # learn from the first N; hold out the end of the set, as much as N leaves
+        split = min(limit, total)
+        if total - split < validation:
+            validation = total - split
+            click.echo(
+                f"digitnet: --limit {limit} leaves {validation} of the {total} training "
+                "images to hold out",
+                err=True,
+            )
+    x = mnist.as_activations(np.concatenate([images[:split], images[total - validation :]]))
+    labels = np.concatenate([labels[:split], labels[total - validation :]])
     config = TrainConfig(
         hidden=hidden,
         activation=activation,
