@@ -212,12 +212,13 @@ def test_data_commands_without_data_say_how_to_get_it(tmp_path):
     assert result.exit_code == 1 and "digitnet data download" in result.stderr
 
 
-def test_download_bar_shows_the_file_and_megabytes(capsys):
+def test_download_bar_shows_the_file_and_megabytes(capsys, monkeypatch):
     from digitnet.cli.progress import ByteBar
 
+    monkeypatch.setenv("COLUMNS", "200")
     ByteBar(enabled=True, every=0)("t10k-labels-idx1-ubyte.gz", 500_000, 1_000_000)
     err = capsys.readouterr().err
-    assert err == "\rt10k-labels-idx1-ubyte.gz [############------------] 0.5/1.0 MB"
+    assert err == "\rt10k-labels-idx1-ubyte.gz [############------------] 0.5/1.0 MB\x1b[K"
     ByteBar(enabled=False)("x", 1, 2)
     assert capsys.readouterr().err == ""
 

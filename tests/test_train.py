@@ -189,14 +189,34 @@ def test_evaluate_text_and_json(tiny_mnist, tmp_path, model_path, monkeypatch):
     assert row in text.stdout.splitlines()
 
 
-def test_progress_bar_draws_in_place_only_when_enabled(capsys):
-    from digitnet.cli.progress import EpochBar
+def test_progress_bar_draws_in_place_only_when_enabled(capsys, monkeypatch):
+    from digitnet.cli import progress
 
-    EpochBar(enabled=True, every=0)(3, 5, 10, 0.25, 0.9)
+    monkeypatch.setenv("COLUMNS", "200")
+    now = [100.0]  # started at 100 s; 4 s later, 6 of the 20 batches are done
+    monkeypatch.setattr(progress.time, "monotonic", lambda: now[0])
+    bar = progress.EpochBar(True, epochs=2, batch_size=64, every=0)
+    bar(1, 1, 10, 0.5, 0.5)
+    capsys.readouterr()
+    now[0] = 104.0
+    bar(1, 6, 10, 0.25, 0.9)
     err = capsys.readouterr().err
-    assert err.startswith("\repoch 3 [############------------] loss 0.2500  accuracy 90.00%")
-    EpochBar(enabled=False)(3, 5, 10, 0.25, 0.9)
+    assert err == (
+        "\repoch 1/2 [##############----------] loss 0.2500  accuracy 90.00%  "
+        "96 images/s  0:09 left\x1b[K"
+    )  # 6 batches of 64 in 4 s; 14 more batches at that pace: 9.3 s
+    progress.EpochBar(False, epochs=2, batch_size=64)(1, 5, 10, 0.25, 0.9)
     assert capsys.readouterr().err == ""
+
+
+def test_progress_bar_fits_a_narrow_terminal(capsys, monkeypatch):
+    from digitnet.cli import progress
+
+    monkeypatch.setenv("COLUMNS", "60")
+    bar = progress.EpochBar(True, epochs=30, batch_size=64, every=0)
+    bar(12, 400, 860, 0.1234, 0.9712)
+    line = capsys.readouterr().err.removeprefix("\r").removesuffix("\x1b[K")
+    assert len(line) <= 59 and line.startswith("epoch 12/30 [") and line.endswith(" left")
 
 
 @pytest.mark.parametrize(

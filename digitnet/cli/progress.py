@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
+
+MIN_BAR = 5  # the bar's narrowest, in a narrow terminal
 
 
 class _Bar:
     def __init__(self, enabled: bool, width: int = 24, every: float = 0.1):
         self.enabled, self.width, self.every, self._last = enabled, width, every, 0.0
 
-    def _draw(self, done: float, before: str, after: str, last: bool = False) -> None:
+    def _draw(self, done: float, before: str, after: str | list[str], last: bool = False) -> None:
         """Redraw ``before [####----] after`` for a fraction ``done``, at most every ``every``
-        seconds (the last update always shows)."""
+        seconds (the last update always shows). ``after`` may be a list, fullest first: the
+        first that fits the terminal is shown, and the bar narrows before anything is cut."""
         now = time.monotonic()
         if not self.enabled or (now - self._last < self.every and not last):
             return
         self._last = now
-        filled = int(self.width * min(max(done, 0.0), 1.0))
-        bar = "#" * filled + "-" * (self.width - filled)
-        sys.stderr.write(f"\r{before} [{bar}] {after}")
+        room = shutil.get_terminal_size().columns - 1
+        tails = [after] if isinstance(after, str) else after
+        tail = next((t for t in tails if len(before) + len(t) + 4 + MIN_BAR <= room), tails[-1])
+        width = max(MIN_BAR, min(self.width, room - len(before) - len(tail) - 4))
+        filled = int(width * min(max(done, 0.0), 1.0))
+        line = f"{before} [{'#' * filled + '-' * (width - filled)}] {tail}"[:room]
+        sys.stderr.write(f"\r{line}\033[K")
         sys.stderr.flush()
 
     def clear(self) -> None:
@@ -29,15 +37,40 @@ class _Bar:
 
 
 class EpochBar(_Bar):
-    """Training: the epoch, how far through it, and the running loss and accuracy."""
+    """Training: the epoch out of all, how far through it, the running loss and accuracy,
+    images per second and the time left."""
+
+    def __init__(self, enabled: bool, epochs: int, batch_size: int, **options):
+        super().__init__(enabled, **options)
+        self.epochs, self.batch_size, self._start = epochs, batch_size, None
 
     def __call__(self, epoch: int, batch: int, batches: int, loss: float, acc: float) -> None:
-        self._draw(
-            batch / batches,
-            f"epoch {epoch}",
+        now = time.monotonic()
+        if self._start is None:
+            self._start = now
+        done, total = (epoch - 1) * batches + batch, self.epochs * batches
+        elapsed = now - self._start
+        rate = done * self.batch_size / elapsed if elapsed > 0 else 0.0
+        left = elapsed / done * (total - done)
+        scores, speed, eta = (
             f"loss {loss:.4f}  accuracy {acc:6.2%}",
-            last=batch == batches,
+            f"{rate:,.0f} images/s",
+            _clock(left),
         )
+        tails = [  # fullest first; a narrow terminal keeps the time left and the accuracy
+            f"{scores}  {speed}  {eta} left",
+            f"{scores}  {eta} left",
+            f"accuracy {acc:6.2%}  {eta} left",
+            f"{eta} left",
+        ]
+        self._draw(batch / batches, f"epoch {epoch}/{self.epochs}", tails, last=batch == batches)
+
+
+def _clock(seconds: float) -> str:
+    """m:ss, or h:mm:ss from an hour."""
+    m, s = divmod(int(seconds + 0.5), 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 class ByteBar(_Bar):

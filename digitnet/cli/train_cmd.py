@@ -226,7 +226,7 @@ def train(
         distill=distill,
         temperature=temperature,
     )
-    bar = EpochBar(enabled=not quiet and sys.stderr.isatty())
+    bar = EpochBar(not quiet and sys.stderr.isatty(), config.epochs, config.batch_size)
     val_acc: list[float] = []
 
     def on_epoch(r):
