@@ -147,3 +147,19 @@ def record(config: TrainConfig, command: str, **extra) -> dict:
         "config": asdict(config),
         **extra,
     }
+
+
+CHANCE = 0.2  # held-out accuracy at or under this (10 classes: 10% is guessing) is no learning
+
+
+def diverged(net: Network, losses: list[float], val_acc: list[float]) -> str | None:
+    """Why a trained network is no good (its last epoch's loss or its weights not finite,
+    its held-out accuracy at chance), or None when it learned."""
+    if losses and not np.isfinite(losses[-1]):
+        return f"the loss became {losses[-1]}"
+    params = (p for layer in net.layers for p in (layer.weights, layer.biases))
+    if not all(np.isfinite(p).all() for p in params):
+        return "the weights are no longer finite"
+    if val_acc and val_acc[-1] <= CHANCE:
+        return f"held-out accuracy {val_acc[-1]:.1%}, no better than guessing"
+    return None

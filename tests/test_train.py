@@ -246,3 +246,44 @@ def test_limit_is_the_images_learned_from_and_the_held_out_come_from_the_rest(
     assert (t["train_images"], t["validation_images"]) == (learned, held)
     note = f"--limit {limit} leaves {held} of the 600 training images to hold out"
     assert (note in result.stderr) == (held < 100)
+
+
+def test_a_failure_during_training_is_exit_1_not_a_usage_error(tiny_mnist, tmp_path, monkeypatch):
+    """Options are checked before any data is loaded; a ValueError after that was reported
+    as a usage error (exit 2)."""
+    import digitnet.train
+
+    def broken(*args, **kwargs):
+        raise ValueError("operands could not be broadcast together")
+
+    monkeypatch.setattr(digitnet.train, "train", broken)
+    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "500", "-q")
+    assert result.exit_code == 1 and not (tmp_path / "m.npz").exists()
+    assert result.stderr == (
+        "digitnet: training failed, nothing written: operands could not be broadcast together\n"
+    )
+
+
+def test_a_diverging_run_is_a_failure_and_saved_only_with_force(tiny_mnist, tmp_path):
+    out = tmp_path / "m.npz"
+    diverging = ["--limit", "500", "--optimizer", "sgd", "--lr", "1e6", "-q"]
+    result = cli_train(tiny_mnist, out, *diverging)
+    assert result.exit_code == 1 and not out.exists()
+    assert (
+        "training diverged (" in result.stderr
+        and "Try a smaller --lr (it was 1e+06)" in result.stderr
+    )
+    forced = cli_train(tiny_mnist, out, *diverging, "--force")
+    assert forced.exit_code == 0 and out.exists()
+
+
+def test_diverged_says_why():
+    from digitnet.network import Network
+    from digitnet.train import diverged
+
+    net = Network.create([784, 4, 10], rng=np.random.default_rng(0))
+    assert diverged(net, [0.3, 0.2], [0.9]) is None
+    assert diverged(net, [0.3, float("nan")], [0.9]) == "the loss became nan"
+    assert diverged(net, [0.3], [0.098]) == "held-out accuracy 9.8%, no better than guessing"
+    net.layers[0].weights[0, 0] = np.inf
+    assert diverged(net, [0.3], [0.9]) == "the weights are no longer finite"

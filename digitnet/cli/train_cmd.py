@@ -141,6 +141,7 @@ def _sizes(ctx, param, value: str) -> list[int]:
     help="Seed for weights, order and augmentation: the same seed gives the same file.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-epoch lines.")
+@click.option("--force", is_flag=True, help="Save the network even when training diverged.")
 def train(
     data,
     out,
@@ -163,6 +164,7 @@ def train(
     limit,
     seed,
     quiet,
+    force,
 ) -> None:
     """Train a network on MNIST's training images and save it to --out.
 
@@ -177,7 +179,9 @@ def train(
       digitnet train --hidden 800 --augment 1 --epochs 60 -o big.npz
 
     A progress bar shows on stderr when it is a terminal. Ctrl-C stops without
-    writing anything. The same seed, data and options give a byte-identical file
+    writing anything. A run that diverges (its loss or weights no longer finite, its
+    held-out accuracy no better than guessing) is not saved, and exits 1, unless
+    --force. The same seed, data and options give a byte-identical file
     (the date recorded in it is today's, or $SOURCE_DATE_EPOCH's).
     """
     import numpy as np
@@ -185,9 +189,31 @@ def train(
     from digitnet import mnist, modelfile, shipped
     from digitnet.cli.progress import EpochBar
     from digitnet.evaluate import evaluate
-    from digitnet.train import TrainConfig, record
+    from digitnet.train import TrainConfig, diverged, record
     from digitnet.train import train as run
 
+    config = TrainConfig(
+        hidden=hidden,
+        activation=activation,
+        output=output,
+        loss=loss,
+        optimizer=optimizer,
+        learning_rate=lr if lr is not None else (0.001 if optimizer == "adam" else 0.1),
+        momentum=momentum,
+        schedule=schedule,
+        batch_size=batch_size,
+        epochs=epochs,
+        l2=l2,
+        augment=augment,
+        seed=seed,
+        teacher=teacher,
+        distill=distill,
+        temperature=temperature,
+    )
+    try:  # every option is checked before any data is loaded
+        config.check()
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
     folder = data_dir(data)
     images, labels = mnist.load(folder, "train", full=limit is None)
     total = len(images)
@@ -208,29 +234,13 @@ def train(
             )
     x = mnist.as_activations(np.concatenate([images[:split], images[total - validation :]]))
     labels = np.concatenate([labels[:split], labels[total - validation :]])
-    config = TrainConfig(
-        hidden=hidden,
-        activation=activation,
-        output=output,
-        loss=loss,
-        optimizer=optimizer,
-        learning_rate=lr if lr is not None else (0.001 if optimizer == "adam" else 0.1),
-        momentum=momentum,
-        schedule=schedule,
-        batch_size=batch_size,
-        epochs=epochs,
-        l2=l2,
-        augment=augment,
-        seed=seed,
-        teacher=teacher,
-        distill=distill,
-        temperature=temperature,
-    )
     bar = EpochBar(not quiet and sys.stderr.isatty(), config.epochs, config.batch_size)
     val_acc: list[float] = []
+    losses_seen: list[float] = []
 
     def on_epoch(r):
         bar.clear()
+        losses_seen.append(r.loss)
         if r.val_accuracy is not None:
             val_acc.append(r.val_accuracy)
         if not quiet:
@@ -242,21 +252,30 @@ def train(
             )
 
     try:
-        net = run(
-            config,
-            x[:split],
-            labels[:split],
-            (x[split:], labels[split:]),
-            on_batch=bar,
-            on_epoch=on_epoch,
-            teacher=shipped.load(teacher) if teacher else None,
-        )
+        with np.errstate(all="ignore"):  # a diverging run is judged below, not in warnings
+            net = run(
+                config,
+                x[:split],
+                labels[:split],
+                (x[split:], labels[split:]),
+                on_batch=bar,
+                on_epoch=on_epoch,
+                teacher=shipped.load(teacher) if teacher else None,
+            )
     except KeyboardInterrupt:
         bar.clear()
         click.echo(f"digitnet: interrupted; {out} not written", err=True)
         sys.exit(130)
-    except ValueError as e:
-        raise click.UsageError(str(e)) from None
+    except ValueError as e:  # the options were checked: this is a failure, not a usage error
+        click.echo(f"digitnet: training failed, nothing written: {e}", err=True)
+        sys.exit(1)
+    if (why := diverged(net, losses_seen, val_acc)) and not force:
+        click.echo(
+            f"digitnet: training diverged ({why}); {out} not written. Try a smaller --lr "
+            f"(it was {config.learning_rate:g}), --optimizer adam, or --force to save it",
+            err=True,
+        )
+        sys.exit(1)
     test_acc = None
     try:
         tx, ty = mnist.load(folder, "test", full=limit is None)
