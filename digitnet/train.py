@@ -62,6 +62,7 @@ class EpochReport:
     loss: float
     accuracy: float  # on the training batches, as they were seen
     val_accuracy: float | None = None
+    network: Network | None = None  # the network as this epoch left it (training goes on)
 
 
 Progress = Callable[[int, int, int, float, float], None]  # epoch, batch, batches, loss, acc
@@ -118,7 +119,7 @@ def train(
             val = None
             if validation is not None and len(validation[0]):
                 val = evaluate(net, *validation).accuracy
-            on_epoch(EpochReport(epoch, config.epochs, seen_loss / n, correct / n, val))
+            on_epoch(EpochReport(epoch, config.epochs, seen_loss / n, correct / n, val, net))
     return net
 
 
@@ -163,3 +164,11 @@ def diverged(net: Network, losses: list[float], val_acc: list[float]) -> str | N
     if val_acc and val_acc[-1] <= CHANCE:
         return f"held-out accuracy {val_acc[-1]:.1%}, no better than guessing"
     return None
+
+
+def snapshot(net: Network) -> Network:
+    """A copy of a network's weights and biases, which further training leaves alone."""
+    from digitnet.network import Layer
+
+    layers = [Layer(y.weights.copy(), y.biases.copy(), y.activation) for y in net.layers]
+    return Network(layers, dict(net.metadata))

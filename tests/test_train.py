@@ -287,3 +287,44 @@ def test_diverged_says_why():
     assert diverged(net, [0.3], [0.098]) == "held-out accuracy 9.8%, no better than guessing"
     net.layers[0].weights[0, 0] = np.inf
     assert diverged(net, [0.3], [0.9]) == "the weights are no longer finite"
+
+
+def test_save_best_leaves_the_best_epoch_when_interrupted(tiny_mnist, tmp_path, monkeypatch):
+    """Ctrl-C threw away every epoch; with --save-best the best one so far is on disk."""
+    import digitnet.train
+
+    real = digitnet.train.train
+    seen: list = []
+
+    def interrupted_after_5(*args, on_epoch=None, **kwargs):
+        def watch(report):
+            on_epoch(report)
+            seen.append(report.val_accuracy)
+            if report.epoch == 5:
+                raise KeyboardInterrupt
+
+        return real(*args, on_epoch=watch, **kwargs)
+
+    monkeypatch.setattr(digitnet.train, "train", interrupted_after_5)
+    out = tmp_path / "m.npz"
+    result = cli_train(tiny_mnist, out, "--limit", "500", "--save-best", "-q")
+    assert result.exit_code == 130
+    best = max(seen)
+    first_best = seen.index(best) + 1
+    assert f"{out} holds epoch {first_best}, the best so far (held out {best:.2%})" in result.stderr
+    t = modelfile.load(out).metadata["training"]
+    assert t["best_epoch"] == first_best and t["validation_accuracy"] == best
+
+
+def test_save_best_ends_with_the_best_epochs_network(tiny_mnist, tmp_path):
+    out = tmp_path / "m.npz"
+    result = cli_train(tiny_mnist, out, "--limit", "500", "--save-best")
+    assert result.exit_code == 0, result.stderr
+    held = [
+        float(line.split("validation")[1].strip().rstrip("%")) / 100
+        for line in result.stderr.splitlines()
+        if "validation" in line
+    ]
+    t = modelfile.load(out).metadata["training"]
+    assert t["validation_accuracy"] == pytest.approx(max(held), abs=5e-5)
+    assert t["best_epoch"] == held.index(max(held)) + 1

@@ -142,6 +142,12 @@ def _sizes(ctx, param, value: str) -> list[int]:
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-epoch lines.")
 @click.option("--force", is_flag=True, help="Save the network even when training diverged.")
+@click.option(
+    "--save-best",
+    is_flag=True,
+    help="Write OUT after every epoch that beats the held-out accuracy so far, so an "
+    "interrupted run leaves its best network; OUT ends as the best epoch's network.",
+)
 def train(
     data,
     out,
@@ -165,6 +171,7 @@ def train(
     seed,
     quiet,
     force,
+    save_best,
 ) -> None:
     """Train a network on MNIST's training images and save it to --out.
 
@@ -189,7 +196,7 @@ def train(
     from digitnet import mnist, modelfile, shipped
     from digitnet.cli.progress import EpochBar
     from digitnet.evaluate import evaluate
-    from digitnet.train import TrainConfig, diverged, record
+    from digitnet.train import TrainConfig, diverged, record, snapshot
     from digitnet.train import train as run
 
     config = TrainConfig(
@@ -232,15 +239,33 @@ def train(
                 "images to hold out",
                 err=True,
             )
+    if save_best and validation == 0:
+        raise click.UsageError("--save-best needs held-out images to judge by (--validation)")
     x = mnist.as_activations(np.concatenate([images[:split], images[total - validation :]]))
     labels = np.concatenate([labels[:split], labels[total - validation :]])
     bar = EpochBar(not quiet and sys.stderr.isatty(), config.epochs, config.batch_size)
     val_acc: list[float] = []
     losses_seen: list[float] = []
 
+    best: list = []  # the best epoch so far: (held-out accuracy, epoch, network)
+
     def on_epoch(r):
         bar.clear()
         losses_seen.append(r.loss)
+        if save_best and r.val_accuracy is not None and (not best or r.val_accuracy > best[0]):
+            best[:] = [r.val_accuracy, r.epoch, snapshot(r.network)]
+            best[2].metadata = {
+                "training": record(
+                    config,
+                    command_line(),
+                    data="MNIST training images",
+                    best_epoch=r.epoch,
+                    train_images=split,
+                    validation_images=validation,
+                    validation_accuracy=r.val_accuracy,
+                )
+            }
+            modelfile.save(best[2], out)
         if r.val_accuracy is not None:
             val_acc.append(r.val_accuracy)
         if not quiet:
@@ -264,11 +289,22 @@ def train(
             )
     except KeyboardInterrupt:
         bar.clear()
-        click.echo(f"digitnet: interrupted; {out} not written", err=True)
+        if best:
+            click.echo(
+                f"digitnet: interrupted; {out} holds epoch {best[1]}, the best so far "
+                f"(held out {best[0]:.2%})",
+                err=True,
+            )
+        else:
+            click.echo(f"digitnet: interrupted; {out} not written", err=True)
         sys.exit(130)
     except ValueError as e:  # the options were checked: this is a failure, not a usage error
         click.echo(f"digitnet: training failed, nothing written: {e}", err=True)
         sys.exit(1)
+    kept = {}
+    if save_best and best:  # OUT ends as the best epoch's network, not the last one's
+        net, losses_seen, val_acc = best[2], [], [best[0]]
+        kept = {"best_epoch": best[1]}
     if (why := diverged(net, losses_seen, val_acc)) and not force:
         click.echo(
             f"digitnet: training diverged ({why}); {out} not written. Try a smaller --lr "
@@ -290,6 +326,7 @@ def train(
             train_images=split,
             validation_images=validation,
             validation_accuracy=val_acc[-1] if val_acc else None,
+            **kept,
         ),
         "test_accuracy": test_acc.accuracy if test_acc else None,
         "test_images": test_acc.n if test_acc else None,
