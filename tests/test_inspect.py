@@ -317,3 +317,15 @@ def test_a_drawing_asked_for_comes_alone_and_the_report_when_asked(model_path, t
     assert both.stdout.startswith("#0 b=") and "total  13,002 weights and biases" in both.stdout
     report = invoke("weights", "-m", str(model_path))
     assert "total  13,002 weights and biases" in report.stdout
+
+
+def test_weights_json_gives_the_values_when_asked(model_path, net):
+    """--format json gave counts ("weights": 12544) and no way to get the values."""
+    result = invoke("weights", "-m", str(model_path), "-f", "json", "--values")
+    assert result.exit_code == 0, result.stderr
+    layers = json.loads(result.stdout)["layers"]
+    for entry, layer in zip(layers, net.layers, strict=True):
+        np.testing.assert_array_equal(np.array(entry["weight_values"]), layer.weights)
+        np.testing.assert_array_equal(np.array(entry["bias_values"]), layer.biases)
+    plain = invoke("weights", "-m", str(model_path), "--values")
+    assert plain.exit_code == 2 and "--values adds the numbers to --format json" in plain.stderr

@@ -66,8 +66,14 @@ def _save_png(img, path: str) -> None:
     default=None,
     help="Pixels per weight in the PNG. [default: 6 for tiles, 12 for heat maps]",
 )
+@click.option(
+    "--values",
+    is_flag=True,
+    help="With --format json: every weight and bias too (weight_values[neuron][input], "
+    "bias_values[neuron]).",
+)
 @color_option
-def weights(model, fmt, draw, image_out, layer, neuron, scale, color) -> None:
+def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color) -> None:
     """Layers, parameter counts, weight statistics and how the model was trained.
 
     --format json prints one object with layers (each with inputs, outputs,
@@ -100,6 +106,8 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, color) -> None:
         for name in ("layer", "neuron", "scale")
         if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
     ]
+    if values and fmt != "json":
+        raise click.UsageError("--values adds the numbers to --format json")
     if chosen and not (draw or image_out):
         raise click.UsageError(f"{', '.join(chosen)} choose what to draw: add --draw or --image")
     net = shipped.load(model)
@@ -137,6 +145,10 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, color) -> None:
         _save_png(img, image_out)
     info = summarise(net)
     if fmt == "json":
+        if values:  # the numbers themselves, row by row: weights[neuron][input]
+            for entry, net_layer in zip(info["layers"], net.layers, strict=True):
+                entry["weight_values"] = net_layer.weights.astype(float).tolist()
+                entry["bias_values"] = net_layer.biases.astype(float).tolist()
         echo_json({"model": model or "default", **info})
         return
     if draw:
