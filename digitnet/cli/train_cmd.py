@@ -249,21 +249,24 @@ def train(
 
     best: list = []  # the best epoch so far: (held-out accuracy, epoch, network)
 
+    def how(**extra) -> dict:
+        """How the network was trained, for its file's metadata."""
+        return record(
+            config,
+            command_line(),
+            data="MNIST training images",
+            train_images=split,
+            validation_images=validation,
+            **extra,
+        )
+
     def on_epoch(r):
         bar.clear()
         losses_seen.append(r.loss)
         if save_best and r.val_accuracy is not None and (not best or r.val_accuracy > best[0]):
             best[:] = [r.val_accuracy, r.epoch, snapshot(r.network)]
             best[2].metadata = {
-                "training": record(
-                    config,
-                    command_line(),
-                    data="MNIST training images",
-                    best_epoch=r.epoch,
-                    train_images=split,
-                    validation_images=validation,
-                    validation_accuracy=r.val_accuracy,
-                )
+                "training": how(best_epoch=r.epoch, validation_accuracy=r.val_accuracy)
             }
             modelfile.save(best[2], out)
         if r.val_accuracy is not None:
@@ -319,15 +322,7 @@ def train(
     except mnist.DataError as e:
         click.echo(f"digitnet: not measured on the test set: {e}", err=True)
     net.metadata = {
-        "training": record(
-            config,
-            command_line(),
-            data="MNIST training images",
-            train_images=split,
-            validation_images=validation,
-            validation_accuracy=val_acc[-1] if val_acc else None,
-            **kept,
-        ),
+        "training": how(validation_accuracy=val_acc[-1] if val_acc else None, **kept),
         "test_accuracy": test_acc.accuracy if test_acc else None,
         "test_images": test_acc.n if test_acc else None,
     }
