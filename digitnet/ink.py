@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image
 
+from digitnet.components import label
 from digitnet.errors import BlankImageError
 
 ANALYSIS_SIDE = 160  # the ink is found on a copy at most this big: enough for a digit's shape
@@ -172,30 +173,27 @@ def dilate(mask: np.ndarray) -> np.ndarray:
     return square_filter(mask, 3, np.maximum)
 
 
-def paper_light(up: np.ndarray, opened: np.ndarray, blobs: np.ndarray) -> np.ndarray:
+def paper_light(opened: np.ndarray, blobs: np.ndarray, lit: float) -> np.ndarray:
     """The paper's brightness (ink-up) under every pixel, from the picture's grey opening.
 
     The opening (see :func:`opening`) follows the paper's light, a shadow's edge and a desk;
     where it cuts a smooth bump of the light (a vignetted corner), a quadratic surface
     through it fills in. In ``blobs``, ink too wide for the opening (a fat brush's
-    junction), the paper is the lit paper's level.
+    junction), the paper is the lit paper's level ``lit``.
     """
     paper = opened.copy()
-    lit = _quantile(border_band(up), LIT_PAPER_QUANTILE)
     paper[blobs] = np.minimum(paper[blobs], lit)
     return np.maximum(paper, _quadratic_fit(paper))
 
 
-def ink_blobs(up: np.ndarray, opened: np.ndarray, side: int) -> np.ndarray:
+def ink_blobs(up: np.ndarray, opened: np.ndarray, side: int, lit: float) -> np.ndarray:
     """Ink the opening took for paper: where the opening itself is as deep as ink, in blobs
     that either stay clear of the picture's edge or are no bigger than a few squares (a
-    fat brush's junction); a shadow or a desk comes in from the edge and is bigger."""
-    lit = _quantile(border_band(up), LIT_PAPER_QUANTILE)
+    fat brush's junction); a shadow or a desk comes in from the edge and is bigger.
+    ``lit`` is the lit paper's level."""
     deep = opened - lit > max(DEEP_INK * (_extreme(up) - lit), DEEP_MIN)
     if not deep.any():
         return deep
-    from digitnet.components import label
-
     shapes = label(deep)
     rows, cols = deep.shape
     left, top, right, bottom = shapes.box.T
@@ -253,7 +251,8 @@ def _separate(up: np.ndarray, side: int, dark: bool, floor: float):
     """Ink from paper with an opening square of ``side``: the strength, the paper, the ink
     and faint masks and the ink's level."""
     opened = opening(up, side)
-    paper = paper_light(up, opened, ink_blobs(up, opened, side))
+    lit = _quantile(border_band(up), LIT_PAPER_QUANTILE)
+    paper = paper_light(opened, ink_blobs(up, opened, side, lit), lit)
     strength = contrast(up, paper, dark)
     standing = strength[strength > floor]
     if standing.size == 0:
