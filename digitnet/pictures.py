@@ -1,8 +1,10 @@
 """PNG pictures of the network, as the lesson draws it.
 
 - :func:`weight_tiles`: each first-layer neuron's 784 weights as a 28x28 tile, green for
-  positive, red for negative, brighter for larger, labelled with the neuron and its bias;
+  positive, red for negative (or a palette of terminal.PALETTES), brighter for larger,
+  labelled with the neuron and its bias;
 - :func:`weight_matrix`: a deeper layer's weight matrix as a heat map in the same colours;
+  both end with a legend: a colour bar from the most negative value drawn to the most positive;
 - :func:`network_diagram`: an image lighting up the layers one after another, the strongest
   connections drawn between them and the answer highlighted.
 """
@@ -16,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from digitnet.network import Network
 from digitnet.summary import shown_neurons
-from digitnet.terminal import gray_rgb, signed_rgb
+from digitnet.terminal import DEFAULT_PALETTE, PALETTES, gray_rgb, signed_rgb
 
 BACKGROUND = (0, 0, 0)
 TEXT = (230, 230, 230)
@@ -43,6 +45,36 @@ def tile_grid_shape(n: int) -> tuple[int, int]:
 
 TILE_PAD = 6  # pixels between the tiles of weight_tiles
 MATRIX_MARGIN = 40  # pixels around weight_matrix's heat map, for its labels
+LEGEND_HEIGHT = 44  # pixels under a weights picture for its colour bar and its labels
+LEGEND_WIDTH = 300  # the narrowest weights picture: its legend's labels need this much
+
+
+def legend(width: int, scale: float | None, palette: str = DEFAULT_PALETTE) -> Image.Image:
+    """A colour bar saying what the colours of a weights picture mean: from -scale (full
+    negative colour) through 0 (black) to +scale; ``scale`` None means each tile has its own."""
+    img = Image.new("RGB", (width, LEGEND_HEIGHT), BACKGROUND)
+    draw = ImageDraw.Draw(img)
+    bar_width = width - 2 * TILE_PAD
+    ramp = signed_rgb(np.linspace(-1.0, 1.0, bar_width), 1.0, palette)
+    img.paste(Image.fromarray(np.repeat(ramp[None], 12, axis=0)), (TILE_PAD, 4))
+    font = _font()
+    if scale is None:
+        low, high = "-largest |w|", "+largest |w|"
+        note = "each tile scaled to its own largest weight"
+        draw.text((TILE_PAD, 30), note, fill=TEXT, font=font)
+    else:
+        low, high = f"{-scale:+.2f}", f"{scale:+.2f}"
+    draw.text((TILE_PAD, 17), low, fill=TEXT, font=font)
+    draw.text((TILE_PAD + bar_width // 2 - 3, 17), "0", fill=TEXT, font=font)
+    draw.text((TILE_PAD + bar_width, 17), high, fill=TEXT, font=font, anchor="ra")
+    return img
+
+
+def _with_legend(img: Image.Image, scale: float | None, palette: str) -> Image.Image:
+    out = Image.new("RGB", (max(img.width, LEGEND_WIDTH), img.height + LEGEND_HEIGHT), BACKGROUND)
+    out.paste(img, (0, 0))
+    out.paste(legend(out.width, scale, palette), (0, img.height))
+    return out
 
 
 def picture_size(net: Network, layer: int, neurons: int | None, scale: int) -> tuple[int, int]:
@@ -51,21 +83,23 @@ def picture_size(net: Network, layer: int, neurons: int | None, scale: int) -> t
     if layer == 1:
         cols, rows = tile_grid_shape(neurons or net.layers[0].outputs)
         side = 28 * scale
-        return cols * (side + TILE_PAD) + TILE_PAD, rows * (
-            side + LABEL_HEIGHT + TILE_PAD
-        ) + TILE_PAD
-    w = net.layers[layer - 1]
-    return w.inputs * scale + MATRIX_MARGIN, w.outputs * scale + MATRIX_MARGIN
+        width = cols * (side + TILE_PAD) + TILE_PAD
+        height = rows * (side + LABEL_HEIGHT + TILE_PAD) + TILE_PAD
+    else:
+        w = net.layers[layer - 1]
+        width, height = w.inputs * scale + MATRIX_MARGIN, w.outputs * scale + MATRIX_MARGIN
+    return max(width, LEGEND_WIDTH), height + LEGEND_HEIGHT
 
 
 def weight_tiles(
-    net: Network, neurons: list[int] | None = None, scale: int = 6, pad: int = TILE_PAD
+    net: Network,
+    neurons: list[int] | None = None,
+    scale: int = 6,
+    pad: int = TILE_PAD,
+    palette: str = DEFAULT_PALETTE,
 ) -> Image.Image:
-    """First-layer weights, one tile per neuron (each tile scaled to its own largest |w|).
-
-    The picture is ``cols * (28 * scale + pad) + pad`` wide and
-    ``rows * (28 * scale + LABEL_HEIGHT + pad) + pad`` high; see tile_grid_shape.
-    """
+    """First-layer weights, one tile per neuron (each tile scaled to its own largest |w|),
+    and a legend; picture_size gives the picture's size."""
     layer = net.layers[0]
     neurons = list(range(layer.outputs)) if neurons is None else neurons
     cols, rows = tile_grid_shape(len(neurons))
@@ -77,19 +111,21 @@ def weight_tiles(
     for k, n in enumerate(neurons):
         r, c = divmod(k, cols)
         x, y = pad + c * (side + pad), pad + r * (side + LABEL_HEIGHT + pad)
-        img.paste(_zoom(signed_rgb(layer.weights[n].reshape(28, 28)), scale), (x, y))
+        tile = signed_rgb(layer.weights[n].reshape(28, 28), palette=palette)
+        img.paste(_zoom(tile, scale), (x, y))
         draw.text((x, y + side + 1), f"#{n}  b={layer.biases[n]:+.2f}", fill=TEXT, font=_font())
-    return img
+    return _with_legend(img, None, palette)
 
 
-def weight_matrix(net: Network, layer_index: int, scale: int = 12) -> Image.Image:
-    """Layer ``layer_index`` (1-based) as a heat map: a row per neuron, a column per input.
-
-    The picture is ``inputs * scale + 40`` wide and ``outputs * scale + 40`` high.
-    """
+def weight_matrix(
+    net: Network, layer_index: int, scale: int = 12, palette: str = DEFAULT_PALETTE
+) -> Image.Image:
+    """Layer ``layer_index`` (1-based) as a heat map: a row per neuron, a column per input,
+    and a legend; picture_size gives the picture's size."""
     layer = net.layers[layer_index - 1]
     margin = MATRIX_MARGIN
-    heat = _zoom(signed_rgb(layer.weights), scale)
+    largest = float(np.abs(layer.weights).max()) or 1.0
+    heat = _zoom(signed_rgb(layer.weights, largest, palette), scale)
     img = Image.new("RGB", (heat.width + margin, heat.height + margin), BACKGROUND)
     img.paste(heat, (margin, margin))
     draw = ImageDraw.Draw(img)
@@ -99,19 +135,23 @@ def weight_matrix(net: Network, layer_index: int, scale: int = 12) -> Image.Imag
         fill=TEXT,
         font=_font(),
     )
-    draw.text((margin, 20), "inputs \u2192", fill=TEXT, font=_font())
+    # the default font has no arrow glyph (it drew a box): plain ASCII
+    draw.text((margin, 20), "columns: inputs ->   rows: neurons", fill=TEXT, font=_font())
     for i in range(layer.outputs):
         draw.text((4, margin + i * scale + (scale - 10) // 2), f"{i}", fill=TEXT, font=_font())
-    return img
+    return _with_legend(img, largest, palette)
 
 
-def network_diagram(net: Network, x: np.ndarray, connections: int = 40) -> Image.Image:
+def network_diagram(
+    net: Network, x: np.ndarray, connections: int = 40, palette: str = DEFAULT_PALETTE
+) -> Image.Image:
     """The whole network lit up by one input x (784 activations); DIAGRAM_SIZE pixels.
 
     Each neuron is a circle filled with its activation (black 0, white 1; a ReLU layer
     relative to its most active neuron, as ReLU has no upper bound); for each pair of
-    layers the ``connections`` strongest contributions w * a are drawn, green when they
-    push the next neuron up and red when they push it down.
+    layers the ``connections`` strongest contributions w * a are drawn, in the palette's
+    positive colour (green) when they push the next neuron up and its negative colour (red)
+    when they push it down.
     """
     acts = [a[0] for a in net.activations(x.reshape(1, -1))]
     width, height = DIAGRAM_SIZE
@@ -147,7 +187,7 @@ def network_diagram(net: Network, x: np.ndarray, connections: int = 40) -> Image
             j, k = divmod(int(flat), contrib.shape[1])
             v = contrib[j, k]
             alpha = int(60 + 195 * abs(v) / peak)
-            colour = (40, 220, 90, alpha) if v > 0 else (230, 50, 50, alpha)
+            colour = (*PALETTES[palette][0 if v > 0 else 1], alpha)
             draw.line([centres[i][k], centres[i + 1][j]], fill=colour, width=1)
     answer = int(acts[-1].argmax())
     for li, (a, idx, pts) in enumerate(zip(acts[1:], shown[1:], centres[1:], strict=True)):

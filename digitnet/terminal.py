@@ -7,7 +7,6 @@ its foreground, the bottom pixel's as its background, so a 28x28 image fits in 2
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 
 import numpy as np
 
@@ -16,7 +15,14 @@ PLAIN_RAMP = " .:-=+*#%@"  # darkest to brightest
 PLAIN_POSITIVE = " .+#"  # signed values without colour: the sign in the character
 PLAIN_NEGATIVE = " .-="
 
-Colormap = Callable[[np.ndarray], np.ndarray]  # values -> (..., 3) uint8 RGB
+# Signed values (weights, contributions) in two colours, brighter when larger: the lesson's
+# green and red, or blue and orange, which readers with red-green colour blindness (about
+# 1 in 12 men) tell apart (Okabe & Ito's palette).
+PALETTES: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = {
+    "green-red": ((0, 255, 0), (255, 0, 0)),  # (positive, negative)
+    "blue-orange": ((60, 150, 255), (240, 150, 20)),
+}
+DEFAULT_PALETTE = "green-red"
 
 
 def use_color(mode: str, isatty: bool) -> bool:
@@ -34,28 +40,42 @@ def gray_rgb(values: np.ndarray) -> np.ndarray:
     return np.stack([v, v, v], axis=-1)
 
 
-def signed_rgb(values: np.ndarray, scale: float | None = None) -> np.ndarray:
-    """Weights as the lesson draws them: green positive, red negative, brighter when larger.
+def signed_rgb(
+    values: np.ndarray, scale: float | None = None, palette: str = DEFAULT_PALETTE
+) -> np.ndarray:
+    """Weights as the lesson draws them: one colour positive, the other negative (see
+    PALETTES), black at 0 and brighter when larger.
 
     ``scale`` is the magnitude drawn at full brightness (default: the largest |value|).
     """
     scale = scale or float(np.abs(values).max()) or 1.0
-    m = np.clip(np.abs(values) / scale, 0, 1)
-    level = (m * 255 + 0.5).astype(np.uint8)
-    rgb = np.zeros((*values.shape, 3), dtype=np.uint8)
-    rgb[..., 1] = np.where(values > 0, level, 0)
-    rgb[..., 0] = np.where(values < 0, level, 0)
-    return rgb
+    m = np.clip(np.abs(values) / scale, 0, 1)[..., None]
+    positive, negative = (np.array(c, dtype=float) for c in PALETTES[palette])
+    sign = np.sign(values)[..., None]
+    colour = np.where(sign > 0, positive, np.where(sign < 0, negative, 0.0))
+    return (m * colour + 0.5).astype(np.uint8)
 
 
-def render(grid: np.ndarray, color: bool, colormap: Colormap = gray_rgb) -> list[str]:
-    """Lines of text drawing a 2-d grid of values (two rows of the grid per line)."""
+def legend(color: bool, palette: str = DEFAULT_PALETTE) -> str:
+    """One line saying what the colours (or, without colour, the characters) of a signed
+    drawing mean."""
+    if not color:
+        return f"'{PLAIN_POSITIVE[-1]}' positive, '{PLAIN_NEGATIVE[-1]}' negative, blank 0"
+    positive, negative = (
+        "\x1b[38;2;{};{};{}m\u2588\u2588{}".format(*c, RESET) for c in PALETTES[palette]
+    )
+    return f"{positive} positive  {negative} negative  black 0"  # fits 40 columns
+
+
+def render(grid: np.ndarray, color: bool, palette: str | None = None) -> list[str]:
+    """Lines of text drawing a 2-d grid of values (two rows of the grid per line): shades of
+    grey for values in [0, 1], or signed values in ``palette``'s two colours."""
     if grid.shape[0] % 2:
         grid = np.vstack([grid, np.full((1, grid.shape[1]), np.nan)])
     top, bottom = grid[0::2], grid[1::2]
     if not color:
         pair = np.nanmean(np.stack([top, bottom]), axis=0)
-        if colormap is not signed_rgb:
+        if palette is None:
             idx = np.clip(pair * (len(PLAIN_RAMP) - 1) + 0.5, 0, len(PLAIN_RAMP) - 1)
             return ["".join(PLAIN_RAMP[int(i)] for i in row) for row in idx]
         span = float(np.nanmax(np.abs(pair))) or 1.0
@@ -67,7 +87,12 @@ def render(grid: np.ndarray, color: bool, colormap: Colormap = gray_rgb) -> list
             )
             for vr, ir in zip(pair, idx, strict=True)
         ]
-    fg, bg = colormap(np.nan_to_num(top)), colormap(np.nan_to_num(bottom))
+    if palette is None:
+        fg, bg = gray_rgb(np.nan_to_num(top)), gray_rgb(np.nan_to_num(bottom))
+    else:  # one scale for both halves, so a cell's two pixels compare
+        scale = float(np.nanmax(np.abs(grid))) or 1.0
+        fg = signed_rgb(np.nan_to_num(top), scale, palette)
+        bg = signed_rgb(np.nan_to_num(bottom), scale, palette)
     lines = []
     for fr, br, brow in zip(fg, bg, bottom, strict=True):
         cells = []
@@ -95,18 +120,17 @@ def tiles(
     titles: list[str],
     grids: list[np.ndarray],
     color: bool,
-    colormap: Colormap = gray_rgb,
+    palette: str | None = None,
     per_row: int | None = None,
 ) -> list[str]:
-    """Titled 28x28 drawings laid out ``per_row`` to a row (by default as many as the
-    terminal's width holds: $COLUMNS, the terminal, else 80), a blank line after each row."""
+    """Titled 28x28 drawings (grey, or signed in ``palette``: see render) laid out
+    ``per_row`` to a row (by default as many as the terminal's width holds: $COLUMNS, the
+    terminal, else 80), a blank line after each row."""
     if per_row is None:
         import shutil
 
         per_row = max(1, (shutil.get_terminal_size().columns + TILE_GAP) // (28 + TILE_GAP))
-    blocks = [
-        [t.ljust(28)] + render(g, color, colormap) for t, g in zip(titles, grids, strict=True)
-    ]
+    blocks = [[t.ljust(28)] + render(g, color, palette) for t, g in zip(titles, grids, strict=True)]
     lines: list[str] = []
     for i in range(0, len(blocks), per_row):
         row = blocks[i : i + per_row]

@@ -58,7 +58,7 @@ def test_weights_png_is_green_for_positive_and_red_for_negative(model_path, net,
     cols, rows = pictures.tile_grid_shape(16)
     assert img.size == (
         cols * (28 * scale + pad) + pad,
-        rows * (28 * scale + pictures.LABEL_HEIGHT + pad) + pad,
+        rows * (28 * scale + pictures.LABEL_HEIGHT + pad) + pad + pictures.LEGEND_HEIGHT,
     )
     w = net.layers[0].weights[0]  # neuron 0 is the top-left tile
     rgb = np.asarray(img.convert("RGB"))
@@ -81,14 +81,18 @@ def test_single_neuron_scale_and_deeper_layer(model_path, net, tmp_path):
         ).exit_code
         == 0
     )
-    assert Image.open(one).size == (2 * 28 + 12, 2 * 28 + pictures.LABEL_HEIGHT + 12)
+    legend = pictures.LEGEND_HEIGHT  # and the picture is never narrower than its legend
+    assert Image.open(one).size == (
+        pictures.LEGEND_WIDTH,
+        2 * 28 + pictures.LABEL_HEIGHT + 12 + legend,
+    )
     deep = tmp_path / "deep.png"
     assert (
         invoke("weights", "-m", str(model_path), "--layer", "2", "--image", str(deep)).exit_code
         == 0
     )
     img = Image.open(deep)
-    assert img.size == (16 * 12 + 40, 16 * 12 + 40)
+    assert img.size == (max(16 * 12 + 40, pictures.LEGEND_WIDTH), 16 * 12 + 40 + legend)
     w = net.layers[1].weights
     j, k = np.unravel_index(int(np.abs(w).argmax()), w.shape)
     r, g, _ = np.asarray(img.convert("RGB"))[40 + j * 12 + 6, 40 + k * 12 + 6]
@@ -329,3 +333,74 @@ def test_weights_json_gives_the_values_when_asked(model_path, net):
         np.testing.assert_array_equal(np.array(entry["bias_values"]), layer.biases)
     plain = invoke("weights", "-m", str(model_path), "--values")
     assert plain.exit_code == 2 and "--values adds the numbers to --format json" in plain.stderr
+
+
+def _legend_bar(img: Image.Image) -> np.ndarray:
+    """The legend's colour bar: the row 8 px into the legend strip, inside its padding."""
+    rgb = np.asarray(img.convert("RGB"))
+    row = rgb[img.height - pictures.LEGEND_HEIGHT + 8]
+    return row[pictures.TILE_PAD : img.width - pictures.TILE_PAD]
+
+
+@pytest.mark.parametrize("palette", sorted(terminal.PALETTES))
+@pytest.mark.parametrize("layer", [1, 2])
+def test_weight_pictures_end_with_a_legend_in_their_palette(
+    model_path, net, tmp_path, layer, palette
+):
+    out = tmp_path / "w.png"
+    args = ["weights", "-m", str(model_path), "--image", str(out), "--layer", str(layer)]
+    result = invoke(*args, "--palette", palette)
+    assert result.exit_code == 0, result.output
+    img = Image.open(out)
+    assert img.size == pictures.picture_size(net, layer, None, 6 if layer == 1 else 12)
+    bar = _legend_bar(img)
+    positive, negative = terminal.PALETTES[palette]
+    assert tuple(bar[0]) == negative and tuple(bar[-1]) == positive  # -max ... +max
+    assert max(bar[len(bar) // 2].tolist()) <= 3  # 0 is black
+    if layer == 2:  # the heat map's strongest weight has the bar's end colour
+        w = net.layers[1].weights
+        y, x = np.unravel_index(np.abs(w).argmax(), w.shape)
+        m, s = pictures.MATRIX_MARGIN, 12
+        end = positive if w[y, x] > 0 else negative
+        assert tuple(np.asarray(img.convert("RGB"))[m + y * s + s // 2, m + x * s + s // 2]) == end
+
+
+def test_text_in_pictures_has_glyphs(net, monkeypatch, tmp_path):
+    """Every character drawn is in the font (the arrow 'inputs \u2192' drew a box)."""
+    from PIL import ImageDraw, ImageFont
+
+    font = ImageFont.load_default()
+    missing = bytes(font.getmask("\U000f0000"))
+    drawn: list[str] = []
+    original = ImageDraw.ImageDraw.text
+    monkeypatch.setattr(
+        ImageDraw.ImageDraw,
+        "text",
+        lambda self, xy, text, *a, **k: drawn.append(text) or original(self, xy, text, *a, **k),
+    )
+    pictures.weight_matrix(net, 2)
+    pictures.weight_tiles(net, [0, 1])
+    pictures.network_diagram(net, np.linspace(0, 1, 784))
+    assert any("inputs" in t for t in drawn)
+    bad = {c for t in drawn for c in t if not c.isspace() and bytes(font.getmask(c)) == missing}
+    assert not bad
+
+
+def test_weights_draw_says_what_the_colours_mean(model_path):
+    plain = invoke("weights", "-m", str(model_path), "--draw", "--color", "never")
+    assert plain.stdout.splitlines()[-2:] == [
+        "'#' positive, '=' negative, blank 0",
+        "each tile to its own largest |w|",
+    ]
+    options = ["--draw", "--layer", "2", "--color", "always", "--palette", "blue-orange"]
+    coloured = invoke("weights", "-m", str(model_path), *options)
+    legend, scale = coloured.stdout.splitlines()[-2:]
+    assert "\x1b[38;2;60;150;255m" in legend and "\x1b[38;2;240;150;20m" in legend
+    largest = float(np.abs(modelfile.load(model_path).layers[1].weights).max())
+    assert scale == f"largest |w| {largest:.2f}"
+
+
+def test_palette_is_a_choice(model_path):
+    result = invoke("weights", "-m", str(model_path), "--draw", "--palette", "rainbow")
+    assert result.exit_code == 2
+    assert "'rainbow' is not one of 'green-red', 'blue-orange'" in result.output

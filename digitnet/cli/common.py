@@ -106,6 +106,21 @@ def color_option(f):
     )(f)
 
 
+def palette_option(f):
+    from digitnet.terminal import DEFAULT_PALETTE, PALETTES
+
+    return click.option(
+        "--palette",
+        type=click.Choice(list(PALETTES)),
+        default=DEFAULT_PALETTE,
+        show_default=True,
+        envvar="DIGITNET_PALETTE",
+        show_envvar=True,
+        help="Colours for positive and negative weights; blue-orange reads well with "
+        "red-green colour blindness.",
+    )(f)
+
+
 def writable_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Check an output file's folder before any work is done, not after."""
     if value is not None:

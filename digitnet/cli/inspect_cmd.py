@@ -11,6 +11,7 @@ from digitnet.cli.common import (
     format_option,
     max_pixels_option,
     model_option,
+    palette_option,
     writable_file,
 )
 
@@ -73,7 +74,8 @@ def _save_png(img, path: str) -> None:
     "bias_values[neuron]).",
 )
 @color_option
-def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color) -> None:
+@palette_option
+def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color, palette) -> None:
     """Layers, parameter counts, weight statistics and how the model was trained.
 
     --format json prints one object with layers (each with inputs, outputs,
@@ -81,12 +83,13 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color) ->
 
     \b
     The weights can be drawn as the lesson draws them: each first-layer neuron's
-    784 weights as a 28x28 tile, green for positive, red for negative, brighter
-    for larger (each tile scaled to its own largest weight), labelled with the
-    neuron's number and bias. --draw shows them in the terminal, --image saves a
-    PNG; with either, the report above is printed only when --format is given.
-    Deeper layers (--layer 2, ...) are drawn as a heat map: a row per neuron, a
-    column per input.
+    784 weights as a 28x28 tile, green for positive, red for negative (blue and
+    orange with --palette blue-orange), black for 0, brighter for larger (each
+    tile scaled to its own largest weight), labelled with the neuron's number and
+    bias. --draw shows them in the terminal, --image saves a PNG with a legend of
+    the colours; with either, the report above is printed only when --format is
+    given. Deeper layers (--layer 2, ...) are drawn as a heat map: a row per
+    neuron, a column per input, one scale for the whole layer.
 
     \b
     Examples:
@@ -94,6 +97,7 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color) ->
       digitnet inspect weights --image weights.png
       digitnet inspect weights --draw --neuron 3
       digitnet inspect weights --layer 2 --image layer2.png --model lesson
+      digitnet inspect weights --draw --palette blue-orange
     """
     import sys
 
@@ -139,9 +143,9 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color) ->
             )
 
         if layer == 1:
-            img = pictures.weight_tiles(net, neurons, scale)
+            img = pictures.weight_tiles(net, neurons, scale, palette=palette)
         else:
-            img = pictures.weight_matrix(net, layer, scale)
+            img = pictures.weight_matrix(net, layer, scale, palette)
         _save_png(img, image_out)
     info = summarise(net)
     if fmt == "json":
@@ -155,7 +159,7 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color) ->
         from digitnet.terminal import use_color
 
         colored = use_color(color, sys.stdout.isatty())
-        for line in _draw_weights(net, layer, neurons, colored):
+        for line in _draw_weights(net, layer, neurons, colored, palette):
             click.echo(line, color=colored)
     asked = ctx.get_parameter_source("fmt") == click.core.ParameterSource.COMMANDLINE
     if (draw or image_out) and not asked:  # a drawing was asked for: just the drawing
@@ -200,22 +204,27 @@ def _count(n) -> str:
     return f"{n:,}" if isinstance(n, int) else "?"
 
 
-def _draw_weights(net, layer: int, neurons, color: bool) -> list[str]:
-    """Terminal drawing of a layer: 28x28 tiles for the first, a heat map for the others."""
+def _draw_weights(net, layer: int, neurons, color: bool, palette: str) -> list[str]:
+    """Terminal drawing of a layer: 28x28 tiles for the first, a heat map for the others,
+    then a line saying what the colours mean."""
     from digitnet import terminal
 
     w = net.layers[layer - 1].weights
     if layer != 1:
         lines = [f"layer {layer}: {w.shape[0]} neurons x {w.shape[1]} inputs"]
-        return lines + terminal.render(w, color, terminal.signed_rgb)
-    neurons = range(w.shape[0]) if neurons is None else neurons
-    b = net.layers[0].biases
-    return terminal.tiles(
-        [f"#{n} b={b[n]:+.2f}" for n in neurons],
-        [w[n].reshape(28, 28) for n in neurons],
-        color,
-        terminal.signed_rgb,
-    )
+        lines += terminal.render(w, color, palette)
+        scale = f"largest |w| {float(abs(w).max()):.2f}"
+    else:
+        neurons = range(w.shape[0]) if neurons is None else neurons
+        b = net.layers[0].biases
+        lines = terminal.tiles(
+            [f"#{n} b={b[n]:+.2f}" for n in neurons],
+            [w[n].reshape(28, 28) for n in neurons],
+            color,
+            palette,
+        )
+        scale = "each tile to its own largest |w|"
+    return [*lines, terminal.legend(color, palette), scale]
 
 
 @inspect.command()
@@ -231,7 +240,8 @@ def _draw_weights(net, layer: int, neurons, color: bool) -> list[str]:
 )
 @max_pixels_option
 @color_option
-def image(file, model, fmt, image_out, steps_out, max_pixels, color) -> None:
+@palette_option
+def image(file, model, fmt, image_out, steps_out, max_pixels, color, palette) -> None:
     """Show how an image lights up the network, layer after layer.
 
     Draws FILE as the network sees it (after preprocessing: 28x28, light ink on
@@ -275,7 +285,7 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color) -> None:
     if image_out:
         from digitnet import pictures
 
-        _save_png(pictures.network_diagram(net, x), image_out)
+        _save_png(pictures.network_diagram(net, x, palette=palette), image_out)
     if fmt == "json":
         echo_json(
             {
