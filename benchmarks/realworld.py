@@ -16,6 +16,7 @@ a real digit. MNIST comes from $DIGITNET_DATA (or 'digitnet data download').
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 import time
 from collections import Counter
@@ -47,7 +48,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200, help="pictures per family")
     parser.add_argument("--family", action="append", help="only these families (repeatable)")
-    parser.add_argument("--save", type=Path, help="write every picture to this folder")
+    parser.add_argument(
+        "--save",
+        type=Path,
+        help="write every picture to this folder, with labels.csv for 'digitnet evaluate --images'",
+    )
     parser.add_argument(
         "--thin-stroke",
         type=float,
@@ -66,12 +71,13 @@ def main() -> None:
     )
     worst = {m: 0.0 for m in MODELS}
     started = time.perf_counter()
+    saved: list[tuple[str, int]] = []  # labels.csv rows of the saved digits
     for name in names:
         rng = np.random.default_rng(1000 + list(FAMILIES).index(name))
         idx = rng.choice(len(images), args.count, replace=False)
         pictures = [FAMILIES[name](rng, images[i]) for i in idx]
         if args.save:
-            _save(args.save / name.replace(" ", "_"), pictures, labels[idx])
+            saved += _save(args.save, name.replace(" ", "_"), pictures, labels[idx])
         inputs, reasons = read_all(pictures)
         refused = [r for r in reasons if r is not None]
         ok = np.array([r is None for r in reasons])
@@ -90,13 +96,16 @@ def main() -> None:
         rng = np.random.default_rng(5000 + list(NOT_DIGITS).index(kind))
         pictures = [make(rng, images) for _ in range(max(1, args.count // 5))]
         if args.save:
-            _save(args.save / f"not_{kind.replace(' ', '_')}", pictures, None)
+            _save(args.save, f"not_{kind.replace(' ', '_')}", pictures, None)
         _, reasons = read_all(pictures)
         answered = sum(r is None for r in reasons)
         print(
             f"not a digit: {kind:<12} answered {answered:>3} of {len(pictures)}"
             f"   e.g. {Counter(r for r in reasons if r).most_common(1)}"
         )
+    if args.save:
+        with open(args.save / "labels.csv", "w", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows([("file", "label"), *saved])
     print(
         f"largest gap to the ideal: default {worst['default']:.1%} (target 4 points), "
         f"large {worst['large']:.1%} (target 2 points); {time.perf_counter() - started:.0f} s",
@@ -104,12 +113,18 @@ def main() -> None:
     )
 
 
-def _save(folder: Path, pictures: list[bytes], labels) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+def _save(top: Path, family: str, pictures: list[bytes], labels) -> list[tuple[str, int]]:
+    """Write a family's pictures to top/family/; return their labels.csv rows."""
+    (top / family).mkdir(parents=True, exist_ok=True)
+    rows = []
     for i, data in enumerate(pictures):
         ext = "jpg" if data[:2] == b"\xff\xd8" else "png"
         label = "" if labels is None else f"-{labels[i]}"
-        (folder / f"{i:03d}{label}.{ext}").write_bytes(data)
+        name = f"{family}/{i:03d}{label}.{ext}"
+        (top / name).write_bytes(data)
+        if labels is not None:
+            rows.append((name, int(labels[i])))
+    return rows
 
 
 if __name__ == "__main__":

@@ -1,21 +1,56 @@
-"""Measuring a network: accuracy, accuracy per digit, and the confusion matrix."""
+"""Measuring a network: accuracy, accuracy per digit, the confusion matrix and the mistakes.
+
+On MNIST the inputs are ready (:func:`evaluate`); on the user's own pictures each is read as
+``predict`` reads it, and a picture refused (no digit found, not an image) counts as a
+mistake with its reason (:func:`evaluate_pictures`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 from digitnet.network import Network
 
 
+class Mistake(NamedTuple):
+    """A picture answered wrong or refused."""
+
+    index: int  # its place among the pictures evaluated (MNIST: in the test set)
+    path: str | None  # its file; None for MNIST
+    label: int
+    digit: int | None  # the network's answer; None when the picture was refused
+    confidence: float | None
+    error: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The file, or ``#index`` for an MNIST test image."""
+        return self.path if self.path is not None else f"#{self.index}"
+
+    def to_dict(self) -> dict:
+        return {
+            "index": self.index,
+            "file": self.path,
+            "label": self.label,
+            "digit": self.digit,
+            "confidence": None if self.confidence is None else round(self.confidence, 6),
+            "error": self.error,
+        }
+
+
 @dataclass
 class Evaluation:
     confusion: np.ndarray  # 10 x 10 counts: row = true digit, column = the network's answer
+    refused: np.ndarray = field(default_factory=lambda: np.zeros(10, dtype=np.int64))
+    mistakes: list[Mistake] = field(default_factory=list)  # in input order
 
     @property
     def n(self) -> int:
-        return int(self.confusion.sum())
+        return int(self.confusion.sum() + self.refused.sum())
 
     @property
     def correct(self) -> int:
@@ -26,30 +61,103 @@ class Evaluation:
         return self.correct / self.n if self.n else 0.0
 
     @property
+    def totals(self) -> np.ndarray:
+        """Pictures of each digit, refused ones included."""
+        return self.confusion.sum(axis=1) + self.refused
+
+    @property
     def per_digit(self) -> list[float | None]:
         """Accuracy on the images of each digit (None for a digit with no images)."""
-        totals = self.confusion.sum(axis=1)
         return [
-            float(self.confusion[d, d] / t) if t else None for d, t in enumerate(totals.tolist())
+            float(self.confusion[d, d] / t) if t else None
+            for d, t in enumerate(self.totals.tolist())
         ]
 
-    def to_dict(self) -> dict:
-        return {
+    def to_dict(self, mistakes: bool = False) -> dict:
+        out = {
             "accuracy": self.accuracy,
             "n": self.n,
             "correct": self.correct,
+            "refused": int(self.refused.sum()),
             "per_digit": {str(d): a for d, a in enumerate(self.per_digit)},
             "confusion": self.confusion.tolist(),
         }
+        if mistakes:
+            out["mistakes"] = [m.to_dict() for m in self.mistakes]
+        return out
+
+
+def _tally(
+    labels: np.ndarray,
+    outputs: np.ndarray,
+    paths: Sequence[str | None],
+    errors: Sequence[str | None],
+) -> Evaluation:
+    """Count answers (rows of ``outputs``, for the pictures without an error) against labels."""
+    answered = np.array([e is None for e in errors], dtype=bool)
+    predicted = outputs.argmax(axis=1)
+    confusion = np.zeros((10, 10), dtype=np.int64)
+    np.add.at(confusion, (labels[answered].astype(np.intp), predicted), 1)
+    refused = np.bincount(labels[~answered].astype(np.intp), minlength=10).astype(np.int64)
+    row = np.cumsum(answered) - 1  # each answered picture's row of outputs
+    wrong = ~answered
+    wrong[answered] = predicted != labels[answered]
+    mistakes = [
+        Mistake(i, paths[i], int(labels[i]), None, None, errors[i])
+        if not answered[i]
+        else Mistake(
+            i, paths[i], int(labels[i]), int(predicted[row[i]]), float(outputs[row[i]].max())
+        )
+        for i in np.flatnonzero(wrong).tolist()
+    ]
+    return Evaluation(confusion, refused, mistakes)
 
 
 def evaluate(net: Network, x: np.ndarray, labels: np.ndarray, batch: int = 10_000) -> Evaluation:
     """Classify x (N x 784) in batches and count answers against the true labels."""
-    predicted = (
-        np.concatenate([net.predict(x[i : i + batch]) for i in range(0, len(x), batch)])
+    outputs = (
+        np.concatenate([net.forward(x[i : i + batch]) for i in range(0, len(x), batch)])
         if len(x)
-        else np.zeros(0, dtype=int)
+        else np.zeros((0, 10))
     )
-    confusion = np.zeros((10, 10), dtype=np.int64)
-    np.add.at(confusion, (labels.astype(np.intp), predicted), 1)
-    return Evaluation(confusion)
+    return _tally(np.asarray(labels), outputs, [None] * len(x), [None] * len(x))
+
+
+def evaluate_pictures(
+    net: Network, pictures: Sequence[tuple[str, int]], max_pixels: int, jobs: int = 1
+) -> Evaluation:
+    """Read each (path, label) picture as ``predict`` does and count its answer."""
+    from digitnet.predict import answers
+
+    got = list(answers(net, [p for p, _ in pictures], max_pixels, jobs))
+    errors = [a.error for a in got]
+    good = [a.activations for a in got if a.error is None]
+    outputs = np.stack(good) if good else np.zeros((0, 10))
+    labels = np.array([label for _, label in pictures], dtype=np.int64)
+    return _tally(labels, outputs, [p for p, _ in pictures], errors)
+
+
+def caption(m: Mistake) -> str:
+    """``7 as 2 (0.93)``, or ``7 refused``: a mistake in a few characters."""
+    if m.digit is None:
+        return f"{m.label} refused"
+    return f"{m.label} as {m.digit} ({m.confidence:.2f})"
+
+
+def seen_by_network(m: Mistake, max_pixels: int) -> np.ndarray:
+    """A picture's 28x28 input in [0, 1] as the network saw it; for a refused picture, the
+    picture itself shrunk to 28x28 (black when it cannot be opened at all)."""
+    from digitnet import preprocess
+    from digitnet.errors import ImageError
+
+    try:
+        if m.digit is not None:
+            return preprocess.activations(m.path, max_pixels).reshape(28, 28)
+        gray = preprocess.grayscale(preprocess.open_image(m.path, max_pixels))
+        gray.thumbnail((28, 28))
+        tile = np.zeros((28, 28))
+        g = np.asarray(gray, dtype=float) / 255
+        tile[: g.shape[0], : g.shape[1]] = g
+        return tile
+    except ImageError:
+        return np.zeros((28, 28))

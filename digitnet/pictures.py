@@ -214,3 +214,45 @@ def network_diagram(
                 )
     draw.text((20, 20), f"{net.describe()}   answer: {answer}", fill=TEXT, font=font)
     return img
+
+
+MISTAKE_SCALE = 3  # pixels per input pixel in the mistakes grid: 84 px tiles, 24 a row in 2,000 px
+MISTAKES_PER_ROW = 20
+MOST_MISTAKES_DRAWN = 400  # 20 rows of 20: a picture a viewer shows whole (about 1900x2500)
+REFUSED = (230, 60, 60)
+
+
+def mistakes_grid(
+    tiles: list[np.ndarray], names: list[str], captions: list[str], heading: str
+) -> Image.Image:
+    """Pictures the network got wrong, each a 28x28 tile in [0, 1] (as the network saw it;
+    a refused one as the picture itself, framed in red) with its name and a caption such as
+    ``7 as 2 (0.93)`` under it. At most MOST_MISTAKES_DRAWN are drawn."""
+    tiles, names, captions = (v[:MOST_MISTAKES_DRAWN] for v in (tiles, names, captions))
+    side = 28 * MISTAKE_SCALE
+    cell_w, cell_h = side + TILE_PAD, side + 2 * LABEL_HEIGHT + TILE_PAD
+    cols = max(1, min(MISTAKES_PER_ROW, len(tiles)))
+    rows = math.ceil(len(tiles) / cols)
+    top = 2 * LABEL_HEIGHT
+    img = Image.new(
+        "RGB", (max(cols * cell_w + TILE_PAD, LEGEND_WIDTH), top + rows * cell_h + TILE_PAD)
+    )
+    draw = ImageDraw.Draw(img)
+    font = _font()
+    draw.text((TILE_PAD, 6), heading, fill=TEXT, font=font)
+    for k, (tile, name, caption) in enumerate(zip(tiles, names, captions, strict=True)):
+        r, c = divmod(k, cols)
+        x, y = TILE_PAD + c * cell_w, top + r * cell_h
+        img.paste(_zoom(gray_rgb(tile), MISTAKE_SCALE), (x, y))
+        refused = "refused" in caption
+        if refused:
+            draw.rectangle([x, y, x + side - 1, y + side - 1], outline=REFUSED, width=2)
+        if draw.textlength(name, font=font) > side:  # keep the end: the file's own name
+            while len(name) > 1 and draw.textlength(".." + name, font=font) > side:
+                name = name[1:]
+            name = ".." + name
+        draw.text((x, y + side + 1), name, fill=TEXT, font=font)
+        draw.text(
+            (x, y + side + LABEL_HEIGHT), caption, fill=REFUSED if refused else ANSWER, font=font
+        )
+    return img

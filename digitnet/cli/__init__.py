@@ -18,7 +18,7 @@ COMMANDS = {
     "evaluate": (
         "digitnet.cli.evaluate_cmd",
         "evaluate",
-        "Measure a model on MNIST's 10,000 test images.",
+        "Measure a model on MNIST's 10,000 test images, or on your own labelled pictures.",
     ),
     "inspect": (
         "digitnet.cli.inspect_cmd",

@@ -86,6 +86,17 @@ def format_option(*choices: str):
     return deco
 
 
+def jobs_option(f):
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        help="Decode images in N parallel processes.",
+    )(f)
+
+
 def max_pixels_option(f):
     return click.option(
         "--max-pixels",
@@ -130,6 +141,15 @@ def writable_file(ctx: click.Context, param: click.Parameter, value: str | None)
         if not os.access(folder, os.W_OK):
             raise click.BadParameter(f"{value}: cannot write in {folder}")
     return value
+
+
+def save_png(img, path: str) -> None:
+    """Save a picture atomically, so a failed write never leaves half a PNG."""
+    from digitnet.atomic import atomic_path
+
+    with atomic_path(path, suffix=".png") as tmp:
+        img.save(tmp, format="PNG")
+    click.echo(f"wrote {path} ({img.width}x{img.height})", err=True)
 
 
 def command_line() -> str:

@@ -1,43 +1,154 @@
-"""``digitnet evaluate``: a model's accuracy on the 10,000 MNIST test images."""
+"""``digitnet evaluate``: a model's accuracy on MNIST's test images or on your own pictures."""
 
 from __future__ import annotations
 
 import click
 
-from digitnet.cli.common import data_dir, data_option, echo_json, format_option, model_option
+from digitnet.cli.common import (
+    data_dir,
+    data_option,
+    echo_json,
+    format_option,
+    jobs_option,
+    max_pixels_option,
+    model_option,
+    save_png,
+    writable_file,
+)
 
 
 @click.command()
 @data_option
+@click.option(
+    "--images",
+    "-i",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Measure on your own pictures in DIR instead of MNIST: labelled by DIR/labels.csv "
+    "(file,label) or by subfolders named 0 to 9.",
+)
 @model_option
 @format_option("text", "json")
-def evaluate(data, model, fmt) -> None:
-    """Measure a model on MNIST's 10,000 test images.
+@click.option(
+    "--mistakes",
+    is_flag=True,
+    help="List every picture answered wrong or refused: its file (or #index in MNIST's test "
+    "set), label, answer and confidence.",
+)
+@click.option(
+    "--mistakes-image",
+    "mistakes_out",
+    type=click.Path(dir_okay=False),
+    metavar="OUT.png",
+    default=None,
+    callback=writable_file,
+    help="Draw the mistakes as a grid: each as the network saw it, with label and answer.",
+)
+@jobs_option
+@max_pixels_option
+def evaluate(data, images, model, fmt, mistakes, mistakes_out, jobs, max_pixels) -> None:
+    """Measure a model on MNIST's 10,000 test images, or on your own labelled pictures.
 
     Prints the accuracy, the accuracy for each digit and the confusion matrix (rows:
     the true digit, columns: the network's answer). --format json prints one object
-    with accuracy (a fraction 0..1), n, correct, per_digit, confusion and the model.
-    """
-    from digitnet import mnist, shipped
-    from digitnet.evaluate import evaluate as run
+    with accuracy (a fraction 0..1), n, correct, refused, per_digit, confusion and
+    the model (and mistakes, with --mistakes).
 
+    \b
+    With --images DIR each picture is read as 'digitnet predict' reads it; one it
+    refuses (no digit found, not an image) counts as a mistake, in the column
+    'refused'. DIR holds either labels.csv, a 'file,label' header and a row a
+    picture (as 'digitnet data export' writes), or subfolders 0 to 9.
+
+    \b
+    Examples:
+      digitnet evaluate
+      digitnet evaluate --model lesson --mistakes-image mistakes.png
+      digitnet evaluate --images my-digits --mistakes
+    """
+    from digitnet import shipped
+    from digitnet.evaluate import evaluate as run
+    from digitnet.evaluate import evaluate_pictures
+
+    ctx = click.get_current_context()
+    given = click.core.ParameterSource.COMMANDLINE
+    if images is not None and ctx.get_parameter_source("data") == given:
+        raise click.UsageError(
+            "--data (MNIST) and --images (your pictures) measure different sets: give one"
+        )
+    if images is None and ctx.get_parameter_source("jobs") == given:
+        raise click.UsageError("--jobs reads --images in parallel; MNIST is read at once")
     net = shipped.load(model)
-    images, labels = mnist.load(data_dir(data), "test")
-    result = run(net, mnist.as_activations(images), labels)
+    if images is not None:
+        from digitnet.labelled import labelled_pictures
+
+        pictures = labelled_pictures(images)
+        result = evaluate_pictures(net, pictures, max_pixels, jobs)
+        inputs = None
+    else:
+        from digitnet import mnist
+
+        pixels, labels = mnist.load(data_dir(data), "test")
+        inputs = mnist.as_activations(pixels)
+        result = run(net, inputs, labels)
+    if mistakes_out:
+        _draw_mistakes(result, inputs, max_pixels, mistakes_out)
     name = model or "default"
     if fmt == "json":
-        echo_json({"model": name, "architecture": net.describe(), **result.to_dict()})
+        echo_json({"model": name, "architecture": net.describe(), **result.to_dict(mistakes)})
         return
-    click.echo(f"model     {name} ({net.describe()})")
+    _print_report(result, name, net.describe(), images)
+    if mistakes:
+        _print_mistakes(result)
+
+
+def _print_report(result, name: str, architecture: str, images: str | None) -> None:
+    click.echo(f"model     {name} ({architecture})")
+    click.echo(f"pictures  {images if images is not None else 'MNIST test set'}")
     click.echo(f"accuracy  {result.accuracy:.2%}  ({result.correct:,} of {result.n:,})")
+    refused = int(result.refused.sum())
+    if refused:
+        click.echo(f"refused   {refused:,} (no digit found, or not an image)")
     click.echo("")
     click.echo("digit  accuracy  images")
-    totals = result.confusion.sum(axis=1)
-    for d, acc in enumerate(result.per_digit):
+    for d, (acc, total) in enumerate(zip(result.per_digit, result.totals.tolist(), strict=True)):
         shown = f"{acc:8.2%}" if acc is not None else "       -"
-        click.echo(f"{d:>5}  {shown}  {totals[d]:>6}")
+        click.echo(f"{d:>5}  {shown}  {total:>6}")
     click.echo("")
     click.echo("confusion (rows: true digit, columns: answer)")
-    click.echo("      " + "".join(f"{d:>6}" for d in range(10)))
+    click.echo("      " + "".join(f"{d:>6}" for d in range(10)) + ("  refused" if refused else ""))
     for d, row in enumerate(result.confusion.tolist()):
-        click.echo(f"{d:>6}" + "".join(f"{v:>6}" for v in row))
+        tail = f"{int(result.refused[d]):>9}" if refused else ""
+        click.echo(f"{d:>6}" + "".join(f"{v:>6}" for v in row) + tail)
+
+
+def _print_mistakes(result) -> None:
+    click.echo("")
+    click.echo(f"mistakes ({len(result.mistakes):,})")
+    if not result.mistakes:
+        return
+    width = max(len(m.name) for m in result.mistakes)
+    click.echo(f"{'file':<{width}}  label  answer  confidence")
+    for m in result.mistakes:
+        if m.digit is None:
+            said = f"     -  refused: {m.error}"
+        else:
+            said = f"{m.digit:>6}  {m.confidence:10.4f}"
+        click.echo(f"{m.name:<{width}}  {m.label:>5}  {said}")
+
+
+def _draw_mistakes(result, inputs, max_pixels: int, out: str) -> None:
+    from digitnet import pictures
+    from digitnet.evaluate import caption, seen_by_network
+
+    shown = result.mistakes[: pictures.MOST_MISTAKES_DRAWN]
+    tiles = [
+        inputs[m.index].reshape(28, 28) if inputs is not None else seen_by_network(m, max_pixels)
+        for m in shown
+    ]
+    heading = f"{len(result.mistakes):,} mistakes in {result.n:,} pictures: label as answer"
+    if len(shown) < len(result.mistakes):
+        heading += f"; the first {len(shown)} drawn"
+    names, captions = [m.name for m in shown], [caption(m) for m in shown]
+    save_png(pictures.mistakes_grid(tiles, names, captions, heading), out)

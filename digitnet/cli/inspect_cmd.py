@@ -12,6 +12,7 @@ from digitnet.cli.common import (
     max_pixels_option,
     model_option,
     palette_option,
+    save_png,
     writable_file,
 )
 
@@ -32,15 +33,6 @@ def png_option(what: str, flag: str = "--image", dest: str = "image_out"):
         callback=writable_file,
         help=f"Draw {what} as a PNG picture.",
     )
-
-
-def _save_png(img, path: str) -> None:
-    """Save a picture atomically, so a failed write never leaves half a PNG."""
-    from digitnet.atomic import atomic_path
-
-    with atomic_path(path, suffix=".png") as tmp:
-        img.save(tmp, format="PNG")
-    click.echo(f"wrote {path} ({img.width}x{img.height})", err=True)
 
 
 @inspect.command()
@@ -146,7 +138,7 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color, pa
             img = pictures.weight_tiles(net, neurons, scale, palette=palette)
         else:
             img = pictures.weight_matrix(net, layer, scale, palette)
-        _save_png(img, image_out)
+        save_png(img, image_out)
     info = summarise(net)
     if fmt == "json":
         if values:  # the numbers themselves, row by row: weights[neuron][input]
@@ -279,13 +271,13 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color, palette) ->
         from digitnet import steps_picture
 
         said = None if steps.refusal else f"{answer} ({layers[-1][answer]:.2f})"
-        _save_png(steps_picture.draw(steps, said), steps_out)
+        save_png(steps_picture.draw(steps, said), steps_out)
     if steps.refusal is not None:
         raise ImageError(f"{file}: {steps.refusal}")
     if image_out:
         from digitnet import pictures
 
-        _save_png(pictures.network_diagram(net, x, palette=palette), image_out)
+        save_png(pictures.network_diagram(net, x, palette=palette), image_out)
     if fmt == "json":
         echo_json(
             {

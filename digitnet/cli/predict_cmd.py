@@ -12,6 +12,7 @@ from digitnet.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     format_option,
+    jobs_option,
     max_pixels_option,
     model_option,
 )
@@ -77,14 +78,7 @@ def _names(stream, null: bool):
 @click.option("--null", "-0", is_flag=True, help="Names in --files-from end with NUL, not newline.")
 @click.option("--recursive", "-r", is_flag=True, help="Read the images inside directories.")
 @click.option("--hidden", is_flag=True, help="With -r, also read hidden files and folders (.name).")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Decode images in N parallel processes.",
-)
+@jobs_option
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
