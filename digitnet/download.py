@@ -18,6 +18,8 @@ from digitnet.atomic import atomic_path
 from digitnet.errors import DataError
 from digitnet.mnist import open_idx
 
+MIRROR_SCHEMES = ("https", "http", "file")  # what urllib.request.urlopen fetches
+
 # MD5 of the decompressed content of each file: the official MNIST checksums.
 FILES = {
     "train-images-idx3-ubyte.gz": "6bbc9ace898e44ae57da46a324031adb",

@@ -19,11 +19,19 @@ class DigitnetGroup(click.Group):
         ctx.meta.setdefault("digitnet.argv", list(args))
         return super().parse_args(ctx, args)
 
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as e:
+            raise one_line(e) from None
+
     def invoke(self, ctx: click.Context):
         from digitnet.errors import DigitnetError
 
         try:
             return super().invoke(ctx)
+        except click.UsageError as e:  # a subcommand's options, checked as it starts
+            raise one_line(e) from None
         except DigitnetError as e:
             click.echo(f"digitnet: {e}", err=True)
             ctx.exit(EXIT_FAILED)
@@ -37,6 +45,22 @@ class DigitnetGroup(click.Group):
             where = f"{e.filename}: " if e.filename else ""
             click.echo(f"digitnet: {where}{e.strerror or e}", err=True)
             ctx.exit(EXIT_FAILED)
+
+
+def one_line(e: click.UsageError) -> click.UsageError:
+    """Have a usage error print one line, naming the command and the problem, with where to
+    look: ``digitnet predict: Invalid value for '--top' ... (see 'digitnet predict -h')``.
+    Click's own four lines (usage, a hint, a blank, the error) are hard to read in a log."""
+    if isinstance(e, click.exceptions.NoArgsIsHelpError):  # `digitnet` alone: the help itself
+        return e
+    where = e.ctx.command_path if e.ctx is not None else "digitnet"
+    message = e.format_message().rstrip(".")
+
+    def show(file=None) -> None:
+        click.echo(f"{where}: {message} (see '{where} -h')", err=True)
+
+    e.show = show  # what Click calls to report the error before exiting with status 2
+    return e
 
 
 def quiet_broken_pipe() -> None:
@@ -84,6 +108,19 @@ def format_option(*choices: str):
         )(f)
 
     return deco
+
+
+class FiniteFloat(click.FloatRange):
+    """A float in a range that is a number: Click's FloatRange lets 'nan' through (every
+    comparison with NaN is false) and 'inf' where there is no upper bound."""
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
 
 
 def jobs_option(f):

@@ -14,6 +14,19 @@ def data() -> None:
     """Get MNIST, and export or show its digits."""
 
 
+def _urls(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Mirrors are URLs that urllib can fetch: checked before anything is downloaded."""
+    from urllib.parse import urlsplit
+
+    from digitnet.download import MIRROR_SCHEMES
+
+    for url in values:
+        if urlsplit(url).scheme not in MIRROR_SCHEMES:
+            schemes = ", ".join(f"{s}://" for s in MIRROR_SCHEMES)
+            raise click.BadParameter(f"{url!r} is not a URL starting {schemes}")
+    return values
+
+
 @data.command()
 @click.option(
     "--dir",
@@ -28,6 +41,7 @@ def data() -> None:
     "--mirror",
     "mirrors",
     multiple=True,
+    callback=_urls,
     metavar="URL",
     help="A mirror to try (repeatable, tried in order); also $DIGITNET_MNIST_MIRRORS "
     "(space-separated). [default: three public mirrors]",
@@ -62,10 +76,17 @@ def download(folder, mirrors, quiet) -> None:
     click.echo(str(target))
 
 
-def _pick(labels, start: int, count: int, digits: tuple[int, ...], per_digit: int | None):
+def _pick(
+    labels, start: int, count: int, digits: tuple[int, ...], per_digit: int | None, split: str
+):
     """Indices from ``start`` on: the first ``count``, or the first ``per_digit`` of each digit."""
     import numpy as np
 
+    if start >= len(labels):
+        raise click.BadParameter(
+            f"the {split} set has {len(labels):,} images (0 to {len(labels) - 1:,})",
+            param_hint="--start",
+        )
     idx = np.arange(start, len(labels))
     if digits:
         idx = idx[np.isin(labels[idx], digits)]
@@ -150,7 +171,7 @@ def export(data, split, count, start, digits, per_digit, out) -> None:
     from digitnet import mnist
 
     images, labels = mnist.load(data_dir(data), split, full=False)
-    chosen = _pick(labels, start, count, digits, per_digit)
+    chosen = _pick(labels, start, count, digits, per_digit, split)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "labels.csv", "w", newline="") as f:
@@ -176,7 +197,7 @@ def show(data, split, count, start, digits, color) -> None:
     from digitnet.terminal import tiles, use_color
 
     images, labels = mnist.load(data_dir(data), split, full=False)
-    chosen = _pick(labels, start, count, digits, None)
+    chosen = _pick(labels, start, count, digits, None, split)
     colored = use_color(color, sys.stdout.isatty())
     chosen = chosen.tolist()
     titles = [f"#{i} label {labels[i]}" for i in chosen]

@@ -11,6 +11,7 @@ import click
 from digitnet.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
+    FiniteFloat,
     format_option,
     jobs_option,
     max_pixels_option,
@@ -48,7 +49,7 @@ def _names(stream, null: bool):
 @click.option(
     "--threshold",
     "-t",
-    type=click.FloatRange(0, 1),
+    type=FiniteFloat(0, 1),
     default=None,
     help="Answer '?' when the brightest activation is below this (exit status 3).",
 )

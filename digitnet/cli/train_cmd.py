@@ -6,12 +6,18 @@ import sys
 
 import click
 
-from digitnet.cli.common import command_line, data_dir, data_option, writable_file
+from digitnet.cli.common import (
+    FiniteFloat,
+    command_line,
+    data_dir,
+    data_option,
+    writable_file,
+)
 
 
 def _sizes(ctx, param, value: str) -> list[int]:
     try:
-        sizes = [int(v) for v in value.split(",") if v.strip()]
+        sizes = [int(v) for v in value.split(",")] if value.strip() else []
     except ValueError:
         raise click.BadParameter(
             "give layer sizes as numbers separated by commas, e.g. 16,16"
@@ -68,13 +74,13 @@ def _sizes(ctx, param, value: str) -> list[int]:
 )
 @click.option(
     "--lr",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloat(min=0, min_open=True),
     default=None,
     help="Learning rate. [default: 0.001 for adam, 0.1 for sgd]",
 )
 @click.option(
     "--momentum",
-    type=click.FloatRange(0, 1, max_open=True),
+    type=FiniteFloat(0, 1, max_open=True),
     default=0.9,
     show_default=True,
     help="Momentum for sgd.",
@@ -89,11 +95,11 @@ def _sizes(ctx, param, value: str) -> list[int]:
 @click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True)
 @click.option("--epochs", type=click.IntRange(min=1), default=30, show_default=True)
 @click.option(
-    "--l2", type=click.FloatRange(min=0), default=0.0, show_default=True, help="L2 weight penalty."
+    "--l2", type=FiniteFloat(min=0), default=0.0, show_default=True, help="L2 weight penalty."
 )
 @click.option(
     "--augment",
-    type=click.FloatRange(min=0),
+    type=FiniteFloat(min=0),
     default=0.0,
     show_default=True,
     help="Augmentation strength: 1 = random rotations up to 10 degrees, 10% scaling, "
@@ -107,14 +113,14 @@ def _sizes(ctx, param, value: str) -> list[int]:
 )
 @click.option(
     "--distill",
-    type=click.FloatRange(0, 1),
+    type=FiniteFloat(0, 1),
     default=0.5,
     show_default=True,
     help="With --teacher: the weight of its answers against the labels.",
 )
 @click.option(
     "--temperature",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloat(min=0, min_open=True),
     default=2.0,
     show_default=True,
     help="With --teacher: how much its answers are softened.",
@@ -135,7 +141,7 @@ def _sizes(ctx, param, value: str) -> list[int]:
 )
 @click.option(
     "--seed",
-    type=int,
+    type=click.IntRange(min=0),  # NumPy's generators take no negative seed
     default=1,
     show_default=True,
     help="Seed for weights, order and augmentation: the same seed gives the same file.",
@@ -221,6 +227,7 @@ def train(
         config.check()
     except ValueError as e:
         raise click.UsageError(str(e)) from None
+    teacher_net = shipped.load(teacher) if teacher else None  # a bad file fails before the data
     folder = data_dir(data)
     images, labels = mnist.load(folder, "train", full=limit is None)
     total = len(images)
@@ -288,7 +295,7 @@ def train(
                 (x[split:], labels[split:]),
                 on_batch=bar,
                 on_epoch=on_epoch,
-                teacher=shipped.load(teacher) if teacher else None,
+                teacher=teacher_net,
             )
     except KeyboardInterrupt:
         bar.clear()
