@@ -167,9 +167,7 @@ def choose(
     if n == 0:
         return Choice(np.zeros(0, bool), None, "no ink found: the image looks blank", role)
     ink = np.bincount(shapes.labels.ravel(), weights=strength.ravel(), minlength=n + 1)[1:]
-    fill = shapes.area / (shapes.width() * shapes.height())
-    frame = (_outline_cover(shapes) >= FRAME_COVER) & (fill <= FRAME_FILL)
-    edge = _edges(shapes) & ~frame
+    frame, edge = clutter(shapes)
     for i in np.flatnonzero(frame):
         role[i] = "frame"
     for i in np.flatnonzero(edge):
@@ -218,6 +216,14 @@ def choose(
             role,
         )
     return Choice(keep, box, _not_a_digit(shapes, keep, box, scale), role)
+
+
+def clutter(shapes: Shapes) -> tuple[np.ndarray, np.ndarray]:
+    """Which shapes are frames (boxes, a form's lines) and which are edges (a desk, a
+    shadow's edge, ruling): bool per shape, each (steps 1 and 2 of the module's)."""
+    fill = shapes.area / (shapes.width() * shapes.height())
+    frame = (_outline_cover(shapes) >= FRAME_COVER) & (fill <= FRAME_FILL)
+    return frame, _edges(shapes) & ~frame
 
 
 def _links(shapes: Shapes, faint: np.ndarray | None) -> np.ndarray:

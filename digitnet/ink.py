@@ -74,10 +74,10 @@ class Ink(NamedTuple):
 
 def _median(a: np.ndarray) -> float:
     # np.median would import numpy.ma, a sizeable share of a one-image run's start-up time.
-    return _quantile(a, 0.5)
+    return quantile(a, 0.5)
 
 
-def _quantile(a: np.ndarray, q: float) -> float:
+def quantile(a: np.ndarray, q: float) -> float:
     flat = a.ravel()
     k = min(flat.size - 1, int(q * flat.size))
     return float(np.partition(flat, k)[k])
@@ -137,7 +137,7 @@ def is_dark_ink(lo: np.ndarray, hi: np.ndarray, mean: np.ndarray) -> bool:
     further from the band's median.
     """
     band = border_band(mean)
-    if _quantile(band, 1 - LIT_PAPER_QUANTILE) >= DARK_PAPER:
+    if quantile(band, 1 - LIT_PAPER_QUANTILE) >= DARK_PAPER:
         return True
     paper = _median(band)
     return paper + _extreme(-lo) >= _extreme(hi) - paper
@@ -239,7 +239,7 @@ def noise_sigma(a: np.ndarray) -> float:
     The lower quartile is used, so edges may be up to three quarters (a tiny, blurred
     picture; a tight crop of a 1 five pixels wide)."""
     d = np.concatenate([np.abs(np.diff(a, axis=1)).ravel(), np.abs(np.diff(a, axis=0)).ravel()])
-    return _quantile(d, 0.25) / QUARTILE_OF_DIFFERENCE if d.size else 0.0
+    return quantile(d, 0.25) / QUARTILE_OF_DIFFERENCE if d.size else 0.0
 
 
 def analysis_scale(size: tuple[int, int]) -> int:
@@ -251,13 +251,13 @@ def _separate(up: np.ndarray, side: int, dark: bool, floor: float):
     """Ink from paper with an opening square of ``side``: the strength, the paper, the ink
     and faint masks and the ink's level."""
     opened = opening(up, side)
-    lit = _quantile(border_band(up), LIT_PAPER_QUANTILE)
+    lit = quantile(border_band(up), LIT_PAPER_QUANTILE)
     paper = paper_light(opened, ink_blobs(up, opened, side, lit), lit)
     strength = contrast(up, paper, dark)
     standing = strength[strength > floor]
     if standing.size == 0:
         raise BlankImageError("no ink found: the image looks blank")
-    level = _quantile(standing, STRONG_INK_QUANTILE)
+    level = quantile(standing, STRONG_INK_QUANTILE)
     mask = strength > max(floor, INK_FRACTION * level)
     faint = strength > max(floor, FAINT_FRACTION * level)
     return strength, paper, mask, faint, level

@@ -219,10 +219,10 @@ def _read_unframed(pixels: np.ndarray) -> Steps:
         return Steps(pixels, None, None, None, None, None, str(e))
     shapes = components.label(ink.mask)
     choice = digit_shapes.choose(shapes, ink.strength, ink.faint, ink.scale)
-    box = None if choice.box is None else _image_box(choice.box, ink.scale, pixels.shape)
+    box = None if choice.box is None else image_box(choice.box, ink.scale, pixels.shape)
     if choice.refusal is not None:
         return Steps(pixels, ink, shapes, choice, box, None, choice.refusal)
-    strength = _digit_strength(pixels, ink, shapes, choice, box)
+    strength = digit_strength(pixels, ink, shapes, choice.keep, box)
     try:
         inputs = fit(strength).ravel()
     except BlankImageError as e:
@@ -230,7 +230,7 @@ def _read_unframed(pixels: np.ndarray) -> Steps:
     return Steps(pixels, ink, shapes, choice, box, inputs, None)
 
 
-def _image_box(box, scale: int, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+def image_box(box, scale: int, shape: tuple[int, int]) -> tuple[int, int, int, int]:
     """An analysis-pixel box, one analysis pixel wider all round, in image pixels."""
     left, top, right, bottom = box
     h, w = shape
@@ -242,9 +242,11 @@ def _image_box(box, scale: int, shape: tuple[int, int]) -> tuple[int, int, int, 
     )
 
 
-def _digit_strength(pixels, ink, shapes, choice, box) -> np.ndarray:
-    """The ink over the paper inside the digit's box, at full resolution, keeping only the
-    digit's shapes (and one analysis pixel around them, for the anti-aliased edges)."""
+def digit_strength(
+    pixels: np.ndarray, ink: ink_mod.Ink, shapes: Shapes, keep: np.ndarray, box: tuple
+) -> np.ndarray:
+    """The ink over the paper inside ``box`` (image pixels), at full resolution, keeping
+    only the ``keep`` shapes (and one analysis pixel around them, for anti-aliased edges)."""
     x0, y0, x1, y1 = box
     k = ink.scale
     crop = pixels[y0:y1, x0:x1].astype(np.float32) / 255
@@ -252,7 +254,7 @@ def _digit_strength(pixels, ink, shapes, choice, box) -> np.ndarray:
     paper = Image.fromarray(ink.paper.astype(np.float32), "F").resize(
         (x1 - x0, y1 - y0), Image.Resampling.BILINEAR, box=(x0 / k, y0 / k, x1 / k, y1 / k)
     )
-    keep = np.isin(shapes.labels, np.flatnonzero(choice.keep) + 1)
+    keep = np.isin(shapes.labels, np.flatnonzero(keep) + 1)
     keep = ink_mod.dilate(keep)[y0 // k : -(-y1 // k), x0 // k : -(-x1 // k)]
     keep = np.repeat(np.repeat(keep, k, axis=0), k, axis=1)[: y1 - y0, : x1 - x0]
     return ink_mod.contrast(up, np.asarray(paper), ink.dark) * keep

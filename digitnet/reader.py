@@ -1,0 +1,221 @@
+"""Reading the number written in a picture, digit by digit, left to right, line by line.
+
+The digits are found as shapes (:mod:`digitnet.segment`); each is framed exactly as a
+single digit is (20x20, centred by mass in 28x28) and the whole number is classified in
+one batch. A digit much wider than its line is tall is several digits touching: cuts at
+the valleys of its ink's column profile are tried, and the segmentation the network finds
+most convincing is kept (segmentation by recognition).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from digitnet import components, segment
+from digitnet.errors import ImageError, NotOneDigitError
+from digitnet.framing import fit
+from digitnet.network import Network
+
+TOP = 3  # each digit's brightest output neurons kept, for --format json's "top"
+# How wide each digit is for its height: the mean and spread of log(width / height) of its
+# ink's box, measured on MNIST's 60,000 training digits by benchmarks/digit_aspect.py. A 1
+# is about 0.4 as wide as tall, a 0 or a 2 about 0.9; a part read as a digit is judged by
+# that digit's own widths.
+LOG_ASPECT = (
+    (-0.108, 0.199), (-0.948, 0.458), (-0.074, 0.222), (-0.241, 0.214), (-0.247, 0.216),
+    (-0.076, 0.264), (-0.334, 0.219), (-0.271, 0.217), (-0.288, 0.224), (-0.405, 0.207),
+)  # fmt: skip
+# A cut's log-likelihood by its valley's depth (the ink in the cut column over the usual
+# column's): touching digits meet in a little ink; a cut through one digit crosses as much
+# as its other columns hold.
+CUT_COST = ((0.35, math.log(0.9)), (0.7, math.log(0.5)), (math.inf, math.log(0.15)))
+
+
+def _cut_cost(depth: float) -> float:
+    return next(cost for deepest, cost in CUT_COST if depth <= deepest)
+THREE_PARTS = 1.25
+CRUMB = 0.2  # a cut leaves crumbs of the neighbour's strokes: pieces this much smaller than
+# the part's largest are left out  # a run of touching digits this wide (of its height) may be three
+
+
+class Digit(NamedTuple):
+    """A digit read: the brightest output neuron, its activation, where it is (image
+    pixels: left, top, right, bottom) and all ten outputs."""
+
+    digit: int
+    confidence: float
+    box: tuple[int, int, int, int]
+    outputs: np.ndarray
+
+    def top(self, k: int = TOP) -> list[tuple[int, float]]:
+        order = np.argsort(-self.outputs, kind="stable")[:k]
+        return [(int(d), float(self.outputs[d])) for d in order]
+
+
+class Separator(NamedTuple):
+    char: str  # ",", ".", "-" or " "
+    box: tuple[int, int, int, int]
+
+
+class Reading(NamedTuple):
+    """The number in a picture: its lines, top to bottom, each its digits and separators
+    left to right."""
+
+    lines: list[list[Digit | Separator]]
+
+    @property
+    def digits(self) -> list[Digit]:
+        return [d for line in self.lines for d in line if isinstance(d, Digit)]
+
+    @property
+    def confidence(self) -> float:
+        """How sure the whole reading is: the product of its digits' confidences."""
+        return math.prod(d.confidence for d in self.digits)
+
+    def text(self, separators: bool = False, threshold: float | None = None) -> list[str]:
+        """Each line's number; ``separators`` keeps , . - and spaces; a digit below
+        ``threshold`` is '?'."""
+        out = []
+        for line in self.lines:
+            chars = []
+            for m in line:
+                if isinstance(m, Separator):
+                    if separators:
+                        chars.append(m.char)
+                elif threshold is not None and m.confidence < threshold:
+                    chars.append("?")
+                else:
+                    chars.append(str(m.digit))
+            out.append("".join(chars).strip())
+        return out
+
+    def number(self, separators: bool = False, threshold: float | None = None) -> str:
+        """The number, a line per line (joined by newlines)."""
+        return "\n".join(self.text(separators, threshold))
+
+
+def read_pixels(pixels: np.ndarray, net: Network) -> Reading:
+    """The number in a grayscale picture (rows x columns, uint8). ImageError when there is
+    no ink, or no digit in it."""
+    found = segment.find(pixels)
+    if found is None or not any(m.kind == "digit" for line in found.lines for m in line):
+        raise NotOneDigitError("no digits found")
+    plans = []  # per digit mark: its candidate segmentations, each a list of column ranges
+    parts: list[np.ndarray] = []  # every candidate part's 784 inputs, classified at once
+    where: list[tuple[int, int, int, int]] = []  # each part's box in image pixels
+    for line, height in zip(found.lines, found.line_heights, strict=True):
+        for mark in line:
+            if mark.kind != "digit":
+                continue
+            options = _segmentations(found, mark, height)
+            plan = []
+            for option, crossed in options:
+                ids = []
+                for x0, x1 in option:
+                    made = _part(found, mark, x0, x1)
+                    if made is None:
+                        ids = None
+                        break
+                    ids.append(len(parts))
+                    parts.append(made[0])
+                    where.append(made[1])
+                if ids:
+                    plan.append((crossed, ids))
+            plans.append((mark, height, plan))
+    outputs = net.forward(np.stack(parts).astype(np.float64)) if parts else np.zeros((0, 10))
+    chosen: dict[tuple, list[Digit]] = {}
+    for mark, height, plan in plans:
+        if not plan:
+            continue
+        best = max(plan, key=lambda p: _score(p, outputs, where, height))
+        chosen[mark.box] = [
+            Digit(int(outputs[i].argmax()), float(outputs[i].max()), where[i], outputs[i])
+            for i in best[1]
+        ]
+    lines = []
+    for line in found.lines:
+        out: list[Digit | Separator] = []
+        for mark in line:
+            if mark.kind == "digit":
+                out += chosen.get(mark.box, [])
+            else:
+                out.append(Separator(mark.kind, _in_picture(found, mark.box)))
+        if any(isinstance(m, Digit) for m in out):
+            lines.append(out)
+    if not lines:
+        raise NotOneDigitError("no digits found")
+    return Reading(lines)
+
+
+def _segmentations(found: segment.Segments, mark: segment.Mark, height: float):
+    """The ways to read a digit mark: whole, and when it is wide, cut in two or three at its
+    ink's valleys. Each is (column ranges of the strength map, strokes each cut crosses)."""
+    x0, _, x1, _ = mark.box
+    whole = [([(x0, x1)], [])]
+    if x1 - x0 <= segment.MAY_SPLIT * height:
+        return whole
+    mask = _mask(found, mark, x0, x1)
+    cuts = segment.cuts(mask.sum(axis=0).astype(float), height)
+    profile = mask.sum(axis=0).astype(float)
+    typical = float(np.median(profile[profile > 0])) if profile.any() else 1.0
+    # how deep each cut's valley is: touching digits meet in a little ink, while a cut
+    # through one digit crosses as much as its other columns hold
+    crossed = {c: float(profile[c]) / typical for c in cuts}
+    options = whole + [([(x0, x0 + c), (x0 + c, x1)], [crossed[c]]) for c in cuts]
+    if x1 - x0 > THREE_PARTS * height:
+        for i, a in enumerate(cuts):
+            for b in cuts[i + 1 :]:
+                lo, hi = sorted((a, b))
+                if hi - lo > segment.CUT_MARGIN * height:
+                    three = [(x0, x0 + lo), (x0 + lo, x0 + hi), (x0 + hi, x1)]
+                    options.append((three, [crossed[lo], crossed[hi]]))
+    return options
+
+
+def _mask(found: segment.Segments, mark: segment.Mark, x0: int, x1: int) -> np.ndarray:
+    _, top, _, bottom = mark.box
+    labels = found.shapes.labels[top:bottom, x0:x1]
+    return np.isin(labels, mark.shapes)
+
+
+def _part(found: segment.Segments, mark: segment.Mark, x0: int, x1: int):
+    """A part of a digit mark between two columns: its 784 inputs and its box in image
+    pixels, or None when no ink is left in it."""
+    _, top, _, bottom = mark.box
+    mask = _mask(found, mark, x0, x1)
+    if (x0, x1) != (mark.box[0], mark.box[2]):  # a cut part: without the neighbour's crumbs
+        pieces = components.label(mask)
+        if pieces.count > 1:
+            big = np.flatnonzero(pieces.area >= CRUMB * pieces.area.max()) + 1
+            mask = np.isin(pieces.labels, big)
+    ink = found.strength[top:bottom, x0:x1] * mask
+    if not ink.any():
+        return None
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    box = (x0 + int(cols[0]), top + int(rows[0]), x0 + int(cols[-1]) + 1, top + int(rows[-1]) + 1)
+    try:
+        return fit(ink).ravel(), _in_picture(found, box)
+    except ImageError:
+        return None
+
+
+def _in_picture(found: segment.Segments, box) -> tuple[int, int, int, int]:
+    left, top = found.box[0], found.box[1]
+    return (box[0] + left, box[1] + top, box[2] + left, box[3] + top)
+
+
+def _score(plan, outputs: np.ndarray, where, height: float) -> float:
+    """How convincing a segmentation is: the log-likelihood of its parts' answers and of
+    their widths for the digits they are read as, and of its cuts."""
+    depths, ids = plan
+    score = sum(_cut_cost(depth) for depth in depths)
+    for i in ids:
+        digit = int(outputs[i].argmax())
+        mean, spread = LOG_ASPECT[digit]
+        aspect = max(where[i][2] - where[i][0], 1) / height
+        score += math.log(max(float(outputs[i].max()), 1e-9))
+        score -= 0.5 * ((math.log(aspect) - mean) / spread) ** 2
+    return score

@@ -1,0 +1,261 @@
+"""Finding the digits of a written number: its lines, its digits and its separators.
+
+Works in the picture's own pixels (*image pixels*), on the ink found by
+:func:`digitnet.ink.find`:
+
+1. the ink's shapes on the analysis copy that are frames or edges (a form's box, a desk) are
+   left out (:func:`digitnet.digit_shapes.clutter`), and the ink of the rest is measured
+   again at full resolution, so digits a few pixels apart stay apart;
+2. the full-resolution shapes, linked by fainter ink (a faint pen's dotted stroke), are
+   labelled; *bodies* are those at least half as tall as the tallest, specks (tiny shapes)
+   are dropped;
+3. bodies whose rows overlap enough chain into *lines* (a slanted line still chains,
+   neighbour to neighbour), read top to bottom;
+4. in each line, shapes sharing most of their columns are pieces of one digit (a 4 drawn
+   in two strokes, a 5's detached bar); small shapes elsewhere are separators by their
+   size and height on the line (a point, a comma, a dash) or specks; a gap much wider than
+   the line's usual one is a space;
+5. a digit much wider than the line is tall is several digits touching: digitnet.reader
+   splits it by recognition (:func:`cuts` proposes where).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from digitnet import components, digit_shapes
+from digitnet import ink as ink_mod
+from digitnet.components import Shapes
+
+BODY = 0.5  # a shape at least this share of the tallest one's height is a digit's body
+SPECK = 0.08  # a shape smaller than this share of the line's height (both ways) is a speck
+SAME_LINE = 0.4  # bodies sharing this share of the shorter one's rows are on one line
+SAME_DIGIT = 0.5  # shapes sharing this share of the narrower one's columns are one digit ...
+PIECE_REACH = 0.35  # ... when no further apart vertically than this share of the line height
+# separators, by their size and place on the line (shares of the line's height)
+POINT_SIZE = 0.32  # a point is at most this big both ways
+COMMA_HEIGHT = 0.6  # a comma at most this tall, and in the line's lower half
+DASH_HEIGHT = 0.25  # a dash at most this tall, ...
+DASH_WIDTH = (0.15, 1.1)  # ... this wide, ...
+DASH_BAND = (0.25, 0.8)  # ... its centre in this band of the line (from the top)
+SPACE_GAP = 0.55  # a gap between digits wider than this share of the line's height ...
+SPACE_RATIO = 1.8  # ... and this many times the line's usual gap is a space
+MAY_SPLIT = 0.8  # a digit wider than this share of its line's height may be two or more
+CUT_MARGIN = 0.2  # a cut leaves at least this share of the line's height on each side
+
+
+class Mark(NamedTuple):
+    """A digit or a separator of a line, in image pixels."""
+
+    kind: str  # "digit", or the separator: ",", ".", "-", " "
+    box: tuple[int, int, int, int]  # left, top, right, bottom (right, bottom exclusive)
+    shapes: tuple[int, ...] = ()  # its full-resolution shapes' numbers in Shapes.labels
+
+
+class Segments(NamedTuple):
+    """What segmentation found: the lines (top to bottom), each a list of marks left to
+    right, the ink's strength at full resolution inside ``box``, and its shapes."""
+
+    lines: list[list[Mark]]
+    line_heights: list[float]
+    strength: np.ndarray  # the ink over the paper in ``box``, image pixels
+    shapes: Shapes  # the full-resolution shapes of ``strength`` (boxes relative to ``box``)
+    box: tuple[int, int, int, int]  # where strength lies in the picture
+    ink: ink_mod.Ink
+
+
+def find(pixels: np.ndarray) -> Segments | None:
+    """The lines, digits and separators of a grayscale picture; None when the picture has
+    no ink left once frames and edges are left out. BlankImageError when it has none."""
+    from digitnet.preprocess import digit_strength, image_box
+
+    ink = ink_mod.find(pixels)
+    coarse = components.label(ink.mask)
+    frame, edge = digit_shapes.clutter(coarse)
+    keep = ~frame & ~edge
+    if not keep.any():
+        return None
+    box = image_box(_union(coarse.box[keep]), ink.scale, pixels.shape)
+    strength = digit_strength(pixels, ink, coarse, keep, box)
+    if not strength.any():
+        return None
+    level = ink_mod.quantile(strength[strength > 0], ink_mod.STRONG_INK_QUANTILE)
+    shapes = components.label(strength >= ink_mod.FAINT_FRACTION * level)
+    lines, heights = _lines(shapes)
+    return Segments(lines, heights, strength, shapes, tuple(int(v) for v in box), ink)
+
+
+def _union(boxes: np.ndarray) -> tuple[int, int, int, int]:
+    return (
+        int(boxes[:, 0].min()),
+        int(boxes[:, 1].min()),
+        int(boxes[:, 2].max()),
+        int(boxes[:, 3].max()),
+    )
+
+
+def _overlap(a0, a1, b0, b1):
+    """How much [a0, a1) and [b0, b1) share (negative: the gap between them)."""
+    return np.minimum(a1, b1) - np.maximum(a0, b0)
+
+
+def _components_of(n: int, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """Connected parts of a small graph: a part number for each of n nodes."""
+    part = np.arange(n)
+    for a, b in pairs:
+        ra, rb = part[a], part[b]
+        if ra != rb:
+            part[part == rb] = ra
+    return part
+
+
+def _lines(shapes: Shapes) -> tuple[list[list[Mark]], list[float]]:
+    if shapes.count == 0:
+        return [], []
+    box = shapes.box
+    h = shapes.height()
+    body = np.flatnonzero(h >= BODY * h.max())
+    # bodies chain into lines when their rows overlap enough
+    pairs = []
+    for i, a in enumerate(body):
+        for bb in body[i + 1 :]:
+            shared = _overlap(box[a, 1], box[a, 3], box[bb, 1], box[bb, 3])
+            if shared >= SAME_LINE * min(h[a], h[bb]):
+                pairs.append((i, int(np.flatnonzero(body == bb)[0])))
+    part = _components_of(len(body), pairs)
+    found = []
+    for p in np.unique(part):
+        members = body[part == p]
+        found.append((float(np.mean((box[members, 1] + box[members, 3]) / 2)), members))
+    found.sort(key=lambda t: t[0])
+    taken = np.zeros(shapes.count, bool)
+    taken[body] = True
+    small = [int(s) for s in np.flatnonzero(~taken)]
+    lines, heights = [], []
+    for k, (_, members) in enumerate(found):
+        height = float(np.median(h[members]))
+        top = float(np.median(box[members, 1]))
+        bottom = float(np.median(box[members, 3]))
+        mine = [s for s in small if _nearest_line(box[s], found, box) == k]
+        lines.append(_marks(shapes, list(members), mine, height, top, bottom))
+        heights.append(height)
+    return lines, heights
+
+
+def _nearest_line(b: np.ndarray, found, box: np.ndarray) -> int:
+    """The line whose bodies are vertically nearest to box b (their rows, at b's columns)."""
+    cy = (b[1] + b[3]) / 2
+    best, where = np.inf, 0
+    for k, (_, members) in enumerate(found):
+        tops, bottoms = box[members, 1], box[members, 3]
+        d = np.maximum(0, np.maximum(tops - cy, cy - bottoms)).min()
+        if d < best:
+            best, where = d, k
+    return where
+
+
+def _marks(
+    shapes: Shapes, bodies: list[int], small: list[int], height: float, top: float, bottom: float
+) -> list[Mark]:
+    """A line's digits and separators, left to right."""
+    box = shapes.box
+    w = shapes.width()
+    # bodies sharing most of their columns are one digit (a 4 in two strokes)
+    pairs = []
+    for i, a in enumerate(bodies):
+        for j in range(i + 1, len(bodies)):
+            b = bodies[j]
+            shared = _overlap(box[a, 0], box[a, 2], box[b, 0], box[b, 2])
+            if shared >= SAME_DIGIT * min(w[a], w[b]):
+                pairs.append((i, j))
+    part = _components_of(len(bodies), pairs)
+    digits = [[bodies[i] for i in np.flatnonzero(part == p)] for p in np.unique(part)]
+    separators = []
+    for s in small:
+        b = box[s]
+        sw, sh = b[2] - b[0], b[3] - b[1]
+        if max(sw, sh) < SPECK * height:
+            continue
+        # a piece of a digit: under or over it, sharing its columns (a 5's bar)
+        host = _host(b, digits, box, w, height)
+        if host is not None:
+            digits[host].append(s)
+            continue
+        kind = _separator(b, height, top, bottom)
+        if kind is not None:
+            separators.append(Mark(kind, tuple(int(v) for v in b), (s + 1,)))
+    marks = [Mark("digit", _union(box[d]), tuple(int(v) + 1 for v in d)) for d in digits]
+    marks += separators
+    marks.sort(key=lambda m: (m.box[0] + m.box[2]) / 2)
+    return _with_spaces(marks, height)
+
+
+def _host(b: np.ndarray, digits: list[list[int]], box: np.ndarray, w: np.ndarray, height: float):
+    """The digit a small shape is a piece of, or None."""
+    for k, d in enumerate(digits):
+        u = _union(box[d])
+        shared = _overlap(b[0], b[2], u[0], u[2])
+        gap = -_overlap(b[1], b[3], u[1], u[3])
+        if shared >= SAME_DIGIT * (b[2] - b[0]) and gap <= PIECE_REACH * height:
+            return k
+    return None
+
+
+def _separator(b: np.ndarray, height: float, top: float, bottom: float) -> str | None:
+    """Which separator a small shape is, by its size and its height on the line."""
+    sw, sh = (b[2] - b[0]) / height, (b[3] - b[1]) / height
+    centre = ((b[1] + b[3]) / 2 - top) / max(bottom - top, 1)
+    lower = (b[1] - top) / max(bottom - top, 1)
+    flat = sh <= DASH_HEIGHT and DASH_WIDTH[0] <= sw <= DASH_WIDTH[1] and sw >= 1.5 * sh
+    if flat and DASH_BAND[0] <= centre <= DASH_BAND[1]:
+        return "-"
+    if lower >= 0.5 and sw <= POINT_SIZE:
+        if sh <= POINT_SIZE and b[3] <= bottom + 0.1 * height and sh < 1.4 * sw:
+            return "."
+        if sh <= COMMA_HEIGHT:
+            return ","
+    return None
+
+
+def _with_spaces(marks: list[Mark], height: float) -> list[Mark]:
+    """The marks with a space where a gap between two digits is much wider than usual."""
+    digits = [m for m in marks if m.kind == "digit"]
+    if len(digits) < 3:
+        return marks
+    gaps = [b.box[0] - a.box[2] for a, b in zip(digits, digits[1:], strict=False)]
+    usual = float(np.median(gaps))
+    out: list[Mark] = []
+    for a, b in zip(marks, [*marks[1:], None], strict=True):
+        out.append(a)
+        if b is None or a.kind != "digit" or b.kind != "digit":
+            continue
+        gap = b.box[0] - a.box[2]
+        if gap >= SPACE_GAP * height and gap >= SPACE_RATIO * max(usual, 1):
+            out.append(Mark(" ", (a.box[2], a.box[1], b.box[0], a.box[3])))
+    return out
+
+
+def cuts(profile: np.ndarray, height: float, most: int = 5) -> list[int]:
+    """Where to try cutting a run of touching digits in two: the columns (of ``profile``,
+    the ink in each column) at its lowest valleys, leaving CUT_MARGIN of the line's height
+    on each side, the lowest first."""
+    margin = max(1, int(CUT_MARGIN * height))
+    n = len(profile)
+    if n <= 2 * margin:
+        return []
+    inner = np.arange(margin, n - margin)
+    p = np.convolve(profile, np.ones(3) / 3, mode="same")
+    left, right = p[inner - 1], p[np.minimum(inner + 1, n - 1)]
+    valleys = inner[(p[inner] <= left) & (p[inner] <= right)]
+    if valleys.size == 0:
+        valleys = inner
+    order = valleys[np.argsort(p[valleys], kind="stable")]
+    chosen: list[int] = []
+    for c in order.tolist():  # keep cuts apart from each other
+        if all(abs(c - k) > margin // 2 for k in chosen):
+            chosen.append(c)
+        if len(chosen) == most:
+            break
+    return chosen
