@@ -212,7 +212,7 @@ def choose(
         return Choice(
             keep,
             box,
-            f"several digits {kind}({len(others) + 1}): predict reads one digit a picture",
+            f"several digits {kind}({len(others) + 1}): use 'digitnet read' for numbers",
             role,
         )
     return Choice(keep, box, _not_a_digit(shapes, keep, box, scale), role)

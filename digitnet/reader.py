@@ -36,6 +36,8 @@ CUT_COST = ((0.35, math.log(0.9)), (0.7, math.log(0.5)), (math.inf, math.log(0.1
 
 def _cut_cost(depth: float) -> float:
     return next(cost for deepest, cost in CUT_COST if depth <= deepest)
+
+
 THREE_PARTS = 1.25
 CRUMB = 0.2  # a cut leaves crumbs of the neighbour's strokes: pieces this much smaller than
 # the part's largest are left out  # a run of touching digits this wide (of its height) may be three
@@ -43,12 +45,13 @@ CRUMB = 0.2  # a cut leaves crumbs of the neighbour's strokes: pieces this much 
 
 class Digit(NamedTuple):
     """A digit read: the brightest output neuron, its activation, where it is (image
-    pixels: left, top, right, bottom) and all ten outputs."""
+    pixels: left, top, right, bottom), all ten outputs and the 784 inputs they came from."""
 
     digit: int
     confidence: float
     box: tuple[int, int, int, int]
     outputs: np.ndarray
+    inputs: np.ndarray
 
     def top(self, k: int = TOP) -> list[tuple[int, float]]:
         order = np.argsort(-self.outputs, kind="stable")[:k]
@@ -58,6 +61,10 @@ class Digit(NamedTuple):
 class Separator(NamedTuple):
     char: str  # ",", ".", "-" or " "
     box: tuple[int, int, int, int]
+
+
+def _unsure(d: Digit, threshold: float | None) -> bool:
+    return threshold is not None and d.confidence < threshold
 
 
 class Reading(NamedTuple):
@@ -85,7 +92,7 @@ class Reading(NamedTuple):
                 if isinstance(m, Separator):
                     if separators:
                         chars.append(m.char)
-                elif threshold is not None and m.confidence < threshold:
+                elif _unsure(m, threshold):
                     chars.append("?")
                 else:
                     chars.append(str(m.digit))
@@ -95,6 +102,99 @@ class Reading(NamedTuple):
     def number(self, separators: bool = False, threshold: float | None = None) -> str:
         """The number, a line per line (joined by newlines)."""
         return "\n".join(self.text(separators, threshold))
+
+    def single_line(self) -> Reading:
+        """The same reading with every line's marks in one line, top line first."""
+        return Reading([[m for line in self.lines for m in line]]) if self.lines else self
+
+    def to_dict(self, separators: bool = False, threshold: float | None = None) -> dict:
+        """The reading as JSON-ready values (see ``digitnet read --format json``)."""
+        lines = self.text(separators, threshold)
+        return {
+            "number": "\n".join(lines),
+            "lines": lines,
+            "confidence": round(self.confidence, 6),
+            "digits": [
+                {
+                    "digit": None
+                    if threshold is not None and d.confidence < threshold
+                    else d.digit,
+                    "confidence": round(d.confidence, 6),
+                    "box": list(d.box),
+                    "top": [[k, round(v, 6)] for k, v in d.top()],
+                    "line": n,
+                }
+                for n, line in enumerate(self.lines, start=1)
+                for d in line
+                if isinstance(d, Digit)
+            ],
+        }
+
+
+def read(source, net: Network | None = None, max_pixels: int | None = None) -> Reading:
+    """The number written in a picture: a path, the file's bytes, a binary file, a PIL
+    image or a grayscale array. ``net`` defaults to the shipped default model."""
+    from digitnet import preprocess, shipped
+
+    net = net if net is not None else shipped.load(None)
+    if isinstance(source, np.ndarray):
+        pixels = source
+    else:
+        from PIL import Image
+
+        img = source
+        if not isinstance(source, Image.Image):
+            img = preprocess.open_image(source, max_pixels or preprocess.MAX_PIXELS)
+        pixels = np.asarray(preprocess.grayscale(img))
+    return read_pixels(pixels, net)
+
+
+class Result(NamedTuple):
+    """One input's reading, or why it has none."""
+
+    path: str
+    reading: Reading | None = None
+    error: str | None = None
+
+
+def _read_path(net: Network, path: str, max_pixels: int) -> Result:
+    import sys
+
+    from digitnet import preprocess
+
+    try:
+        source = sys.stdin.buffer.read() if path == "-" else path
+        return Result(path, read_pixels(preprocess.gray_pixels(source, max_pixels), net))
+    except ImageError as e:
+        if str(e) == preprocess.IS_A_DIRECTORY:
+            return Result(path, error=f"{e} (use --recursive to read the images in it)")
+        return Result(path, error=str(e))
+
+
+_worker: tuple[Network, int] | None = None  # each worker process's network and pixel limit
+
+
+def _start_worker(net: Network, max_pixels: int) -> None:
+    global _worker
+    _worker = (net, max_pixels)
+
+
+def _read_in_worker(path: str) -> Result:
+    return _read_path(*_worker[:1], path, _worker[1])
+
+
+def readings(net: Network, paths, max_pixels: int, jobs: int = 1):
+    """A Result for each path, in order; with ``jobs`` > 1 read in worker processes."""
+    if jobs <= 1:
+        for path in paths:
+            yield _read_path(net, path, max_pixels)
+        return
+    import multiprocessing
+    import sys
+
+    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    with ctx.Pool(jobs, initializer=_start_worker, initargs=(net, max_pixels)) as pool:
+        yield from pool.imap(_read_in_worker, paths, chunksize=4)
 
 
 def read_pixels(pixels: np.ndarray, net: Network) -> Reading:
@@ -132,7 +232,7 @@ def read_pixels(pixels: np.ndarray, net: Network) -> Reading:
             continue
         best = max(plan, key=lambda p: _score(p, outputs, where, height))
         chosen[mark.box] = [
-            Digit(int(outputs[i].argmax()), float(outputs[i].max()), where[i], outputs[i])
+            Digit(int(outputs[i].argmax()), float(outputs[i].max()), where[i], outputs[i], parts[i])
             for i in best[1]
         ]
     lines = []

@@ -1,8 +1,12 @@
-"""A picture of how a picture was read (``digitnet inspect image FILE --steps OUT.png``).
+"""Pictures of how a picture was read.
 
-Four panels side by side: the picture with the digit's box; the ink found, each shape
-coloured by what it was taken for; the ink over the paper (the paper's light removed); and
-the 28x28 input the network sees, or the reason the picture was refused.
+:func:`draw` (``digitnet inspect image FILE --steps OUT.png``): four panels side by side:
+the picture with the digit's box; the ink found, each shape coloured by what it was taken
+for; the ink over the paper (the paper's light removed); and the 28x28 input the network
+sees, or the reason the picture was refused.
+
+:func:`draw_reading` (``digitnet read FILE --steps OUT.png``): the picture with each digit's
+box and answer, then each digit as the network saw it.
 """
 
 from __future__ import annotations
@@ -82,4 +86,56 @@ def draw(steps: Steps, answer: str | None = None) -> Image.Image:
         d.multiline_text((x, PANEL + 16), caption, fill=TEXT, font=font)
     bottom = steps.refusal and f"refused: {steps.refusal}" or LEGEND
     d.text((10, PANEL + CAPTION + 16), bottom, fill=BOX if steps.refusal else TEXT, font=font)
+    return out
+
+
+READING_WIDTH = 960  # the picture of a reading is drawn this wide at most
+SEEN_SCALE = 3  # each digit as the network saw it: 28x28 at 3 pixels a pixel
+DIGIT_BOX = (80, 220, 100)
+SEPARATOR_BOX = (70, 150, 255)
+
+
+def draw_reading(gray: np.ndarray, reading, separators: bool = False) -> Image.Image:
+    """How a number was read (``digitnet read FILE --steps OUT.png``): the picture with each
+    digit's box and answer (separators in blue), then each digit as the network saw it."""
+    from digitnet.reader import Digit
+
+    font = ImageFont.load_default()
+    picture = Image.fromarray(gray).convert("RGB")
+    scale = min(1.0, READING_WIDTH / picture.width, 600 / picture.height)
+    if scale < 1:
+        size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+        picture = picture.resize(size, Image.Resampling.LANCZOS)
+    d = ImageDraw.Draw(picture)
+    marks = [] if reading is None else [m for line in reading.lines for m in line]
+    for m in marks:
+        x0, y0, x1, y1 = (v * scale for v in m.box)
+        if isinstance(m, Digit):
+            d.rectangle([x0, y0, x1 - 1, y1 - 1], outline=DIGIT_BOX, width=2)
+            d.text((x0, max(0, y0 - 13)), f"{m.digit} {m.confidence:.2f}", fill=BOX, font=font)
+        elif m.char != " ":
+            d.rectangle([x0, y0, x1 - 1, y1 - 1], outline=SEPARATOR_BOX, width=1)
+    digits = [] if reading is None else reading.digits
+    side = SIDE * SEEN_SCALE
+    per_row = max(1, (max(picture.width, 400) - 10) // (side + 10))
+    rows = -(-len(digits) // per_row)
+    width = max(picture.width + 20, 420)
+    height = 40 + picture.height + 30 + rows * (side + 24) + 10
+    out = Image.new("RGB", (width, height), BACKGROUND)
+    o = ImageDraw.Draw(out)
+    if reading is None:
+        heading = "no number read"
+    else:
+        number = reading.number(separators).replace("\n", " / ")
+        heading = f"read: {number}   (confidence {reading.confidence:.2f})"
+    o.text((10, 12), heading, fill=TEXT, font=font)
+    out.paste(picture, (10, 34))
+    top = 34 + picture.height + 14
+    o.text((10, top), "each digit as the network saw it (28x28):", fill=TEXT, font=font)
+    for k, digit in enumerate(digits):
+        r, c = divmod(k, per_row)
+        x, y = 10 + c * (side + 10), top + 20 + r * (side + 24)
+        seen = Image.fromarray((digit.inputs.reshape(SIDE, SIDE) * 255).astype(np.uint8))
+        out.paste(seen.resize((side, side), Image.Resampling.NEAREST).convert("RGB"), (x, y))
+        o.text((x, y + side + 4), f"{digit.digit}  ({digit.confidence:.2f})", fill=BOX, font=font)
     return out

@@ -253,7 +253,7 @@ def test_pictures_that_are_not_one_digit_are_refused_and_the_rest_answered(
     assert result.exit_code == 1
     assert result.stderr == (
         f"digitnet: {tmp_path / '17.png'}: several digits side by side (2): "
-        "predict reads one digit a picture\n"
+        "use 'digitnet read' for numbers\n"
     )
     assert result.stdout == f"{files[0]}\t{expected[files[0]].argmax()}\n"
 

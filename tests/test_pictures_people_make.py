@@ -51,7 +51,7 @@ REFUSALS = {
     "line": r"text or a line, not a digit",
     "word": r"several digits side by side \(\d\)|text or a line",
     "blank photo": r"no ink found: the image looks blank",
-    "two digits": r"several digits side by side \(2\): predict reads one digit a picture",
+    "two digits": r"several digits side by side \(2\): use 'digitnet read' for numbers",
 }
 
 
@@ -163,7 +163,7 @@ def test_two_rings_close_side_by_side_are_two_digits():
     d.ellipse([40, 40, 190, 200], outline=0, width=14)
     d.ellipse([200, 40, 350, 200], outline=0, width=14)  # 10 px apart: close, not touching
     assert preprocess.read(img).refusal == (
-        "several digits side by side (2): predict reads one digit a picture"
+        "several digits side by side (2): use 'digitnet read' for numbers"
     )
 
 

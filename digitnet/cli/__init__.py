@@ -30,6 +30,11 @@ COMMANDS = {
         "predict",
         "Print the digit in each image FILE: the network's brightest output neuron.",
     ),
+    "read": (
+        "digitnet.cli.read_cmd",
+        "read",
+        "Print the number written in each picture FILE, digit by digit.",
+    ),
     "train": (
         "digitnet.cli.train_cmd",
         "train",
@@ -69,6 +74,7 @@ def cli() -> None:
     Examples:
       digitnet predict three.png            print the digit
       digitnet predict *.png --format json  one JSON object per image
+      digitnet read meter.jpg               the number, digit by digit
       digitnet inspect weights              what the network holds
       digitnet data download                get MNIST to train and evaluate
       digitnet train -o mine.npz            train your own network

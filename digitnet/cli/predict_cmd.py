@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import itertools
 import sys
 
 import click
@@ -17,24 +16,11 @@ from digitnet.cli.common import (
     max_pixels_option,
     model_option,
 )
-
-EXIT_UNSURE = 3
-
-
-def _names(stream, null: bool):
-    """File names from a list: one a line, or NUL-separated (``find -print0``)."""
-    sep = "\0" if null else "\n"
-    buf = ""
-    while chunk := stream.read(65536):
-        buf += chunk
-        *names, buf = buf.split(sep)
-        yield from (n.rstrip("\r") if not null else n for n in names if n)
-    if buf.strip("\r\n"):
-        yield buf.rstrip("\r\n")
+from digitnet.cli.inputs import EXIT_UNSURE, input_names, input_options
 
 
 @click.command()
-@click.argument("files", nargs=-1, type=click.Path())
+@input_options
 @model_option
 @format_option("text", "tsv", "csv", "json")
 @click.option(
@@ -53,32 +39,6 @@ def _names(stream, null: bool):
     default=None,
     help="Answer '?' when the brightest activation is below this (exit status 3).",
 )
-@click.option(
-    "--with-filename",
-    "-H",
-    "with_name",
-    flag_value=True,
-    default=None,
-    help="Print the file name with each answer (the default for several files).",
-)
-@click.option(
-    "--no-filename",
-    "with_name",
-    flag_value=False,
-    help="Never print file names (the default for one file).",
-)
-@click.option(
-    "--files-from",
-    "-T",
-    "files_from",
-    type=click.File("r"),
-    default=None,
-    metavar="LIST",
-    help="Read file names from LIST, one a line ('-': standard input).",
-)
-@click.option("--null", "-0", is_flag=True, help="Names in --files-from end with NUL, not newline.")
-@click.option("--recursive", "-r", is_flag=True, help="Read the images inside directories.")
-@click.option("--hidden", is_flag=True, help="With -r, also read hidden files and folders (.name).")
 @jobs_option
 @click.option(
     "--batch-size",
@@ -147,26 +107,15 @@ def predict(
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     from digitnet import shipped
-    from digitnet.predict import answers, chunked, expand
+    from digitnet.predict import answers, chunked
 
-    if not files and files_from is None:
-        raise click.UsageError("no images given: name image files, '-' or --files-from LIST")
-    if files.count("-") > 1:
-        raise click.UsageError("'-' (standard input) can be read only once")
-    if jobs > 1 and "-" in files:
-        raise click.UsageError("'-' (an image on standard input) cannot be used with --jobs")
+    names, show_name = input_names(files, files_from, null, recursive, hidden, with_name, jobs)
     net = shipped.load(model)
-    names = list(files)
-    if files_from is not None:
-        names = itertools.chain(names, _names(files_from, null))
-        show_name = True if with_name is None else with_name
-    else:
-        show_name = len(files) > 1 or recursive if with_name is None else with_name
     write = _writer(fmt, top, show_name)
     out = sys.stdout
     failed = unsure = False
     # written and flushed a few dozen lines at a time, so a pipeline sees answers early
-    results = answers(net, expand(names, recursive, hidden), max_pixels, jobs, batch_size)
+    results = answers(net, names, max_pixels, jobs, batch_size)
     for batch in chunked(results, 64):
         buf = io.StringIO()
         for ans in batch:

@@ -1,0 +1,92 @@
+"""The inputs of the commands that read many pictures (predict, read): file names as
+arguments, from a list (-T, NUL-separated with -0), folders walked with -r, standard input
+as '-', and whether to print each file's name."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+import click
+
+EXIT_UNSURE = 3  # every picture was read, but some answers were below --threshold
+
+
+def names_from(stream, null: bool):
+    """File names from a list: one a line, or NUL-separated (``find -print0``)."""
+    sep = "\0" if null else "\n"
+    buf = ""
+    while chunk := stream.read(65536):
+        buf += chunk
+        *names, buf = buf.split(sep)
+        yield from (n.rstrip("\r") if not null else n for n in names if n)
+    if buf.strip("\r\n"):
+        yield buf.rstrip("\r\n")
+
+
+def input_options(f):
+    """FILES..., --with-filename/--no-filename, --files-from, --null, --recursive, --hidden."""
+    options = [
+        click.argument("files", nargs=-1, type=click.Path()),
+        click.option(
+            "--with-filename",
+            "-H",
+            "with_name",
+            flag_value=True,
+            default=None,
+            help="Print the file name with each answer (the default for several files).",
+        ),
+        click.option(
+            "--no-filename",
+            "with_name",
+            flag_value=False,
+            help="Never print file names (the default for one file).",
+        ),
+        click.option(
+            "--files-from",
+            "-T",
+            "files_from",
+            type=click.File("r"),
+            default=None,
+            metavar="LIST",
+            help="Read file names from LIST, one a line ('-': standard input).",
+        ),
+        click.option(
+            "--null", "-0", is_flag=True, help="Names in --files-from end with NUL, not newline."
+        ),
+        click.option("--recursive", "-r", is_flag=True, help="Read the images inside directories."),
+        click.option(
+            "--hidden", is_flag=True, help="With -r, also read hidden files and folders (.name)."
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def input_names(
+    files: tuple[str, ...],
+    files_from,
+    null: bool,
+    recursive: bool,
+    hidden: bool,
+    with_name: bool | None,
+    jobs: int,
+) -> tuple[Iterable[str], bool]:
+    """The files to read, in order, and whether to print their names; usage errors for
+    inputs that cannot work."""
+    from digitnet.predict import expand
+
+    if not files and files_from is None:
+        raise click.UsageError("no images given: name image files, '-' or --files-from LIST")
+    if files.count("-") > 1:
+        raise click.UsageError("'-' (standard input) can be read only once")
+    if jobs > 1 and "-" in files:
+        raise click.UsageError("'-' (an image on standard input) cannot be used with --jobs")
+    names: Iterable[str] = list(files)
+    if files_from is not None:
+        names = itertools.chain(names, names_from(files_from, null))
+        show_name = True if with_name is None else with_name
+    else:
+        show_name = len(files) > 1 or recursive if with_name is None else with_name
+    return expand(names, recursive, hidden), show_name

@@ -1,0 +1,186 @@
+"""``digitnet read``: the number written in each picture, digit by digit."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from digitnet.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    FiniteFloat,
+    format_option,
+    jobs_option,
+    max_pixels_option,
+    model_option,
+    save_png,
+    writable_file,
+)
+from digitnet.cli.inputs import EXIT_UNSURE, input_names, input_options
+
+
+@click.command()
+@input_options
+@model_option
+@format_option("text", "tsv", "csv", "json")
+@click.option(
+    "--threshold",
+    "-t",
+    type=FiniteFloat(0, 1),
+    default=None,
+    help="Put '?' for each digit whose brightest activation is below this (exit status 3).",
+)
+@click.option(
+    "--keep-separators",
+    "-s",
+    is_flag=True,
+    help="Keep the , . - and spaces written between digits (1,250  12.5  07-31).",
+)
+@click.option(
+    "--single-line",
+    is_flag=True,
+    help="Read every line of a picture into one number (default: one output line a line).",
+)
+@click.option(
+    "--steps",
+    "steps_out",
+    type=click.Path(dir_okay=False),
+    metavar="OUT.png",
+    default=None,
+    callback=writable_file,
+    help="Draw how the number was read: each digit's box and answer, and what the network "
+    "saw (one FILE only).",
+)
+@jobs_option
+@max_pixels_option
+def read(
+    files,
+    with_name,
+    files_from,
+    null,
+    recursive,
+    hidden,
+    model,
+    fmt,
+    threshold,
+    keep_separators,
+    single_line,
+    steps_out,
+    jobs,
+    max_pixels,
+) -> None:
+    """Print the number written in each picture FILE, digit by digit.
+
+    The digits are found as shapes of the ink (a digit's pieces kept together,
+    touching digits split where the network reads the parts best), each framed as
+    a single digit is for 'digitnet predict', and read left to right; several
+    lines are read top to bottom, one output line each. A comma, point, dash or
+    space between digits is a separator, dropped unless --keep-separators.
+
+    \b
+    Output (--format):
+      text  the number; with several files, FILE<TAB>NUMBER per line
+      tsv   a header, then path, line, number, confidence, error per line read
+      csv   the same as CSV
+      json  JSON Lines, one object per file: path, number (lines joined by a
+            newline), lines, confidence (the product of the digits'), digits
+            (each with digit, confidence, box [left, top, right, bottom] in the
+            picture's pixels, top: the three brightest outputs, line); for a file
+            with no number, path, number null and error
+    Problems with a file go to stderr as 'digitnet: FILE: reason'; the other files
+    are still read.
+
+    \b
+    Examples:
+      digitnet read meter.jpg
+      digitnet read form.png --keep-separators --format json
+      digitnet read photo.jpg --steps steps.png
+      find scans -name '*.png' | digitnet read -T - --jobs 2
+
+    \b
+    Exit status:
+      0  a number was read in every picture
+      1  at least one picture could not be read (or held no digits)
+      2  usage error
+      3  every picture was read, but some digits were '?' (below --threshold)
+    """
+    from digitnet import shipped
+    from digitnet.reader import readings
+
+    names, show_name = input_names(files, files_from, null, recursive, hidden, with_name, jobs)
+    if steps_out and (len(files) != 1 or files_from is not None or recursive):
+        raise click.UsageError("--steps draws one picture: give one FILE")
+    net = shipped.load(model)
+    write = _writer(fmt, show_name, keep_separators, threshold)
+    failed = unsure = False
+    for result in readings(net, names, max_pixels, jobs):
+        if result.reading is not None and single_line:
+            result = result._replace(reading=result.reading.single_line())
+        if steps_out:
+            _draw_steps(result, max_pixels, steps_out, keep_separators)
+        if result.error is not None:
+            failed = True
+            if fmt != "text":
+                write(result)
+            click.echo(f"digitnet: {result.path}: {result.error}", err=True)
+            continue
+        unsure |= threshold is not None and any(
+            d.confidence < threshold for d in result.reading.digits
+        )
+        write(result)
+        sys.stdout.flush()  # a pipeline sees each picture's number as soon as it is read
+    sys.exit(EXIT_FAILED if failed else EXIT_UNSURE if unsure else EXIT_OK)
+
+
+def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None):
+    """A function that prints one Result in the chosen format."""
+    if fmt == "json":
+        import json
+
+        def write_json(result) -> None:
+            if result.error is not None:
+                obj = {"path": result.path, "number": None, "error": result.error}
+            else:
+                obj = {"path": result.path, **result.reading.to_dict(separators, threshold)}
+            click.echo(json.dumps(obj))
+
+        return write_json
+    if fmt in ("csv", "tsv"):
+        import csv
+
+        w = csv.writer(sys.stdout, dialect="excel" if fmt == "csv" else "excel-tab")
+        w.writerow(["path", "line", "number", "confidence", "error"])
+
+        def write_table(result) -> None:
+            if result.error is not None:
+                w.writerow([result.path, "", "", "", result.error])
+                return
+            reading = result.reading
+            for n, (text, line) in enumerate(
+                zip(reading.text(separators, threshold), reading.lines, strict=True), start=1
+            ):
+                confidence = reading.__class__([line]).confidence
+                w.writerow([result.path, n, text, f"{confidence:.6f}", ""])
+
+        return write_table
+
+    def write_text(result) -> None:
+        prefix = f"{result.path}\t" if show_name else ""
+        for text in result.reading.text(separators, threshold):
+            click.echo(f"{prefix}{text}")
+
+    return write_text
+
+
+def _draw_steps(result, max_pixels: int, out: str, separators: bool) -> None:
+    from digitnet import preprocess, steps_picture
+    from digitnet.errors import ImageError
+
+    if result.path == "-":
+        raise click.UsageError("--steps needs a file, not standard input")
+    try:
+        gray = preprocess.gray_pixels(result.path, max_pixels)
+    except ImageError:
+        return  # the error is reported with the result
+    save_png(steps_picture.draw_reading(gray, result.reading, separators), out)
