@@ -28,6 +28,8 @@ LOG_ASPECT = (
     (-0.108, 0.199), (-0.948, 0.458), (-0.074, 0.222), (-0.241, 0.214), (-0.247, 0.216),
     (-0.076, 0.264), (-0.334, 0.219), (-0.271, 0.217), (-0.288, 0.224), (-0.405, 0.207),
 )  # fmt: skip
+ASPECT_SLACK = 1.0  # widths within this many spreads of their digit's mean are all as likely
+
 # A cut's log-likelihood by its valley's depth (the ink in the cut column over the usual
 # column's): touching digits meet in a little ink; a cut through one digit crosses as much
 # as its other columns hold.
@@ -203,31 +205,43 @@ def read_pixels(pixels: np.ndarray, net: Network) -> Reading:
     found = segment.find(pixels)
     if found is None or not any(m.kind == "digit" for line in found.lines for m in line):
         raise NotOneDigitError("no digits found")
-    plans = []  # per digit mark: its candidate segmentations, each a list of column ranges
-    parts: list[np.ndarray] = []  # every candidate part's 784 inputs, classified at once
+    marks = [
+        (mark, height)
+        for line, height in zip(found.lines, found.line_heights, strict=True)
+        for mark in line
+        if mark.kind == "digit"
+    ]
+    parts: list[np.ndarray] = []  # every candidate part's 784 inputs
     where: list[tuple[int, int, int, int]] = []  # each part's box in image pixels
-    for line, height in zip(found.lines, found.line_heights, strict=True):
-        for mark in line:
-            if mark.kind != "digit":
-                continue
-            options = _segmentations(found, mark, height)
-            plan = []
-            for option, crossed in options:
-                ids = []
-                for x0, x1 in option:
-                    made = _part(found, mark, x0, x1)
-                    if made is None:
-                        ids = None
-                        break
-                    ids.append(len(parts))
-                    parts.append(made[0])
-                    where.append(made[1])
-                if ids:
-                    plan.append((crossed, ids))
-            plans.append((mark, height, plan))
+
+    def plan_of(mark, option, depths):
+        """A segmentation's parts, added to ``parts``: (its cuts' depths, the parts' ids)."""
+        ids = []
+        for x0, x1 in option:
+            made = _part(found, mark, x0, x1)
+            if made is None:
+                return None
+            ids.append(len(parts))
+            parts.append(made[0])
+            where.append(made[1])
+        return depths, ids
+
+    # first every digit whole, in one batch; then, in a second, the cuts of those read too
+    # unsurely for no cut to beat (a cut scores at most the cheapest cut's cost)
+    plans = [[p] if (p := plan_of(m, [(m.box[0], m.box[2])], [])) else [] for m, _ in marks]
     outputs = net.forward(np.stack(parts).astype(np.float64)) if parts else np.zeros((0, 10))
+    first = len(parts)
+    for (mark, height), plan in zip(marks, plans, strict=True):
+        if plan and _score(plan[0], outputs, where, height) >= max(c for _, c in CUT_COST):
+            continue
+        for option, depths in _segmentations(found, mark, height)[1:]:
+            if p := plan_of(mark, option, depths):
+                plan.append(p)
+    if len(parts) > first:
+        more = net.forward(np.stack(parts[first:]).astype(np.float64))
+        outputs = np.concatenate([outputs, more])
     chosen: dict[tuple, list[Digit]] = {}
-    for mark, height, plan in plans:
+    for (mark, height), plan in zip(marks, plans, strict=True):
         if not plan:
             continue
         best = max(plan, key=lambda p: _score(p, outputs, where, height))
@@ -317,5 +331,5 @@ def _score(plan, outputs: np.ndarray, where, height: float) -> float:
         mean, spread = LOG_ASPECT[digit]
         aspect = max(where[i][2] - where[i][0], 1) / height
         score += math.log(max(float(outputs[i].max()), 1e-9))
-        score -= 0.5 * ((math.log(aspect) - mean) / spread) ** 2
+        score -= 0.5 * max(0.0, abs(math.log(aspect) - mean) / spread - ASPECT_SLACK) ** 2
     return score

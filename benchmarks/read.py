@@ -1,0 +1,174 @@
+"""How well `digitnet read` reads written numbers, family by family, and how fast.
+
+    DIGITNET_DATA=../shared/data/mnist python benchmarks/read.py [--count 200] [--family NAME]
+        [--save DIR] [--speed-repeat 20]
+
+For each family of benchmarks/number_families.py (numbers of 1 to 8 MNIST *test* digits)
+and for the default and large models: the share of numbers read exactly (the digits, a line
+per line, separators dropped), the share of digits read right (position by position, over
+numbers read with the right count of digits) and the ideal: the share of numbers whose
+every digit the model gets right as a plain 28x28 input (the product of the single-digit
+accuracies). Then the separators family once more with --keep-separators, and the speed:
+reading a 6-digit number in a 1000x400 picture against predicting one digit in a picture
+of the same size, both in one process (and as new processes, when digitnet is on PATH).
+
+Targets: separated and close, large >= 97% of the ideal; touching >= 85% of the ideal; no
+family below 70% of its ideal for default; reading at most 1.5x predict's time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from families import encode, gray_image, ink, on_paper
+from number_families import FAMILIES, generate
+from timing import alternate, median, run_command, summary
+
+from digitnet import mnist, preprocess, shipped
+from digitnet.errors import ImageError
+from digitnet.reader import read_pixels
+
+MODELS = ("default", "large")
+
+
+def _read(data: bytes, net, separators: bool = False) -> str | None:
+    try:
+        return read_pixels(preprocess.gray_pixels(data), net).number(separators)
+    except ImageError:
+        return None
+
+
+def accuracy_table(count: int, names: list[str], save: Path | None) -> None:
+    images, labels = mnist.load(mnist.default_data_dir(), "test")
+    nets = {m: shipped.load(m) for m in MODELS}
+    print(f"{count} numbers a family, from MNIST test digits: numbers read exactly / ideal")
+    header = f"{'family':<12}"
+    for m in MODELS:
+        header += f" | {m + ': number':>15} {'ideal':>6} {'share':>6} {'digits':>7}"
+    print(header)
+    for name in names:
+        numbers = generate(name, count, images, labels)
+        if save:
+            _save(save, name, numbers)
+        row = f"{name:<12}"
+        for net in nets.values():
+            exact = digits_right = digits_seen = ideal = 0
+            for n in numbers:
+                got = _read(n.data, net)
+                exact += got == n.plain
+                want = n.plain.replace("\n", "")
+                said = (got or "").replace("\n", "")
+                if len(said) == len(want):
+                    digits_right += sum(a == b for a, b in zip(said, want, strict=True))
+                digits_seen += len(want)
+                plain = net.forward(mnist.as_activations(images[n.digits])).argmax(axis=1)
+                ideal += bool((plain == labels[n.digits]).all())
+            share = exact / max(ideal, 1)
+            row += (
+                f" | {exact / count:>15.1%} {ideal / count:>6.1%} {share:>6.1%}"
+                f" {digits_right / digits_seen:>7.1%}"
+            )
+        print(row, flush=True)
+    if "separators" in names:
+        numbers = generate("separators", count, images, labels)
+        for m, net in nets.items():
+            kept = sum(_read(n.data, net, separators=True) == n.text for n in numbers)
+            print(f"separators kept (--keep-separators), {m}: {kept / count:.1%} exactly")
+
+
+def _save(top: Path, name: str, numbers) -> None:
+    folder = top / name.replace(" ", "_")
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, n in enumerate(numbers):
+        ext = "jpg" if n.data[:2] == b"\xff\xd8" else "png"
+        (folder / f"{i:03d}-{n.plain.replace(chr(10), '_')}.{ext}").write_bytes(n.data)
+
+
+def _pictures() -> tuple[bytes, bytes]:
+    """A 6-digit number and one digit, each on a 1000x400 page, digits 150 pixels tall."""
+    images, _ = mnist.load(mnist.default_data_dir(), "test")
+    rng = np.random.default_rng(3)
+    h, w = 400, 1000
+    digits = [ink(images[i], 150) for i in rng.choice(len(images), 6, replace=False)]
+    gap = (w - 100 - sum(a.shape[1] for a in digits)) // 5  # the number spans the page
+    six = np.zeros((h, w), np.float32)
+    x = 50
+    for a in digits:
+        six[125 : 125 + a.shape[0], x : x + a.shape[1]] = a
+        x += a.shape[1] + gap
+    one = np.zeros((h, w), np.float32)
+    a = ink(images[int(rng.integers(len(images)))], 150)
+    one[125 : 125 + a.shape[0], 450 : 450 + a.shape[1]] = a
+    paper = np.full((h, w), 0.95, np.float32)
+    return (
+        encode(gray_image(on_paper(paper, np.clip(six, 0, 1)))),
+        encode(gray_image(on_paper(paper, one))),
+    )
+
+
+def speed(repeat: int) -> None:
+    six, one = _pictures()
+    net = shipped.load("default")
+
+    def predict_one() -> float:
+        start = time.perf_counter()
+        x = preprocess.activations(io.BytesIO(one))
+        net.forward(x[None].astype(np.float64))
+        return time.perf_counter() - start
+
+    def read_six() -> float:
+        start = time.perf_counter()
+        got = read_pixels(preprocess.gray_pixels(io.BytesIO(six)), net)
+        assert len(got.digits) == 6, got.number()
+        return time.perf_counter() - start
+
+    predict_one(), read_six()  # warm up: imports, caches
+    times = alternate({"predict one digit": predict_one, "read six digits": read_six}, repeat)
+    print("\nspeed, 1000x400 pictures, in one process:")
+    for name, t in times.items():
+        print(f"  {name:<28} {summary(t)}")
+    ratio = median(times["read six digits"]) / median(times["predict one digit"])
+    print(f"  ratio (median): {ratio:.2f}x   target: at most 1.5x")
+    digitnet = shutil.which("digitnet")
+    if digitnet is None:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "six.png").write_bytes(six)
+        (Path(tmp) / "one.png").write_bytes(one)
+        jobs = {
+            "digitnet predict one.png": lambda: run_command(
+                [digitnet, "predict", f"{tmp}/one.png"]
+            ),
+            "digitnet read six.png": lambda: run_command([digitnet, "read", f"{tmp}/six.png"]),
+        }
+        times = alternate(jobs, max(5, repeat // 2))
+    print("as new processes:")
+    for name, t in times.items():
+        print(f"  {name:<28} {summary(t)}")
+    base, ours = (median(t) for t in times.values())
+    print(f"  ratio (median): {ours / base:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=200, help="numbers per family")
+    parser.add_argument("--family", action="append", choices=list(FAMILIES))
+    parser.add_argument("--save", type=Path, help="write every picture to this folder")
+    parser.add_argument("--speed-repeat", type=int, default=20, help="0: no speed figures")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    accuracy_table(args.count, args.family or list(FAMILIES), args.save)
+    if args.speed_repeat:
+        speed(args.speed_repeat)
+    print(f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
