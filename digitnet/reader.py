@@ -33,7 +33,7 @@ ASPECT_SLACK = 1.0  # widths within this many spreads of their digit's mean are 
 # A cut's log-likelihood by its valley's depth (the ink in the cut column over the usual
 # column's): touching digits meet in a little ink; a cut through one digit crosses as much
 # as its other columns hold.
-CUT_COST = ((0.35, math.log(0.9)), (0.7, math.log(0.5)), (math.inf, math.log(0.15)))
+CUT_COST = ((0.35, math.log(0.9)), (0.7, math.log(0.6)), (math.inf, math.log(0.4)))
 
 
 def _cut_cost(depth: float) -> float:

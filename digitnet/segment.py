@@ -220,12 +220,11 @@ def _separator(b: np.ndarray, height: float, top: float, bottom: float) -> str |
 
 
 def _with_spaces(marks: list[Mark], height: float) -> list[Mark]:
-    """The marks with a space where a gap between two digits is much wider than usual."""
-    digits = [m for m in marks if m.kind == "digit"]
-    if len(digits) < 3:
+    """The marks with a space where a gap between two digits is much wider than the line's
+    usual gap between neighbouring marks."""
+    if len(marks) < 3:
         return marks
-    gaps = [b.box[0] - a.box[2] for a, b in zip(digits, digits[1:], strict=False)]
-    usual = float(np.median(gaps))
+    usual = float(np.median([b.box[0] - a.box[2] for a, b in zip(marks, marks[1:], strict=False)]))
     out: list[Mark] = []
     for a, b in zip(marks, [*marks[1:], None], strict=True):
         out.append(a)

@@ -81,6 +81,14 @@ BAD: dict[tuple[str, str], list[str]] = {
     ("predict", "jobs"): COUNT,
     ("predict", "batch_size"): COUNT,
     ("predict", "max_pixels"): COUNT + ["100"],
+    ("read", "files"): A_FILE,
+    ("read", "model"): A_FILE + ["nosuchmodel"],
+    ("read", "fmt"): WORD,
+    ("read", "threshold"): FRACTION,
+    ("read", "files_from"): [MISSING, DIR],
+    ("read", "steps_out"): OUT_FILE,
+    ("read", "jobs"): COUNT,
+    ("read", "max_pixels"): COUNT + ["100"],
     ("train", "data"): A_FOLDER + [DIR],
     ("train", "out"): OUT_FILE,
     ("train", "hidden"): ["abc", "0", "16,,16", "", "-4"],
@@ -113,6 +121,7 @@ BASE = {
     "inspect image": ["{image}", "-m", "{model}"],
     "inspect weights": ["-m", "{model}"],
     "predict": ["{image}", "-m", "{model}"],
+    "read": ["{image}", "-m", "{model}"],
     "train": ["-o", "{tmp}/m.npz", "--epochs", "1", "--limit", "100", "--validation", "20", "-q"],
 }
 # Options whose bad values only show once the work that needs them is asked for.
