@@ -93,6 +93,7 @@ READING_WIDTH = 960  # the picture of a reading is drawn this wide at most
 SEEN_SCALE = 3  # each digit as the network saw it: 28x28 at 3 pixels a pixel
 DIGIT_BOX = (80, 220, 100)
 SEPARATOR_BOX = (70, 150, 255)
+LABEL_SIZE = 15  # pixels: each digit's answer over its box, readable on a photo
 
 
 def draw_reading(gray: np.ndarray, reading, separators: bool = False) -> Image.Image:
@@ -107,12 +108,14 @@ def draw_reading(gray: np.ndarray, reading, separators: bool = False) -> Image.I
         size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
         picture = picture.resize(size, Image.Resampling.LANCZOS)
     d = ImageDraw.Draw(picture)
+    label_font = ImageFont.load_default(size=LABEL_SIZE)
     marks = [] if reading is None else [m for line in reading.lines for m in line]
     for m in marks:
         x0, y0, x1, y1 = (v * scale for v in m.box)
         if isinstance(m, Digit):
             d.rectangle([x0, y0, x1 - 1, y1 - 1], outline=DIGIT_BOX, width=2)
-            d.text((x0, max(0, y0 - 13)), f"{m.digit} {m.confidence:.2f}", fill=BOX, font=font)
+            label = f"{m.digit} {m.confidence:.2f}"
+            d.text((x0, max(0, y0 - LABEL_SIZE - 3)), label, fill=BOX, font=label_font)
         elif m.char != " ":
             d.rectangle([x0, y0, x1 - 1, y1 - 1], outline=SEPARATOR_BOX, width=1)
     digits = [] if reading is None else reading.digits
