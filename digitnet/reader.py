@@ -40,7 +40,9 @@ def _cut_cost(depth: float) -> float:
     return next(cost for deepest, cost in CUT_COST if depth <= deepest)
 
 
-THREE_PARTS = 1.25
+TYPICAL_WIDTH = 0.75  # a digit is about this wide for its height (MNIST's median: 0.8) ...
+CUTS_PER_DIGIT = 3  # ... and a wide mark gets this many candidate cuts per digit it may hold
+PART_WIDTH = (0.12, 1.5)  # a part narrower or wider than this (of the height) is no digit
 CRUMB = 0.2  # a cut leaves crumbs of the neighbour's strokes: pieces this much smaller than
 # the part's largest are left out  # a run of touching digits this wide (of its height) may be three
 
@@ -214,40 +216,41 @@ def read_pixels(pixels: np.ndarray, net: Network) -> Reading:
     parts: list[np.ndarray] = []  # every candidate part's 784 inputs
     where: list[tuple[int, int, int, int]] = []  # each part's box in image pixels
 
-    def plan_of(mark, option, depths):
-        """A segmentation's parts, added to ``parts``: (its cuts' depths, the parts' ids)."""
-        ids = []
-        for x0, x1 in option:
-            made = _part(found, mark, x0, x1)
-            if made is None:
-                return None
-            ids.append(len(parts))
-            parts.append(made[0])
-            where.append(made[1])
-        return depths, ids
+    def add(mark, x0: int, x1: int) -> int | None:
+        """The part of a mark between two columns, added to ``parts``: its number."""
+        made = _part(found, mark, x0, x1)
+        if made is None:
+            return None
+        parts.append(made[0])
+        where.append(made[1])
+        return len(parts) - 1
 
-    # first every digit whole, in one batch; then, in a second, the cuts of those read too
-    # unsurely for no cut to beat (a cut scores at most the cheapest cut's cost)
-    plans = [[p] if (p := plan_of(m, [(m.box[0], m.box[2])], [])) else [] for m, _ in marks]
+    # first every digit whole, in one batch; then, in a second, the parts of those read too
+    # unsurely for any cut to win (a cut scores at most the cheapest cut's cost)
+    wholes = [add(m, m.box[0], m.box[2]) for m, _ in marks]
     outputs = net.forward(np.stack(parts).astype(np.float64)) if parts else np.zeros((0, 10))
     first = len(parts)
-    for (mark, height), plan in zip(marks, plans, strict=True):
-        if plan and _score(plan[0], outputs, where, height) >= max(c for _, c in CUT_COST):
-            continue
-        for option, depths in _segmentations(found, mark, height)[1:]:
-            if p := plan_of(mark, option, depths):
-                plan.append(p)
+    lattices = []
+    for (mark, height), whole in zip(marks, wholes, strict=True):
+        sure = whole is not None and _part_score(outputs[whole], where[whole], height) >= max(
+            c for _, c in CUT_COST
+        )
+        lattice = None if sure else _lattice(found, mark, height)
+        if lattice is not None:
+            nodes, depths, edges = lattice
+            ids = {e: add(mark, nodes[e[0]], nodes[e[1]]) for e in edges}
+            lattice = (nodes, depths, {**ids, (0, len(nodes) - 1): whole})
+        lattices.append(lattice)
     if len(parts) > first:
         more = net.forward(np.stack(parts[first:]).astype(np.float64))
         outputs = np.concatenate([outputs, more])
     chosen: dict[tuple, list[Digit]] = {}
-    for (mark, height), plan in zip(marks, plans, strict=True):
-        if not plan:
-            continue
-        best = max(plan, key=lambda p: _score(p, outputs, where, height))
+    for (mark, height), whole, lattice in zip(marks, wholes, lattices, strict=True):
+        ids = [whole] if lattice is None else _best_path(lattice, outputs, where, height)
         chosen[mark.box] = [
             Digit(int(outputs[i].argmax()), float(outputs[i].max()), where[i], outputs[i], parts[i])
-            for i in best[1]
+            for i in ids
+            if i is not None
         ]
     lines = []
     for line in found.lines:
@@ -264,29 +267,56 @@ def read_pixels(pixels: np.ndarray, net: Network) -> Reading:
     return Reading(lines)
 
 
-def _segmentations(found: segment.Segments, mark: segment.Mark, height: float):
-    """The ways to read a digit mark: whole, and when it is wide, cut in two or three at its
-    ink's valleys. Each is (column ranges of the strength map, strokes each cut crosses)."""
+def _lattice(found: segment.Segments, mark: segment.Mark, height: float):
+    """The ways to cut a wide digit mark into digits, as a lattice: the cut columns (the
+    mark's left and right edges first and last, candidate cuts at its ink's valleys
+    between), each cut's depth (the ink in its column against a usual column's) and the
+    parts worth reading (pairs of nodes a digit's width apart). None for a mark as narrow
+    as one digit."""
     x0, _, x1, _ = mark.box
-    whole = [([(x0, x1)], [])]
-    if x1 - x0 <= segment.MAY_SPLIT * height:
-        return whole
-    mask = _mask(found, mark, x0, x1)
-    cuts = segment.cuts(mask.sum(axis=0).astype(float), height)
-    profile = mask.sum(axis=0).astype(float)
+    width = x1 - x0
+    if width <= segment.MAY_SPLIT * height:
+        return None
+    profile = _mask(found, mark, x0, x1).sum(axis=0).astype(float)
     typical = float(np.median(profile[profile > 0])) if profile.any() else 1.0
-    # how deep each cut's valley is: touching digits meet in a little ink, while a cut
-    # through one digit crosses as much as its other columns hold
-    crossed = {c: float(profile[c]) / typical for c in cuts}
-    options = whole + [([(x0, x0 + c), (x0 + c, x1)], [crossed[c]]) for c in cuts]
-    if x1 - x0 > THREE_PARTS * height:
-        for i, a in enumerate(cuts):
-            for b in cuts[i + 1 :]:
-                lo, hi = sorted((a, b))
-                if hi - lo > segment.CUT_MARGIN * height:
-                    three = [(x0, x0 + lo), (x0 + lo, x0 + hi), (x0 + hi, x1)]
-                    options.append((three, [crossed[lo], crossed[hi]]))
-    return options
+    most = max(CUTS_PER_DIGIT, round(CUTS_PER_DIGIT * width / (TYPICAL_WIDTH * height)))
+    cuts = sorted(segment.cuts(profile, height, most))
+    nodes = [x0, *(x0 + c for c in cuts), x1]
+    depths = [0.0, *(float(profile[c]) / typical for c in cuts), 0.0]
+    edges = [
+        (i, j)
+        for i in range(len(nodes))
+        for j in range(i + 1, len(nodes))
+        if (i, j) != (0, len(nodes) - 1)
+        and PART_WIDTH[0] * height <= nodes[j] - nodes[i] <= PART_WIDTH[1] * height
+    ]
+    return nodes, depths, edges
+
+
+def _best_path(lattice, outputs: np.ndarray, where, height: float) -> list[int]:
+    """The parts of the best reading through a lattice (see _lattice): the most convincing
+    answers, widths and cuts together, found by dynamic programming over the cuts."""
+    nodes, depths, ids = lattice
+    n = len(nodes)
+    best = [-math.inf] * n
+    came: list[tuple[int, int] | None] = [None] * n
+    best[0] = 0.0
+    for j in range(1, n):
+        for i in range(j):
+            part = ids.get((i, j))
+            if part is None or best[i] == -math.inf:
+                continue
+            score = best[i] + _part_score(outputs[part], where[part], height)
+            if i > 0:
+                score += _cut_cost(depths[i])
+            if score > best[j]:
+                best[j], came[j] = score, (i, part)
+    path, j = [], n - 1
+    while came[j] is not None:
+        i, part = came[j]
+        path.append(part)
+        j = i
+    return path[::-1]
 
 
 def _mask(found: segment.Segments, mark: segment.Mark, x0: int, x1: int) -> np.ndarray:
@@ -321,15 +351,10 @@ def _in_picture(found: segment.Segments, box) -> tuple[int, int, int, int]:
     return (box[0] + left, box[1] + top, box[2] + left, box[3] + top)
 
 
-def _score(plan, outputs: np.ndarray, where, height: float) -> float:
-    """How convincing a segmentation is: the log-likelihood of its parts' answers and of
-    their widths for the digits they are read as, and of its cuts."""
-    depths, ids = plan
-    score = sum(_cut_cost(depth) for depth in depths)
-    for i in ids:
-        digit = int(outputs[i].argmax())
-        mean, spread = LOG_ASPECT[digit]
-        aspect = max(where[i][2] - where[i][0], 1) / height
-        score += math.log(max(float(outputs[i].max()), 1e-9))
-        score -= 0.5 * max(0.0, abs(math.log(aspect) - mean) / spread - ASPECT_SLACK) ** 2
-    return score
+def _part_score(output: np.ndarray, box, height: float) -> float:
+    """How convincing one part is as a digit: the log-likelihood of its answer and of its
+    width for the digit it is read as."""
+    mean, spread = LOG_ASPECT[int(output.argmax())]
+    aspect = max(box[2] - box[0], 1) / height
+    excess = max(0.0, abs(math.log(aspect) - mean) / spread - ASPECT_SLACK)
+    return math.log(max(float(output.max()), 1e-9)) - 0.5 * excess**2

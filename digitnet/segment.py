@@ -43,7 +43,8 @@ DASH_BAND = (0.25, 0.8)  # ... its centre in this band of the line (from the top
 SPACE_GAP = 0.55  # a gap between digits wider than this share of the line's height ...
 SPACE_RATIO = 1.8  # ... and this many times the line's usual gap is a space
 MAY_SPLIT = 0.8  # a digit wider than this share of its line's height may be two or more
-CUT_MARGIN = 0.2  # a cut leaves at least this share of the line's height on each side
+CUT_MARGIN = 0.12  # a cut leaves at least this share of the line's height on each side
+CUT_APART = 0.15  # and candidate cuts are at least this far apart (of the line's height)
 
 
 class Mark(NamedTuple):
@@ -237,9 +238,9 @@ def _with_spaces(marks: list[Mark], height: float) -> list[Mark]:
 
 
 def cuts(profile: np.ndarray, height: float, most: int = 5) -> list[int]:
-    """Where to try cutting a run of touching digits in two: the columns (of ``profile``,
-    the ink in each column) at its lowest valleys, leaving CUT_MARGIN of the line's height
-    on each side, the lowest first."""
+    """Where to try cutting a run of touching digits: the columns (of ``profile``, the ink in
+    each column) at its lowest valleys, CUT_APART from each other and leaving CUT_MARGIN of
+    the line's height on each side, the lowest first."""
     margin = max(1, int(CUT_MARGIN * height))
     n = len(profile)
     if n <= 2 * margin:
@@ -253,7 +254,7 @@ def cuts(profile: np.ndarray, height: float, most: int = 5) -> list[int]:
     order = valleys[np.argsort(p[valleys], kind="stable")]
     chosen: list[int] = []
     for c in order.tolist():  # keep cuts apart from each other
-        if all(abs(c - k) > margin // 2 for k in chosen):
+        if all(abs(c - k) >= CUT_APART * height for k in chosen):
             chosen.append(c)
         if len(chosen) == most:
             break
