@@ -9,6 +9,7 @@ most convincing is kept (segmentation by recognition).
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import NamedTuple
 
@@ -28,6 +29,12 @@ LOG_ASPECT = (
     (-0.108, 0.199), (-0.948, 0.458), (-0.074, 0.222), (-0.241, 0.214), (-0.247, 0.216),
     (-0.076, 0.264), (-0.334, 0.219), (-0.271, 0.217), (-0.288, 0.224), (-0.405, 0.207),
 )  # fmt: skip
+# The judge's say (benchmarks/train_judge.py): an MNIST network reads two touching digits
+# as one with confidence ("14" as an 8, 0.9), and a half 0 as a 1; the judge, trained on
+# such parts, tells them from whole digits (91% of held-out examples).
+JUDGE_FILE = "judge.npz"
+JUDGE = "shipped"  # read_pixels's default: the judge that ships in models/
+JUDGE_WEIGHT = 1.5
 ASPECT_SLACK = 1.0  # widths within this many spreads of their digit's mean are all as likely
 
 # A cut's log-likelihood by its valley's depth (the ink in the cut column over the usual
@@ -201,9 +208,13 @@ def readings(net: Network, paths, max_pixels: int, jobs: int = 1):
         yield from pool.imap(_read_in_worker, paths, chunksize=4)
 
 
-def read_pixels(pixels: np.ndarray, net: Network) -> Reading:
+def read_pixels(pixels: np.ndarray, net: Network, judge: Network | None = JUDGE) -> Reading:
     """The number in a grayscale picture (rows x columns, uint8). ImageError when there is
-    no ink, or no digit in it."""
+    no ink, or no digit in it. ``judge`` tells a whole digit from a piece or a pair (see
+    benchmarks/train_judge.py): the shipped one by default, None to go by the digit network
+    alone."""
+    if judge is JUDGE:
+        judge = shipped_judge()
     found = segment.find(pixels)
     if found is None or not any(m.kind == "digit" for line in found.lines for m in line):
         raise NotOneDigitError("no digits found")
@@ -225,16 +236,21 @@ def read_pixels(pixels: np.ndarray, net: Network) -> Reading:
         where.append(made[1])
         return len(parts) - 1
 
+    def judged(first: int) -> tuple[np.ndarray, np.ndarray]:
+        """The network's outputs for parts[first:], and how likely each is one digit."""
+        x = np.stack(parts[first:]).astype(np.float64)
+        return net.forward(x), one_digit(judge, x)
+
     # first every digit whole, in one batch; then, in a second, the parts of those read too
     # unsurely for any cut to win (a cut scores at most the cheapest cut's cost)
     wholes = [add(m, m.box[0], m.box[2]) for m, _ in marks]
-    outputs = net.forward(np.stack(parts).astype(np.float64)) if parts else np.zeros((0, 10))
+    outputs, one = judged(0) if parts else (np.zeros((0, 10)), np.zeros(0))
     first = len(parts)
     lattices = []
     for (mark, height), whole in zip(marks, wholes, strict=True):
-        sure = whole is not None and _part_score(outputs[whole], where[whole], height) >= max(
-            c for _, c in CUT_COST
-        )
+        sure = whole is not None and _part_score(
+            outputs[whole], one[whole], where[whole], height
+        ) >= max(c for _, c in CUT_COST)
         lattice = None if sure else _lattice(found, mark, height)
         if lattice is not None:
             nodes, depths, edges = lattice
@@ -242,11 +258,11 @@ def read_pixels(pixels: np.ndarray, net: Network) -> Reading:
             lattice = (nodes, depths, {**ids, (0, len(nodes) - 1): whole})
         lattices.append(lattice)
     if len(parts) > first:
-        more = net.forward(np.stack(parts[first:]).astype(np.float64))
-        outputs = np.concatenate([outputs, more])
+        more, more_one = judged(first)
+        outputs, one = np.concatenate([outputs, more]), np.concatenate([one, more_one])
     chosen: dict[tuple, list[Digit]] = {}
     for (mark, height), whole, lattice in zip(marks, wholes, lattices, strict=True):
-        ids = [whole] if lattice is None else _best_path(lattice, outputs, where, height)
+        ids = [whole] if lattice is None else _best_path(lattice, outputs, one, where, height)
         chosen[mark.box] = [
             Digit(int(outputs[i].argmax()), float(outputs[i].max()), where[i], outputs[i], parts[i])
             for i in ids
@@ -293,7 +309,7 @@ def _lattice(found: segment.Segments, mark: segment.Mark, height: float):
     return nodes, depths, edges
 
 
-def _best_path(lattice, outputs: np.ndarray, where, height: float) -> list[int]:
+def _best_path(lattice, outputs: np.ndarray, one: np.ndarray, where, height: float) -> list[int]:
     """The parts of the best reading through a lattice (see _lattice): the most convincing
     answers, widths and cuts together, found by dynamic programming over the cuts."""
     nodes, depths, ids = lattice
@@ -306,7 +322,7 @@ def _best_path(lattice, outputs: np.ndarray, where, height: float) -> list[int]:
             part = ids.get((i, j))
             if part is None or best[i] == -math.inf:
                 continue
-            score = best[i] + _part_score(outputs[part], where[part], height)
+            score = best[i] + _part_score(outputs[part], one[part], where[part], height)
             if i > 0:
                 score += _cut_cost(depths[i])
             if score > best[j]:
@@ -351,10 +367,33 @@ def _in_picture(found: segment.Segments, box) -> tuple[int, int, int, int]:
     return (box[0] + left, box[1] + top, box[2] + left, box[3] + top)
 
 
-def _part_score(output: np.ndarray, box, height: float) -> float:
-    """How convincing one part is as a digit: the log-likelihood of its answer and of its
-    width for the digit it is read as."""
+def _part_score(output: np.ndarray, one: float, box, height: float) -> float:
+    """How convincing one part is as a digit: the log-likelihood of its answer, of its
+    being one digit (the judge's say) and of its width for the digit it is read as."""
     mean, spread = LOG_ASPECT[int(output.argmax())]
     aspect = max(box[2] - box[0], 1) / height
     excess = max(0.0, abs(math.log(aspect) - mean) / spread - ASPECT_SLACK)
-    return math.log(max(float(output.max()), 1e-9)) - 0.5 * excess**2
+    return (
+        math.log(max(float(output.max()), 1e-9))
+        + JUDGE_WEIGHT * math.log(max(float(one), 1e-9))
+        - 0.5 * excess**2
+    )
+
+
+@functools.cache
+def shipped_judge() -> Network:
+    """models/judge.npz: tells one digit (output 0) from a piece or a pair (output 1)."""
+    import os
+
+    from digitnet import modelfile, shipped
+
+    return modelfile.load(os.path.join(shipped.models_dir(), JUDGE_FILE))
+
+
+def one_digit(judge: Network | None, x: np.ndarray) -> np.ndarray:
+    """How likely each input (N x 784) is one whole digit, by the judge's first two outputs;
+    all 1 without a judge."""
+    if judge is None:
+        return np.ones(len(x))
+    out = judge.forward(x)
+    return out[:, 0] / np.maximum(out[:, 0] + out[:, 1], 1e-12)
