@@ -169,6 +169,19 @@ def palette_option(f):
     )(f)
 
 
+def png_option(what: str, flag: str = "--image", dest: str = "image_out", note: str = ""):
+    """An option naming a PNG picture to write, checked to be writable before any work."""
+    return click.option(
+        flag,
+        dest,
+        type=click.Path(dir_okay=False),
+        default=None,
+        metavar="OUT.png",
+        callback=writable_file,
+        help=f"Draw {what} as a PNG picture.{note}",
+    )
+
+
 def writable_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Check an output file's folder before any work is done, not after."""
     if value is not None:

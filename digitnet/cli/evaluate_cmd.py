@@ -12,8 +12,8 @@ from digitnet.cli.common import (
     jobs_option,
     max_pixels_option,
     model_option,
+    png_option,
     save_png,
-    writable_file,
 )
 
 
@@ -36,14 +36,10 @@ from digitnet.cli.common import (
     help="List every picture answered wrong or refused: its file (or #index in MNIST's test "
     "set), label, answer and confidence.",
 )
-@click.option(
+@png_option(
+    "the mistakes as a grid, each as the network saw it, with label and answer,",
     "--mistakes-image",
     "mistakes_out",
-    type=click.Path(dir_okay=False),
-    metavar="OUT.png",
-    default=None,
-    callback=writable_file,
-    help="Draw the mistakes as a grid: each as the network saw it, with label and answer.",
 )
 @jobs_option
 @max_pixels_option

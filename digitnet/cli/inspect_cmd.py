@@ -12,27 +12,14 @@ from digitnet.cli.common import (
     max_pixels_option,
     model_option,
     palette_option,
+    png_option,
     save_png,
-    writable_file,
 )
 
 
 @click.group(cls=DigitnetGroup)
 def inspect() -> None:
     """Look inside a network: its weights, or how an image lights it up."""
-
-
-def png_option(what: str, flag: str = "--image", dest: str = "image_out"):
-    """An option naming a PNG picture to write, checked to be writable before any work."""
-    return click.option(
-        flag,
-        dest,
-        type=click.Path(dir_okay=False),
-        default=None,
-        metavar="OUT.png",
-        callback=writable_file,
-        help=f"Draw {what} as a PNG picture.",
-    )
 
 
 @inspect.command()

@@ -14,8 +14,8 @@ from digitnet.cli.common import (
     jobs_option,
     max_pixels_option,
     model_option,
+    png_option,
     save_png,
-    writable_file,
 )
 from digitnet.cli.inputs import EXIT_UNSURE, input_names, input_options
 
@@ -42,15 +42,11 @@ from digitnet.cli.inputs import EXIT_UNSURE, input_names, input_options
     is_flag=True,
     help="Read every line of a picture into one number (default: one output line a line).",
 )
-@click.option(
+@png_option(
+    "how the number was read (each digit's box and answer, and what the network saw)",
     "--steps",
     "steps_out",
-    type=click.Path(dir_okay=False),
-    metavar="OUT.png",
-    default=None,
-    callback=writable_file,
-    help="Draw how the number was read: each digit's box and answer, and what the network "
-    "saw (one FILE only).",
+    note=" One FILE only.",
 )
 @jobs_option
 @max_pixels_option
