@@ -46,34 +46,61 @@ def test_same_network_gives_the_same_bytes(tmp_path, net):
     assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
 
 
-def bad_files(net):
-    good = arrays_of(net)
-    yield "not a zip", b"hello, I am not a model", "not a valid .npz"
+def _zip(good: dict) -> bytes:
     buf = io.BytesIO()
     np.savez(buf, **good)
-    yield "truncated", buf.getvalue()[: len(buf.getvalue()) // 2], "not a valid .npz"
-    yield "missing", {k: v for k, v in good.items() if k != "b2"}, "missing array b2"
-    yield "extra", {**good, "W9": good["W1"]}, "unexpected array W9"
-    yield "shapes", {**good, "W2": np.zeros((16, 15), np.float32)}, "W2 has shape (16, 15)"
-    yield "bias shape", {**good, "b1": np.zeros(3, np.float32)}, "b1 has shape (3,)"
-    yield "objects", {**good, "W1": np.array([None] * 3, dtype=object)}, "pickled objects"
-    nan = good["W1"].copy()
-    nan[0, 0] = np.nan
-    yield "nan", {**good, "W1": nan}, "W1 holds NaN or infinite values"
-    inf = good["b3"].copy()
-    inf[1] = np.inf
-    yield "inf", {**good, "b3": inf}, "b3 holds NaN or infinite values"
-    yield "int dtype", {**good, "b1": np.zeros(16, np.int64)}, "b1 has dtype int64"
-    yield "activation", {**good, "activations": np.array(["relu", "tanh", "softmax"])}, "tanh"
-    meta = json.loads(str(good["metadata"]))
-    meta["format_version"] = 99
-    yield "version", {**good, "metadata": np.array(json.dumps(meta))}, "format version 99"
-    yield "metadata", {**good, "metadata": np.array("{not json")}, "metadata is not valid JSON"
-    yield (
+    return buf.getvalue()
+
+
+def _with(good: dict, name: str, index, value) -> dict:
+    """good with one value of array ``name`` changed."""
+    changed = good[name].copy()
+    changed[index] = value
+    return {**good, name: changed}
+
+
+def _metadata(good: dict, **changes) -> dict:
+    meta = {**json.loads(str(good["metadata"])), **changes}
+    return {**good, "metadata": np.array(json.dumps(meta))}
+
+
+# Each bad file: its name, how to make it from a good file's arrays, and the reason given.
+BAD_FILES = [
+    ("not a zip", lambda good: b"hello, I am not a model", "not a valid .npz"),
+    ("truncated", lambda good: _zip(good)[: len(_zip(good)) // 2], "not a valid .npz"),
+    ("missing", lambda good: {k: v for k, v in good.items() if k != "b2"}, "missing array b2"),
+    ("extra", lambda good: {**good, "W9": good["W1"]}, "unexpected array W9"),
+    (
+        "shapes",
+        lambda good: {**good, "W2": np.zeros((16, 15), np.float32)},
+        "W2 has shape (16, 15)",
+    ),
+    ("bias shape", lambda good: {**good, "b1": np.zeros(3, np.float32)}, "b1 has shape (3,)"),
+    (
+        "objects",
+        lambda good: {**good, "W1": np.array([None] * 3, dtype=object)},
+        "pickled objects",
+    ),
+    ("nan", lambda good: _with(good, "W1", (0, 0), np.nan), "W1 holds NaN or infinite values"),
+    ("inf", lambda good: _with(good, "b3", 1, np.inf), "b3 holds NaN or infinite values"),
+    ("int dtype", lambda good: {**good, "b1": np.zeros(16, np.int64)}, "b1 has dtype int64"),
+    (
+        "activation",
+        lambda good: {**good, "activations": np.array(["relu", "tanh", "softmax"])},
+        "tanh",
+    ),
+    ("version", lambda good: _metadata(good, format_version=99), "format version 99"),
+    (
+        "metadata",
+        lambda good: {**good, "metadata": np.array("{not json")},
+        "metadata is not valid JSON",
+    ),
+    (
         "outputs",
-        {**good, "W3": np.zeros((9, 16), np.float32), "b3": np.zeros(9, np.float32)},
-        ("9 outputs, expected 10"),
-    )
+        lambda good: {**good, "W3": np.zeros((9, 16), np.float32), "b3": np.zeros(9, np.float32)},
+        "9 outputs, expected 10",
+    ),
+]
 
 
 def make(path, content):
@@ -84,11 +111,10 @@ def make(path, content):
             np.savez(f, **content)
 
 
-@pytest.mark.parametrize("case", range(14))
-def test_bad_files_are_refused_with_their_reason(tmp_path, net, case):
-    name, content, reason = list(bad_files(net))[case]
+@pytest.mark.parametrize("name, content_of, reason", BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_bad_files_are_refused_with_their_reason(tmp_path, net, name, content_of, reason):
     path = tmp_path / f"{name.replace(' ', '_')}.npz"
-    make(path, content)
+    make(path, content_of(arrays_of(net)))
     with pytest.raises(ModelFileError) as err:
         modelfile.load(path)
     assert str(err.value).startswith(f"{path}: ")
