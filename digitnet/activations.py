@@ -58,3 +58,5 @@ BACKWARD = {
     "identity": identity_backward,
 }
 NAMES = tuple(FORWARD)
+HIDDEN = ("relu", "sigmoid")  # what a trained network's hidden layers may use
+OUTPUT = ("softmax", "sigmoid")  # and its output layer

@@ -38,8 +38,8 @@ from digitnet.components import Shapes
 from digitnet.digit_shapes import Choice
 from digitnet.errors import BlankImageError, ImageError, NotOneDigitError
 from digitnet.framing import SIDE, fit, mnist_framed
+from digitnet.limits import MAX_PIXELS  # re-exported: preprocess.MAX_PIXELS is the API
 
-MAX_PIXELS = 50_000_000  # larger canvases are refused unless the caller raises the limit
 _EXIF_FORMATS = {"JPEG", "MPO", "WEBP", "TIFF"}
 IS_A_DIRECTORY = "is a directory"
 

@@ -25,6 +25,9 @@ PALETTES: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = {
 DEFAULT_PALETTE = "green-red"
 
 
+COLOR_MODES = ("auto", "always", "never")  # what --color takes (see use_color)
+
+
 def use_color(mode: str, isatty: bool) -> bool:
     """--color auto|always|never; auto means a terminal, and NO_COLOR not set (no-color.org)."""
     if mode == "always":

@@ -135,19 +135,23 @@ def jobs_option(f):
 
 
 def max_pixels_option(f):
+    from digitnet.limits import MAX_PIXELS
+
     return click.option(
         "--max-pixels",
         type=click.IntRange(min=1),
-        default=50_000_000,
+        default=MAX_PIXELS,
         show_default=True,
         help="Refuse images larger than this (decompression bombs).",
     )(f)
 
 
 def color_option(f):
+    from digitnet.terminal import COLOR_MODES
+
     return click.option(
         "--color",
-        type=click.Choice(["auto", "always", "never"]),
+        type=click.Choice(COLOR_MODES),
         default="auto",
         show_default=True,
         help="24-bit colour half blocks; auto: when stdout is a terminal and NO_COLOR is unset.",

@@ -7,6 +7,7 @@ import sys
 import click
 
 from digitnet.cli.common import EXIT_FAILED, DigitnetGroup, color_option, data_dir, data_option
+from digitnet.mnist import SPLITS
 
 
 @click.group(cls=DigitnetGroup)
@@ -98,7 +99,7 @@ def _pick(
 
 _split = click.option(
     "--split",
-    type=click.Choice(["test", "train"]),
+    type=click.Choice(sorted(SPLITS)),
     default="test",
     show_default=True,
     help="MNIST's test or training images.",

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from digitnet import activations, losses, optim
 from digitnet.cli.common import (
     FiniteFloat,
     command_line,
@@ -46,28 +47,28 @@ def _sizes(ctx, param, value: str) -> list[int]:
 )
 @click.option(
     "--activation",
-    type=click.Choice(["relu", "sigmoid"]),
+    type=click.Choice(activations.HIDDEN),
     default="relu",
     show_default=True,
     help="f of the hidden layers.",
 )
 @click.option(
     "--output",
-    type=click.Choice(["softmax", "sigmoid"]),
+    type=click.Choice(activations.OUTPUT),
     default="softmax",
     show_default=True,
     help="f of the output layer.",
 )
 @click.option(
     "--loss",
-    type=click.Choice(["crossentropy", "quadratic"]),
+    type=click.Choice(losses.NAMES),
     default="crossentropy",
     show_default=True,
     help="Cost function; quadratic is the lesson's.",
 )
 @click.option(
     "--optimizer",
-    type=click.Choice(["adam", "sgd"]),
+    type=click.Choice(optim.NAMES),
     default="adam",
     show_default=True,
     help="Adam, or SGD with momentum.",
@@ -87,7 +88,7 @@ def _sizes(ctx, param, value: str) -> list[int]:
 )
 @click.option(
     "--schedule",
-    type=click.Choice(["cosine", "constant"]),
+    type=click.Choice(optim.SCHEDULES),
     default="cosine",
     show_default=True,
     help="Learning rate over time: cosine decays it to zero.",
