@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 from families import FAMILIES
 
-from digitnet import framing, mnist, preprocess, shipped
+from digitnet import framing, mnist, preprocess
 from digitnet.augment import Augmentation
 from digitnet.errors import ImageError
 from digitnet.train import TrainConfig, train
@@ -44,7 +44,7 @@ def train_one(strokes: bool, epochs: int):
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     images, labels = mnist.load(mnist.default_data_dir(), "train")
     x, y = mnist.as_activations(images[:55_000]), labels[:55_000]
-    config = TrainConfig(augment=0.5, learning_rate=0.003, epochs=epochs, seed=1)
+    config = TrainConfig(augment=0.5, learning_rate=0.003, epochs=epochs, seed=1, teacher="large")
     if strokes:
         plain_call = Augmentation.__call__
 
@@ -52,7 +52,7 @@ def train_one(strokes: bool, epochs: int):
             return vary_strokes(plain_call(self, xb, rng), rng)
 
         Augmentation.__call__ = call
-    return train(config, x, y, teacher=shipped.load("large"))
+    return train(config, x, y)
 
 
 def accuracy(net, family: str, count: int, images, labels) -> float:

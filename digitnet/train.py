@@ -35,7 +35,8 @@ class TrainConfig:
     l2: float = 0.0
     augment: float = 0.0  # strength: 1 = up to 10 degrees, 10% scale, 2 px shift and warp
     seed: int = 1
-    teacher: str | None = None  # model whose answers are learned too (knowledge distillation)
+    teacher: str | None = None  # model (name or .npz path) whose answers are learned too
+    # (knowledge distillation); train() loads it from here, so the record names what was used
     distill: float = 0.5  # weight of the teacher's answers against the labels
     temperature: float = 2.0  # softens the teacher's answers, so its second choices count
 
@@ -75,15 +76,19 @@ def train(
     validation: tuple[np.ndarray, np.ndarray] | None = None,
     on_batch: Progress | None = None,
     on_epoch: Callable[[EpochReport], None] | None = None,
-    teacher: Network | None = None,
 ) -> Network:
     """Train a new network on activations x (N x 784) with digit labels; return it.
 
-    With a ``teacher`` network, each image's target mixes its label with the teacher's
+    With a ``config.teacher`` model, each image's target mixes its label with the teacher's
     softened output (Hinton et al., "Distilling the knowledge in a neural network"): a small
     network learns more from "a 4, or maybe a 9" than from "a 4".
     """
     config.check()
+    teacher = None
+    if config.teacher:
+        from digitnet import shipped
+
+        teacher = shipped.load(config.teacher)
     rng = np.random.default_rng(config.seed)
     net = Network.create(
         [INPUTS, *config.hidden, OUTPUTS], config.activation, config.output, rng=rng

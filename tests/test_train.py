@@ -59,12 +59,42 @@ def test_reports_every_epoch_and_batch(data):
     assert len(batches) == 3 * 6 and batches[-1][1:3] == (6, 6)
 
 
-def test_distillation_learns_from_a_teacher(data):
+def test_distillation_learns_from_a_teacher(data, tmp_path):
     x, y = data
     teacher = train(TrainConfig(epochs=6, hidden=[32]), x[:600], y[:600])
-    config = TrainConfig(epochs=6, teacher="t", distill=0.7, temperature=2.0)
-    student = train(config, x[:600], y[:600], teacher=teacher)
+    modelfile.save(teacher, tmp_path / "teacher.npz")
+    config = TrainConfig(epochs=6, teacher=str(tmp_path / "teacher.npz"), distill=0.7)
+    student = train(config, x[:600], y[:600])
     assert evaluate(student, x[600:], y[600:]).accuracy > 0.9
+
+
+def test_soft_targets_mix_labels_with_the_softened_teacher(data, tmp_path):
+    from digitnet.train import soft_targets
+
+    x, y = data
+    teacher = train(TrainConfig(epochs=2, hidden=[8]), x[:300], y[:300])
+    config = TrainConfig(distill=0.7, temperature=3.0)
+    labels = np.eye(10, dtype=np.float32)[y[:50]]
+    p = teacher.forward(x[:50]).astype(np.float64) ** (1 / 3.0)
+    p /= p.sum(axis=1, keepdims=True)
+    want = 0.3 * labels + 0.7 * p
+    assert np.allclose(soft_targets(teacher, x[:50], labels, config), want, atol=1e-6)
+
+
+def test_the_teacher_named_in_the_config_is_the_one_used(data, tmp_path):
+    """train() loads config.teacher itself: the record and the training cannot disagree."""
+    x, y = data
+    first = train(TrainConfig(epochs=1, hidden=[8], seed=3), x[:300], y[:300])
+    other = train(TrainConfig(epochs=1, hidden=[8], seed=4), x[:300], y[:300])
+    modelfile.save(first, tmp_path / "a.npz")
+    modelfile.save(other, tmp_path / "b.npz")
+    runs = {
+        name: train(TrainConfig(epochs=1, hidden=[8], teacher=name, distill=1.0), x[:300], y[:300])
+        for name in (str(tmp_path / "a.npz"), str(tmp_path / "b.npz"))
+    }
+    plain = train(TrainConfig(epochs=1, hidden=[8], distill=1.0), x[:300], y[:300])
+    a, b = (n.layers[0].weights for n in runs.values())
+    assert not np.array_equal(a, b) and not np.array_equal(a, plain.layers[0].weights)
 
 
 def test_cosine_schedule_decays_to_zero():

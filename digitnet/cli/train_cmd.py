@@ -228,7 +228,8 @@ def train(
         config.check()
     except ValueError as e:
         raise click.UsageError(str(e)) from None
-    teacher_net = shipped.load(teacher) if teacher else None  # a bad file fails before the data
+    if teacher:  # a bad teacher fails before the data is loaded (train() loads it to use)
+        shipped.load(teacher)
     folder = data_dir(data)
     images, labels = mnist.load(folder, "train", full=limit is None)
     total = len(images)
@@ -296,7 +297,6 @@ def train(
                 (x[split:], labels[split:]),
                 on_batch=bar,
                 on_epoch=on_epoch,
-                teacher=teacher_net,
             )
     except KeyboardInterrupt:
         bar.clear()
