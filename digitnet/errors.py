@@ -17,6 +17,10 @@ class ImageError(DigitnetError):
     """An image that cannot be turned into the network's 784 activations."""
 
 
+class FolderError(ImageError):
+    """A folder where a picture was expected (the command line suggests --recursive)."""
+
+
 class BlankImageError(ImageError):
     """An image with no ink in it: there is no digit to recognise."""
 

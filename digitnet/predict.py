@@ -15,12 +15,13 @@ from typing import NamedTuple
 import numpy as np
 
 from digitnet import preprocess
-from digitnet.errors import ImageError
+from digitnet.errors import FolderError, ImageError
 from digitnet.framing import SIDE, mnist_framed_batch
 from digitnet.network import Network
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".pgm", ".ppm"}
 STDIN = "-"
+USE_RECURSIVE = "use --recursive to read the images in it"  # said of a folder given as a file
 
 
 class Answer(NamedTuple):
@@ -71,9 +72,9 @@ def decode(path: str, max_pixels: int) -> np.ndarray | str:
         if pixels.shape == (SIDE, SIDE):
             return pixels
         return preprocess.activations_of_pixels(pixels)
+    except FolderError as e:
+        return f"{e} ({USE_RECURSIVE})"
     except ImageError as e:
-        if str(e) == preprocess.IS_A_DIRECTORY:
-            return f"{e} (use --recursive to read the images in it)"
         return str(e)
 
 

@@ -36,7 +36,7 @@ from digitnet import components, digit_shapes
 from digitnet import ink as ink_mod
 from digitnet.components import Shapes
 from digitnet.digit_shapes import Choice
-from digitnet.errors import BlankImageError, ImageError, NotOneDigitError
+from digitnet.errors import BlankImageError, FolderError, ImageError, NotOneDigitError
 from digitnet.framing import SIDE, fit, mnist_framed
 from digitnet.limits import MAX_PIXELS  # re-exported: preprocess.MAX_PIXELS is the API
 
@@ -57,7 +57,7 @@ def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = M
     except FileNotFoundError:
         raise ImageError("no such file") from None
     except IsADirectoryError:
-        raise ImageError(IS_A_DIRECTORY) from None
+        raise FolderError(IS_A_DIRECTORY) from None
     except PermissionError:
         raise ImageError("permission denied") from None
     except Image.UnidentifiedImageError:

@@ -172,13 +172,15 @@ def _read_path(net: Network, path: str, max_pixels: int) -> Result:
     import sys
 
     from digitnet import preprocess
+    from digitnet.errors import FolderError
+    from digitnet.predict import STDIN, USE_RECURSIVE
 
     try:
-        source = sys.stdin.buffer.read() if path == "-" else path
+        source = sys.stdin.buffer.read() if path == STDIN else path
         return Result(path, read_pixels(preprocess.gray_pixels(source, max_pixels), net))
+    except FolderError as e:
+        return Result(path, error=f"{e} ({USE_RECURSIVE})")
     except ImageError as e:
-        if str(e) == preprocess.IS_A_DIRECTORY:
-            return Result(path, error=f"{e} (use --recursive to read the images in it)")
         return Result(path, error=str(e))
 
 
