@@ -229,9 +229,13 @@ def read_pixels(pixels: np.ndarray, net: Network, judge: Network | None = JUDGE)
     parts: list[np.ndarray] = []  # every candidate part's 784 inputs
     where: list[tuple[int, int, int, int]] = []  # each part's box in image pixels
 
+    masks: dict[segment.Mark, np.ndarray] = {}
+
     def add(mark, x0: int, x1: int) -> int | None:
         """The part of a mark between two columns, added to ``parts``: its number."""
-        made = _part(found, mark, x0, x1)
+        if mark not in masks:
+            masks[mark] = _mask(found, mark, mark.box[0], mark.box[2])
+        made = _part(found, mark, x0, x1, masks[mark])
         if made is None:
             return None
         parts.append(made[0])
@@ -338,16 +342,26 @@ def _best_path(lattice, outputs: np.ndarray, one: np.ndarray, where, height: flo
 
 
 def _mask(found: segment.Segments, mark: segment.Mark, x0: int, x1: int) -> np.ndarray:
+    """The mark's own ink between two columns (other marks' shapes in its box left out)."""
     _, top, _, bottom = mark.box
     labels = found.shapes.labels[top:bottom, x0:x1]
     return np.isin(labels, mark.shapes)
 
 
-def _part(found: segment.Segments, mark: segment.Mark, x0: int, x1: int):
+def _part(
+    found: segment.Segments,
+    mark: segment.Mark,
+    x0: int,
+    x1: int,
+    whole: np.ndarray | None = None,
+):
     """A part of a digit mark between two columns: its 784 inputs and its box in image
-    pixels, or None when no ink is left in it."""
+    pixels, or None when no ink is left in it. ``whole``: the mark's _mask, if known."""
     _, top, _, bottom = mark.box
-    mask = _mask(found, mark, x0, x1)
+    if whole is None:
+        mask = _mask(found, mark, x0, x1)
+    else:
+        mask = whole[:, x0 - mark.box[0] : x1 - mark.box[0]]
     if (x0, x1) != (mark.box[0], mark.box[2]):  # a cut part: without the neighbour's crumbs
         pieces = components.label(mask)
         if pieces.count > 1:
