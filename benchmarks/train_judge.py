@@ -30,7 +30,8 @@ from number_families import _touching_gap
 from digitnet import mnist, modelfile
 from digitnet.errors import ImageError
 from digitnet.framing import fit
-from digitnet.train import TrainConfig, record, train
+from digitnet.metadata import training_record
+from digitnet.train import TrainConfig, train
 
 OUT = Path(__file__).resolve().parents[1] / "models" / "judge.npz"
 ONE, NOT_ONE = 0, 1
@@ -108,7 +109,7 @@ def main() -> None:
         "purpose": "digitnet read: is a part of a number one digit (output 0) or not (output 1)",
         "held_out_accuracy": held_out,
         "held_out_examples": len(x) - split,
-        "training": record(
+        "training": training_record(
             CONFIG,
             f"python benchmarks/train_judge.py --count {args.count}",
             data="MNIST training images: single digits, touching pairs, pieces and slivers",

@@ -5,9 +5,8 @@ Contents, all plain arrays (never pickled objects):
 - ``W1, b1, ..., WL, bL``: layer l's weights, shape (outputs, inputs), and biases, shape
   (outputs,), float32 or float64, all finite; W1 has 784 inputs and WL 10 outputs;
 - ``activations``: a 1-d string array with one activation name per layer;
-- ``metadata``: a 0-d string array holding one JSON object: ``format`` ("digitnet-model"),
-  ``format_version`` (1), ``architecture``, ``training`` (data, command, epochs, seed, date,
-  ...) and ``test_accuracy`` (a fraction, measured on the 10,000 MNIST test images).
+- ``metadata``: a 0-d string array holding one JSON object, whose keys digitnet.metadata
+  defines (``format``, ``format_version``, ``architecture``, ``training``, ...).
 
 Files are written deterministically (fixed zip timestamps, sorted keys), so the same
 network gives the same bytes, and atomically: to a temporary file that is then renamed.
@@ -26,24 +25,19 @@ import numpy as np
 from digitnet import activations as act
 from digitnet.atomic import atomic_path
 from digitnet.errors import ModelFileError
+from digitnet.metadata import FORMAT, FORMAT_VERSION, file_metadata
 from digitnet.network import INPUTS, OUTPUTS, Layer, Network
 
-FORMAT = "digitnet-model"
-FORMAT_VERSION = 1
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed timestamps keep files byte-identical
 
 
 def _arrays(net: Network) -> dict[str, np.ndarray]:
-    meta = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        **net.metadata,
-        "architecture": {
-            "sizes": net.sizes,
-            "activations": [layer.activation for layer in net.layers],
-            "parameters": net.parameter_count,
-        },
+    architecture = {
+        "sizes": net.sizes,
+        "activations": [layer.activation for layer in net.layers],
+        "parameters": net.parameter_count,
     }
+    meta = file_metadata(net.metadata, architecture)
     arrays = {
         "metadata": np.array(json.dumps(meta, sort_keys=True)),
         "activations": np.array([layer.activation for layer in net.layers]),

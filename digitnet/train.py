@@ -6,10 +6,9 @@ generator seeded by ``TrainConfig.seed``, so the same seed and data give the sam
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -135,24 +134,44 @@ def soft_targets(teacher: Network, x: np.ndarray, y: np.ndarray, config: TrainCo
     return ((1 - config.distill) * y + config.distill * p).astype(y.dtype)
 
 
-def record(config: TrainConfig, command: str, **extra) -> dict:
-    """How a network was trained, for its model file's metadata.
+class Examples(NamedTuple):
+    """The images a run learns from and the ones it holds out, as activations."""
 
-    The date is $SOURCE_DATE_EPOCH's when set (reproducible builds), else today's (UTC).
-    """
-    from digitnet import __version__
+    x: np.ndarray
+    labels: np.ndarray
+    validation: tuple[np.ndarray, np.ndarray]
+    note: str | None = None  # what the held-out share had to give way to, if anything
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
-    return {
-        "command": command,
-        "epochs": config.epochs,
-        "seed": config.seed,
-        "date": when.date().isoformat(),
-        "digitnet_version": __version__,
-        "config": asdict(config),
-        **extra,
-    }
+
+def examples(data_dir, limit: int | None = None, validation: int = 5000) -> Examples:
+    """MNIST's training images from ``data_dir``: the first ``limit`` (all, by default) to
+    learn from and the last ``validation`` held out. A ``limit`` that leaves fewer than
+    ``validation`` holds out what it leaves (and says so in ``note``); without a limit,
+    ``validation`` must leave some images to learn from (ValueError)."""
+    from digitnet import mnist
+
+    images, labels = mnist.load(data_dir, "train", full=limit is None)
+    total, note = len(images), None
+    if limit is None:
+        if validation >= total:
+            raise ValueError(f"--validation must be less than the {total} training images")
+        split = total - validation
+    else:  # learn from the first N; hold out the end of the set, as much as N leaves
+        split = min(limit, total)
+        if total - split < validation:
+            validation = total - split
+            note = f"--limit {limit} leaves {validation} of the {total} training images to hold out"
+    x = mnist.as_activations(np.concatenate([images[:split], images[total - validation :]]))
+    y = np.concatenate([labels[:split], labels[total - validation :]])
+    return Examples(x[:split], y[:split], (x[split:], y[split:]), note)
+
+
+def measure(net: Network, data_dir, full: bool = True):
+    """The network's accuracy on MNIST's test images (an Evaluation)."""
+    from digitnet import mnist
+
+    images, labels = mnist.load(data_dir, "test", full=full)
+    return evaluate(net, mnist.as_activations(images), labels)
 
 
 CHANCE = 0.2  # held-out accuracy at or under this (10 classes: 10% is guessing) is no learning

@@ -202,8 +202,8 @@ def train(
 
     from digitnet import mnist, modelfile, shipped
     from digitnet.cli.progress import EpochBar
-    from digitnet.evaluate import evaluate
-    from digitnet.train import TrainConfig, diverged, record, snapshot
+    from digitnet.metadata import model_metadata, training_record
+    from digitnet.train import TrainConfig, diverged, examples, measure, snapshot
     from digitnet.train import train as run
 
     config = TrainConfig(
@@ -231,27 +231,16 @@ def train(
     if teacher:  # a bad teacher fails before the data is loaded (train() loads it to use)
         shipped.load(teacher)
     folder = data_dir(data)
-    images, labels = mnist.load(folder, "train", full=limit is None)
-    total = len(images)
-    if limit is None:
-        if validation >= total:
-            raise click.BadParameter(
-                f"must be less than the {total} training images", param_hint="--validation"
-            )
-        split = total - validation
-    else:  # learn from the first N; hold out the end of the set, as much as N leaves
-        split = min(limit, total)
-        if total - split < validation:
-            validation = total - split
-            click.echo(
-                f"digitnet: --limit {limit} leaves {validation} of the {total} training "
-                "images to hold out",
-                err=True,
-            )
+    try:
+        data_set = examples(folder, limit, validation)
+    except ValueError as e:  # --validation larger than the training set
+        message = str(e).removeprefix("--validation ")
+        raise click.BadParameter(message, param_hint="--validation") from None
+    if data_set.note:
+        click.echo(f"digitnet: {data_set.note}", err=True)
+    split, validation = len(data_set.x), len(data_set.validation[0])
     if save_best and validation == 0:
         raise click.UsageError("--save-best needs held-out images to judge by (--validation)")
-    x = mnist.as_activations(np.concatenate([images[:split], images[total - validation :]]))
-    labels = np.concatenate([labels[:split], labels[total - validation :]])
     bar = EpochBar(not quiet and sys.stderr.isatty(), config.epochs, config.batch_size)
     val_acc: list[float] = []
     losses_seen: list[float] = []
@@ -260,7 +249,7 @@ def train(
 
     def how(**extra) -> dict:
         """How the network was trained, for its file's metadata."""
-        return record(
+        return training_record(
             config,
             command_line(),
             data="MNIST training images",
@@ -274,9 +263,9 @@ def train(
         losses_seen.append(r.loss)
         if save_best and r.val_accuracy is not None and (not best or r.val_accuracy > best[0]):
             best[:] = [r.val_accuracy, r.epoch, snapshot(r.network)]
-            best[2].metadata = {
-                "training": how(best_epoch=r.epoch, validation_accuracy=r.val_accuracy)
-            }
+            best[2].metadata = model_metadata(
+                how(best_epoch=r.epoch, validation_accuracy=r.val_accuracy)
+            )
             modelfile.save(best[2], out)
         if r.val_accuracy is not None:
             val_acc.append(r.val_accuracy)
@@ -292,9 +281,9 @@ def train(
         with np.errstate(all="ignore"):  # a diverging run is judged below, not in warnings
             net = run(
                 config,
-                x[:split],
-                labels[:split],
-                (x[split:], labels[split:]),
+                data_set.x,
+                data_set.labels,
+                data_set.validation,
                 on_batch=bar,
                 on_epoch=on_epoch,
             )
@@ -325,15 +314,11 @@ def train(
         sys.exit(1)
     test_acc = None
     try:
-        tx, ty = mnist.load(folder, "test", full=limit is None)
-        test_acc = evaluate(net, mnist.as_activations(tx), ty)
+        test_acc = measure(net, folder, full=limit is None)
     except mnist.DataError as e:
         click.echo(f"digitnet: not measured on the test set: {e}", err=True)
-    net.metadata = {
-        "training": how(validation_accuracy=val_acc[-1] if val_acc else None, **kept),
-        "test_accuracy": test_acc.accuracy if test_acc else None,
-        "test_images": test_acc.n if test_acc else None,
-    }
+    training = how(validation_accuracy=val_acc[-1] if val_acc else None, **kept)
+    net.metadata = model_metadata(training, test_acc)
     modelfile.save(net, out)
     measured = f", test accuracy {test_acc.accuracy:.2%}" if test_acc else ""
     click.echo(f"saved {out}: {net.describe()}, {net.parameter_count:,} parameters{measured}")

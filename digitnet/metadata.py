@@ -1,0 +1,81 @@
+"""What a model file says about its network: the metadata schema, defined once.
+
+A model file's ``metadata`` is one JSON object. Every key digitnet writes is listed here
+with its meaning; the README's "Model file format" names the same keys, and
+tests/test_metadata.py checks that the two agree and that a trained model and the shipped
+ones write nothing unlisted. Readers use ``.get``: a file made another way may leave out
+any key but ``format`` and ``format_version``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict
+from datetime import datetime, timezone
+
+FORMAT = "digitnet-model"
+FORMAT_VERSION = 1
+
+# Top-level keys. ``format``, ``format_version`` and ``architecture`` are written by
+# digitnet.modelfile for every file; the rest describe how the network was made.
+FIELDS = {
+    "format": 'always "digitnet-model"',
+    "format_version": "1: this schema",
+    "architecture": "sizes (neurons per layer), activations (per layer), parameters (count)",
+    "training": "how the network was trained (TRAINING_FIELDS)",
+    "test_accuracy": "a fraction: measured once on the MNIST test images, after training",
+    "test_images": "how many test images test_accuracy was measured on",
+    "purpose": "for a network that is not a digit classifier (models/judge.npz): what it does",
+    "held_out_accuracy": "for such a network: its accuracy on examples kept out of training",
+    "held_out_examples": "how many examples held_out_accuracy was measured on",
+}
+
+# Keys of ``training``.
+TRAINING_FIELDS = {
+    "command": "the exact command that made the file",
+    "epochs": "passes over the training images",
+    "seed": "the random seed: the same seed, data and command give the same file",
+    "date": "the day of the run (or $SOURCE_DATE_EPOCH's), ISO 8601",
+    "digitnet_version": "the digitnet that trained it",
+    "config": "every training option (digitnet.train.TrainConfig)",
+    "data": "what it learned from",
+    "train_images": "how many images it learned from",
+    "validation_images": "how many training images were held out to watch for overfitting",
+    "validation_accuracy": "its accuracy on them after the last epoch kept",
+    "best_epoch": "with --save-best: the epoch whose network the file holds",
+}
+
+
+def training_record(config, command: str, **extra) -> dict:
+    """``training``: how a network was trained (``config`` a TrainConfig). The date is
+    $SOURCE_DATE_EPOCH's when set (reproducible builds), else today's (UTC)."""
+    from digitnet import __version__
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    record = {
+        "command": command,
+        "epochs": config.epochs,
+        "seed": config.seed,
+        "date": when.date().isoformat(),
+        "digitnet_version": __version__,
+        "config": asdict(config),
+        **extra,
+    }
+    return record
+
+
+def model_metadata(training: dict, test=None) -> dict:
+    """A trained digit classifier's metadata: how it was trained and, when measured, its
+    MNIST test accuracy (``test``: a digitnet.evaluate.Evaluation)."""
+    return {
+        "training": training,
+        "test_accuracy": test.accuracy if test is not None else None,
+        "test_images": test.n if test is not None else None,
+    }
+
+
+def file_metadata(metadata: dict, architecture: dict) -> dict:
+    """What a model file holds: the format's own keys, then the network's metadata."""
+    meta = {"format": FORMAT, "format_version": FORMAT_VERSION, **metadata}
+    return {**meta, "architecture": architecture}

@@ -1,0 +1,69 @@
+"""The model file's metadata has one schema (digitnet/metadata.py): the README documents
+every key in it, and digitnet writes no key outside it."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from digitnet import metadata, modelfile, shipped
+from digitnet.cli import cli
+from digitnet.reader import shipped_judge
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _format_section() -> str:
+    text = README.read_text()
+    return text.split("## Model file format")[1].split("\n## ")[0]
+
+
+@pytest.mark.parametrize("key", [*metadata.FIELDS, *metadata.TRAINING_FIELDS])
+def test_every_key_is_in_the_readme(key):
+    assert f"`{key}`" in _format_section(), key
+
+
+def test_the_readme_names_no_key_that_is_not_in_the_schema():
+    known = {*metadata.FIELDS, *metadata.TRAINING_FIELDS, "sizes", "activations", "parameters"}
+    named = set(re.findall(r"`([a-z_]+)`", _format_section()))
+    assert named - known <= {"allow_pickle", "metadata"}, named - known
+
+
+def _keys_are_known(meta: dict) -> None:
+    assert set(meta) <= set(metadata.FIELDS), set(meta) - set(metadata.FIELDS)
+    training = meta.get("training") or {}
+    assert set(training) <= set(metadata.TRAINING_FIELDS), set(training)
+    assert meta.get("format") in (None, metadata.FORMAT)
+
+
+@pytest.mark.parametrize("name", shipped.names())
+def test_shipped_models_write_only_known_keys(name):
+    _keys_are_known(modelfile.load(shipped.resolve(name)).metadata | _file_keys())
+
+
+def test_the_judge_writes_only_known_keys():
+    _keys_are_known(shipped_judge().metadata)
+
+
+def _file_keys() -> dict:
+    return {"format": metadata.FORMAT, "format_version": 1, "architecture": {}}
+
+
+@pytest.mark.parametrize("extra", [[], ["--save-best"]])
+def test_a_trained_model_writes_only_known_keys(tiny_mnist, tmp_path, extra):
+    out = tmp_path / "m.npz"
+    args = ["train", "--data", str(tiny_mnist), "-o", str(out), "--limit", "500"]
+    result = CliRunner().invoke(cli, [*args, "--epochs", "2", "--hidden", "8", "-q", *extra])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as z:  # the file's own JSON, as written
+        meta = json.loads(str(np.load(z.open("metadata.npy"))))
+    _keys_are_known(meta)
+    assert meta["format_version"] == metadata.FORMAT_VERSION
+    assert ("best_epoch" in meta["training"]) == bool(extra)
+    assert meta["training"]["command"].startswith("digitnet train --data")
