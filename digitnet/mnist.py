@@ -111,9 +111,14 @@ def as_activations(images: np.ndarray, dtype: type = np.float32) -> np.ndarray:
 
 
 def write_idx(path: str | os.PathLike, array: np.ndarray) -> None:
-    """Write uint8 images (N x 28 x 28) or labels (N) as IDX, gzipped if the name ends in .gz."""
+    """Write uint8 images (N x 28 x 28) or labels (N) as IDX, gzipped if the name ends in .gz
+    (idx2numpy writes the bytes; the gzip stream has no timestamp, so files are repeatable)."""
+    import idx2numpy
+
     array = np.ascontiguousarray(array, dtype=np.uint8)
-    head = struct.pack(">BBBB", 0, 0, 8, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "wb") as f:
-        f.write(head + array.tobytes())
+    if str(path).endswith(".gz"):
+        with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
+            idx2numpy.convert_to_file(f, array)
+    else:
+        with open(path, "wb") as f:
+            idx2numpy.convert_to_file(f, array)

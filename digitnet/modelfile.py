@@ -101,8 +101,9 @@ def _read_plain_npz(data: bytes) -> dict[str, np.ndarray] | None:
 
     Plain: stored or deflated members, no zip64, every checksum right (digitnet writes
     such files). Reading them with struct and zlib spares a one-image run the import of
-    zipfile and what it pulls in, a tenth of that run's time; anything else, damaged files
-    included, is left to np.load.
+    zipfile and what it pulls in: benchmarks/handwritten.py measured loading the default
+    model as a new process at 162 ms against np.load's 171 (0.95x). Anything else,
+    damaged files included, is left to np.load.
     """
     try:
         end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))

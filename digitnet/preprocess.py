@@ -109,8 +109,9 @@ def _load(fp: BinaryIO, max_pixels: int) -> Image.Image:
 def _open(fp: BinaryIO) -> Image.Image:
     """Image.open, but straight to the PNG decoder for PNG files.
 
-    Image.open first imports five decoders (BMP, GIF, JPEG, PPM and PNG), a good share of
-    the time a one-image run takes; most digits people have are PNGs.
+    Image.open may import several decoders before it finds the PNG one; most digits people
+    have are PNGs. With Pillow 13, benchmarks/handwritten.py measured reading three.png as
+    a new process at 209 ms against Image.open's 216 (0.97x).
     """
     png = fp.read(8) == PNG_SIGNATURE
     fp.seek(0)
@@ -129,7 +130,9 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _diagnose(source) -> str | None:
-    """Why Pillow could not read a file: empty, or a PNG with a damaged chunk."""
+    """Why Pillow could not read a file: empty, or a PNG with a damaged chunk. Pillow's own
+    words for those are "cannot identify image file <_io.BytesIO object at 0x...>" and
+    "broken data stream when reading image file" (benchmarks/handwritten.py)."""
     if isinstance(source, bytes):
         data = source
     elif isinstance(source, (str, os.PathLike)):

@@ -1,4 +1,10 @@
-"""One-line progress bars on stderr, redrawn in place; only when stderr is a terminal."""
+"""One-line progress bars on stderr, redrawn in place; only when stderr is a terminal.
+
+click.progressbar draws a label, a bar and an ETA; training wants the epoch out of the
+total, the loss, the accuracy, images per second and the time left, redrawn in place and
+cut to the terminal's width, so this stays. It costs 7.6 us an update against click's
+0.55 us (benchmarks/handwritten.py), both under 1% of a batch's time.
+"""
 
 from __future__ import annotations
 
