@@ -15,6 +15,11 @@ from digitnet.cli.common import DigitnetGroup
 # `digitnet predict one.png` pays for nothing else (see benchmarks/predict_startup.py).
 COMMANDS = {
     "data": ("digitnet.cli.data_cmd", "data", "Get MNIST, and export or show its digits."),
+    "draw": (
+        "digitnet.cli.draw_cmd",
+        "draw",
+        "Draw a digit with the mouse and watch the network light up, as in the lesson.",
+    ),
     "evaluate": (
         "digitnet.cli.evaluate_cmd",
         "evaluate",

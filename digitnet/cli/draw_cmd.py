@@ -1,0 +1,213 @@
+"""``digitnet draw``: draw a digit with the mouse in the terminal and watch the network read it.
+
+Plain escape sequences, no curses: the alternate screen, xterm's SGR mouse reports (button
+presses, drags and releases, which tmux, iTerm2, GNOME Terminal, Windows Terminal and kitty
+send) and raw keys. The terminal is put back as it was however the program ends.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sys
+
+import click
+
+from digitnet.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, model_option
+from digitnet.errors import DigitnetError
+
+SETUP = "\x1b[?1049h\x1b[?25l\x1b[?1000h\x1b[?1002h\x1b[?1006h"  # alternate screen, no
+# cursor, mouse presses and drags, reported as SGR (any column, not just the first 223)
+RESTORE = "\x1b[?1006l\x1b[?1002l\x1b[?1000l\x1b[?25h\x1b[?1049l"
+MOUSE = re.compile(rb"\x1b\[<(\d+);(\d+);(\d+)([Mm])")
+ARROWS = {b"\x1b[A": (0, -1), b"\x1b[B": (0, 1), b"\x1b[C": (1, 0), b"\x1b[D": (-1, 0)}
+ESC_WAIT = 0.05  # an Esc not followed by more bytes this soon is the Esc key, not a sequence
+
+
+@click.command()
+@model_option
+def draw(model) -> None:
+    """Draw a digit with the mouse and watch the network light up, as in the lesson.
+
+    The canvas is the lesson's 28x28 grid: draw with the left mouse button, erase with
+    the right. Beside it, at every stroke: the 28x28 input the network sees (framed as
+    'digitnet predict' frames a picture), each hidden layer's neurons lit by their
+    activation, and the 10 output neurons as bars, the brightest marked.
+
+    \b
+    Keys:
+      arrows   move the cursor (for terminals without a mouse)
+      space    pen down / pen up at the cursor (moving with the pen down draws)
+      c        clear            u  undo the last stroke
+      s        save the drawing as digitnet-drawing-N.png (names printed on exit)
+      m        switch model (default, lesson, large)
+      ?        help             q or Esc  quit
+
+    It needs a terminal of at least 95x32 characters; colours follow what the terminal
+    shows (24-bit with $COLORTERM, 256, 16, none with NO_COLOR).
+    """
+    from digitnet import drawing, shipped
+
+    name = model or os.environ.get(shipped.MODEL_ENV) or shipped.DEFAULT
+    net = shipped.load(name)  # a bad --model is reported first, terminal or not
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise DigitnetError("draw needs a terminal (standard input and output)")
+    if os.environ.get("TERM", "dumb") == "dumb":
+        raise DigitnetError("draw needs a terminal that understands escape sequences (TERM=dumb)")
+    size = os.get_terminal_size(sys.stdout.fileno())
+    if size.columns < drawing.MIN_COLS or size.lines < drawing.MIN_ROWS:
+        raise DigitnetError(
+            f"the terminal is {size.columns}x{size.lines}; draw needs at least "
+            f"{drawing.MIN_COLS}x{drawing.MIN_ROWS}"
+        )
+    session = Session(net, name, drawing.color_depth())
+    saved = session.run()
+    for path in saved:
+        click.echo(f"saved {path}")
+    if session.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
+
+
+class Session:
+    """One drawing session: the terminal's state, the drawing, and the loop."""
+
+    def __init__(self, net, name: str, depth: str) -> None:
+        from digitnet import drawing
+
+        self.net, self.name, self.depth = net, name, depth
+        self.drawing = drawing.Drawing()
+        self.cursor = drawing.Point(14.0, 14.0)
+        self.pen_down = False
+        self.status = ""
+        self.saved: list[str] = []
+        self.interrupted = False
+        self.resized = True
+
+    def run(self) -> list[str]:
+        import termios
+        import tty
+
+        fd = sys.stdin.fileno()
+        before = termios.tcgetattr(fd)
+        old_winch = signal.signal(signal.SIGWINCH, lambda *_: setattr(self, "resized", True))
+        old_term = signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_FAILED))
+        try:
+            tty.setraw(fd)
+            self._write(SETUP)
+            self._loop(fd)
+        finally:  # whatever happened: the terminal as it was
+            self._write(RESTORE)
+            termios.tcsetattr(fd, termios.TCSADRAIN, before)
+            signal.signal(signal.SIGWINCH, old_winch)
+            signal.signal(signal.SIGTERM, old_term)
+        return self.saved
+
+    def _write(self, text: str) -> None:
+        os.write(sys.stdout.fileno(), text.encode())
+
+    def _loop(self, fd: int) -> None:
+        import select
+
+        self._redraw()
+        pending = b""
+        while True:
+            if self.resized:
+                self._redraw(clear=True)
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if not ready:
+                continue
+            pending += os.read(fd, 4096)
+            if pending == b"\x1b":  # Esc, or the start of a sequence still on its way
+                more, _, _ = select.select([fd], [], [], ESC_WAIT)
+                if not more:
+                    return
+                pending += os.read(fd, 4096)
+            pending, quit_now = self._handle(pending)
+            if quit_now:
+                return
+            self._redraw()
+
+    def _handle(self, data: bytes) -> tuple[bytes, bool]:
+        """Act on every complete key and mouse report in ``data``; return what is left
+        (an incomplete sequence) and whether to quit."""
+        from digitnet import drawing, shipped
+
+        while data:
+            m = MOUSE.match(data)
+            if m:
+                self._mouse(int(m[1]), int(m[2]), int(m[3]), m[4] == b"M")
+                data = data[m.end() :]
+                continue
+            if data.startswith(b"\x1b[<") or data in (b"\x1b", b"\x1b["):
+                return data, False  # the rest of this report comes with the next read
+            arrow = next((k for k in ARROWS if data.startswith(k)), None)
+            if arrow:
+                dx, dy = ARROWS[arrow]
+                x = min(max(self.cursor.x + dx, 0.5), drawing.SIDE - 0.5)
+                y = min(max(self.cursor.y + dy, 0.5), drawing.SIDE - 0.5)
+                self.cursor = drawing.Point(x, y)
+                if self.pen_down:
+                    self.drawing.extend(self.cursor)
+                data = data[len(arrow) :]
+                continue
+            key, data = data[:1], data[1:]
+            if key in (b"q", b"\x1b"):
+                return b"", True
+            if key == b"\x03":  # Ctrl-C: the terminal is raw, so it comes as a key
+                self.interrupted = True
+                return b"", True
+            if key == b"c":
+                self.drawing.clear()
+                self.status = "cleared"
+            elif key == b"u":
+                self.drawing.undo()
+                self.status = "undone"
+            elif key == b"s":
+                path = self.drawing.save()
+                self.saved.append(path)
+                self.status = f"saved {path}"
+            elif key == b"m":
+                names = shipped.names()
+                self.name = (
+                    names[(names.index(self.name) + 1) % len(names)]
+                    if self.name in names
+                    else names[0]
+                )
+                self.net = shipped.load(self.name)
+                self.status = f"model {self.name}"
+            elif key == b" ":
+                self.pen_down = not self.pen_down
+                if self.pen_down:
+                    self.drawing.begin(self.cursor)
+                self.status = "pen down" if self.pen_down else "pen up"
+            elif key == b"?":
+                self.status = drawing.HELP
+        return b"", False
+
+    def _mouse(self, button: int, col: int, row: int, pressed: bool) -> None:
+        """A mouse report: 1-based column and row; button 0 left, 2 right, +32 a drag."""
+        from digitnet import drawing
+
+        x = (col - 2 + 0.5) / drawing.CELL_COLS  # the canvas starts after its border
+        y = row - 2 + 0.5
+        if not (0 <= x < drawing.SIDE and 0 <= y < drawing.SIDE) or not pressed:
+            return
+        at = drawing.Point(x, y)
+        kind, drag = button & 3, bool(button & 32)
+        if kind not in (0, 2):
+            return
+        if drag and self.drawing.strokes:
+            self.drawing.extend(at)
+        else:
+            self.drawing.begin(at, ink=kind == 0)
+
+    def _redraw(self, clear: bool = False) -> None:
+        from digitnet import drawing
+
+        self.resized = False
+        reading = self.drawing.read(self.net)
+        cursor = self.cursor if self.pen_down or self.status.startswith("pen") else None
+        lines = drawing.frame(self.drawing, reading, self.name, self.depth, cursor, self.status)
+        text = ("\x1b[2J" if clear else "") + "\x1b[H" + "\x1b[K\r\n".join(lines) + "\x1b[K"
+        self._write(text + drawing.FRAME_END)
