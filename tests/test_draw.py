@@ -186,10 +186,18 @@ def test_keyboard_only(term, tmp_path):
 
 
 def test_switching_models(term):
+    stroke(term, ONE)
     screen = term.send(b"m")
     assert b"model lesson" in screen
-    assert b"model large" in term.send(b"m")
+    large = term.send(b"m")
+    assert b"model large" in large
+    assert b"hidden layer 1 (20 of 600):" in large  # a wide layer: its most active neurons
     assert b"model default" in term.send(b"m")
+
+
+def test_esc_quits(term):
+    assert term.finish(b"\x1b") == 0
+    assert term.screen.split(END)[-1].startswith(RESTORE.encode())
 
 
 def test_help_and_resize(term):
