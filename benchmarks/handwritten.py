@@ -44,7 +44,7 @@ def model_loading(repeat: int) -> None:
 
 
 def image_opening(repeat: int) -> None:
-    read = f"from digitnet import preprocess; preprocess.activations({str(THREE)!r})"
+    read = f"from digitnet import preprocess; preprocess.inputs({str(THREE)!r})"
     jobs = {
         "_open": _python(read),
         "Image.open": _python(
@@ -72,7 +72,7 @@ def diagnoses() -> None:
     print("\nwhat a user is told (digitnet's _diagnose | Pillow's own words):")
     for name, data in cases.items():
         try:
-            preprocess.activations(data)
+            preprocess.inputs(data)
             ours = "read"
         except ImageError as e:
             ours = str(e)

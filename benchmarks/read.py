@@ -68,7 +68,7 @@ def accuracy_table(count: int, names: list[str], save: Path | None) -> None:
                 if len(said) == len(want):
                     digits_right += sum(a == b for a, b in zip(said, want, strict=True))
                 digits_seen += len(want)
-                plain = net.forward(mnist.as_activations(images[n.digits])).argmax(axis=1)
+                plain = net.forward(mnist.as_inputs(images[n.digits])).argmax(axis=1)
                 ideal += bool((plain == labels[n.digits]).all())
             share = exact / max(ideal, 1)
             row += (
@@ -119,7 +119,7 @@ def speed(repeat: int) -> None:
 
     def predict_one() -> float:
         start = time.perf_counter()
-        x = preprocess.activations(io.BytesIO(one))
+        x = preprocess.inputs(io.BytesIO(one))
         net.forward(x[None].astype(np.float64))
         return time.perf_counter() - start
 

@@ -37,7 +37,7 @@ def read_all(pictures: list[bytes]) -> tuple[np.ndarray, list[str | None]]:
     reasons: list[str | None] = []
     for i, data in enumerate(pictures):
         try:
-            inputs[i] = preprocess.activations(data)
+            inputs[i] = preprocess.inputs(data)
             reasons.append(None)
         except ImageError as e:
             reasons.append(str(e))
@@ -86,7 +86,7 @@ def main() -> None:
             got = net.forward(inputs).argmax(1)
             acc = float(((got == labels[idx]) & ok).mean())
             ideal = float(
-                (net.forward(mnist.as_activations(images[idx])).argmax(1) == labels[idx]).mean()
+                (net.forward(mnist.as_inputs(images[idx])).argmax(1) == labels[idx]).mean()
             )
             worst[m] = max(worst[m], ideal - acc)
             row += f" {acc:>8.1%} {ideal:>6.1%}"

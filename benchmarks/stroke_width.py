@@ -43,7 +43,7 @@ def vary_strokes(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def train_one(strokes: bool, epochs: int):
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     images, labels = mnist.load(mnist.default_data_dir(), "train")
-    x, y = mnist.as_activations(images[:55_000]), labels[:55_000]
+    x, y = mnist.as_inputs(images[:55_000]), labels[:55_000]
     config = TrainConfig(augment=0.5, learning_rate=0.003, epochs=epochs, seed=1, teacher="large")
     if strokes:
         plain_call = Augmentation.__call__
@@ -61,7 +61,7 @@ def accuracy(net, family: str, count: int, images, labels) -> float:
     inputs = np.zeros((count, 784), np.float32)
     for j, i in enumerate(idx):
         try:
-            inputs[j] = preprocess.activations(FAMILIES[family](rng, images[i]))
+            inputs[j] = preprocess.inputs(FAMILIES[family](rng, images[i]))
         except ImageError:
             inputs[j] = 0  # counted wrong: the network answers something on a blank input
     return float((net.forward(inputs).argmax(1) == labels[idx]).mean())
@@ -75,7 +75,7 @@ def main() -> None:
     with ProcessPoolExecutor(2) as pool:
         plain, varied = pool.map(train_one, [False, True], [args.epochs] * 2)
     images, labels = mnist.load(mnist.default_data_dir(), "test")
-    x = mnist.as_activations(images)
+    x = mnist.as_inputs(images)
     print(f"784-16-16-10, {args.epochs} epochs; accuracy on MNIST test and on families")
     print(f"{'':<40}{'trained as is':>16}{'with stroke widths':>20}")
     print(f"{'MNIST test (28x28)':<40}", end="")

@@ -33,7 +33,7 @@ def main() -> None:
     from digitnet.train import TrainConfig, train
 
     images, labels = mnist.load(mnist.default_data_dir(), "train")
-    x = mnist.as_activations(images)
+    x = mnist.as_inputs(images)
     config = TrainConfig(hidden=[16, 16], batch_size=args.batch_size, epochs=1, seed=1)
 
     def digitnet_epoch() -> float:

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from digitnet import activations as act
+from digitnet import functions as act
 from digitnet import losses
 from digitnet.network import Network
 

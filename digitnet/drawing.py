@@ -99,7 +99,7 @@ class Drawing:
         if not self.strokes:
             return Reading(np.zeros(SIDE * SIDE, np.float32), [], "draw a digit")
         try:
-            x = preprocess.activations_of_pixels(np.asarray(self.picture()))
+            x = preprocess.inputs_of_pixels(np.asarray(self.picture()))
         except ImageError as e:
             return Reading(np.zeros(SIDE * SIDE, np.float32), [], str(e))
         layers = [a[0] for a in net.activations(x[None].astype(np.float64))][1:]

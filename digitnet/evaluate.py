@@ -131,7 +131,7 @@ def evaluate_pictures(
 
     got = list(answers(net, [p for p, _ in pictures], max_pixels, jobs))
     errors = [a.error for a in got]
-    good = [a.activations for a in got if a.error is None]
+    good = [a.outputs for a in got if a.error is None]
     outputs = np.stack(good) if good else np.zeros((0, 10))
     labels = np.array([label for _, label in pictures], dtype=np.int64)
     return _tally(labels, outputs, [p for p, _ in pictures], errors)
@@ -152,7 +152,7 @@ def seen_by_network(m: Mistake, max_pixels: int) -> np.ndarray:
 
     try:
         if m.digit is not None:
-            return preprocess.activations(m.path, max_pixels).reshape(28, 28)
+            return preprocess.inputs(m.path, max_pixels).reshape(28, 28)
         gray = preprocess.grayscale(preprocess.open_image(m.path, max_pixels))
         gray.thumbnail((28, 28))
         tile = np.zeros((28, 28))

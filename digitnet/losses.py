@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from digitnet import activations as act
+from digitnet import functions as act
 
 NAMES = ("crossentropy", "quadratic")
 _TINY = 1e-12

@@ -105,7 +105,7 @@ def load(folder: str | os.PathLike, split: str, full: bool = True) -> tuple[np.n
     return images, labels
 
 
-def as_activations(images: np.ndarray, dtype: type = np.float32) -> np.ndarray:
+def as_inputs(images: np.ndarray, dtype: type = np.float32) -> np.ndarray:
     """N x 28 x 28 bytes to the N x 784 input activations in [0, 1] the network reads."""
     return images.reshape(len(images), -1).astype(dtype) / dtype(255)
 

@@ -22,7 +22,7 @@ import zlib
 
 import numpy as np
 
-from digitnet import activations as act
+from digitnet import functions as act
 from digitnet.atomic import atomic_path
 from digitnet.errors import ModelFileError
 from digitnet.metadata import FORMAT, FORMAT_VERSION, file_metadata

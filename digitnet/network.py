@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from digitnet import activations as act
+from digitnet import functions as act
 
 INPUTS = 784  # 28 x 28 pixels
 OUTPUTS = 10  # one neuron per digit

@@ -26,24 +26,24 @@ USE_RECURSIVE = "use --recursive to read the images in it"  # said of a folder g
 
 class Answer(NamedTuple):
     path: str
-    activations: np.ndarray | None = None  # the 10 output activations
+    outputs: np.ndarray | None = None  # the 10 output neurons' activations
     error: str | None = None
 
     @property
     def digit(self) -> int | None:
-        return None if self.activations is None else int(self.activations.argmax())
+        return None if self.outputs is None else int(self.outputs.argmax())
 
     @property
     def confidence(self) -> float | None:
         """The brightest output neuron's activation."""
-        return None if self.activations is None else float(self.activations.max())
+        return None if self.outputs is None else float(self.outputs.max())
 
     def top(self, k: int) -> list[tuple[int, float]]:
         """The k brightest output neurons, brightest first, as (digit, activation)."""
-        if self.activations is None:
+        if self.outputs is None:
             return []
-        order = np.argsort(-self.activations, kind="stable")[:k]
-        return [(int(d), float(self.activations[d])) for d in order]
+        order = np.argsort(-self.outputs, kind="stable")[:k]
+        return [(int(d), float(self.outputs[d])) for d in order]
 
 
 def expand(paths: Iterable[str], recursive: bool = False, hidden: bool = False) -> Iterator[str]:
@@ -71,7 +71,7 @@ def decode(path: str, max_pixels: int) -> np.ndarray | str:
         pixels = preprocess.gray_pixels(source, max_pixels)
         if pixels.shape == (SIDE, SIDE):
             return pixels
-        return preprocess.activations_of_pixels(pixels)
+        return preprocess.inputs_of_pixels(pixels)
     except FolderError as e:
         return f"{e} ({USE_RECURSIVE})"
     except ImageError as e:
@@ -93,7 +93,7 @@ def _inputs(decoded: list[np.ndarray | str]) -> list[np.ndarray | str]:
             out[i] = inputs[j]
             continue
         try:
-            out[i] = preprocess.activations_of_pixels(decoded[i])
+            out[i] = preprocess.inputs_of_pixels(decoded[i])
         except ImageError as e:
             out[i] = str(e)
     return out

@@ -1,6 +1,6 @@
 """Any picture of a digit to the network's 784 input activations, the way MNIST was made.
 
-:func:`activations` reads a picture in small steps, each usable alone:
+:func:`inputs` reads a picture in small steps, each usable alone:
 
 1. :func:`open_image`: decode the first frame, upright (EXIF), refusing decompression bombs;
 2. :func:`grayscale`: one 8-bit channel of paper and ink, transparency composited onto a
@@ -20,7 +20,7 @@
    width, and centred by mass in 28x28.
 
 :func:`read` returns every step (``digitnet inspect image --steps`` draws them);
-:func:`activations` raises an ImageError with the reason when there is no digit to read.
+:func:`inputs` raises an ImageError with the reason when there is no digit to read.
 """
 
 from __future__ import annotations
@@ -263,12 +263,12 @@ def digit_strength(
     return ink_mod.contrast(up, np.asarray(paper), ink.dark) * keep
 
 
-def activations_of(img: Image.Image) -> np.ndarray:
+def inputs_of(img: Image.Image) -> np.ndarray:
     """784 float32 activations in [0, 1] for a decoded image (see the module's steps)."""
-    return activations_of_pixels(np.asarray(grayscale(img)))
+    return inputs_of_pixels(np.asarray(grayscale(img)))
 
 
-def activations_of_pixels(pixels: np.ndarray) -> np.ndarray:
+def inputs_of_pixels(pixels: np.ndarray) -> np.ndarray:
     """784 float32 activations in [0, 1] for a grayscale picture (rows x columns, uint8)."""
     if pixels.shape == (SIDE, SIDE) and (framed := mnist_framed(pixels)) is not None:
         return framed  # no Steps for MNIST's own pictures: this path must be quick
@@ -283,6 +283,6 @@ def gray_pixels(source, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     return np.asarray(grayscale(open_image(source, max_pixels)))
 
 
-def activations(source, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+def inputs(source, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     """The 784 activations for an image file (path, bytes or binary file)."""
-    return activations_of(open_image(source, max_pixels))
+    return inputs_of(open_image(source, max_pixels))

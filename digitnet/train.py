@@ -161,7 +161,7 @@ def examples(data_dir, limit: int | None = None, validation: int = 5000) -> Exam
         if total - split < validation:
             validation = total - split
             note = f"--limit {limit} leaves {validation} of the {total} training images to hold out"
-    x = mnist.as_activations(np.concatenate([images[:split], images[total - validation :]]))
+    x = mnist.as_inputs(np.concatenate([images[:split], images[total - validation :]]))
     y = np.concatenate([labels[:split], labels[total - validation :]])
     return Examples(x[:split], y[:split], (x[split:], y[split:]), note)
 
@@ -171,7 +171,7 @@ def measure(net: Network, data_dir, full: bool = True):
     from digitnet import mnist
 
     images, labels = mnist.load(data_dir, "test", full=full)
-    return evaluate(net, mnist.as_activations(images), labels)
+    return evaluate(net, mnist.as_inputs(images), labels)
 
 
 CHANCE = 0.2  # held-out accuracy at or under this (10 classes: 10% is guessing) is no learning

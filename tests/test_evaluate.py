@@ -41,7 +41,7 @@ def _expected(net, folder, made):
     rows = []
     for i, (name, label) in enumerate(made):
         try:
-            out = net.forward(preprocess.activations(str(folder / name))[None].astype("float64"))[0]
+            out = net.forward(preprocess.inputs(str(folder / name))[None].astype("float64"))[0]
         except ImageError as e:
             rows.append((i, name, label, None, None, str(e)))
             continue
@@ -146,7 +146,7 @@ def test_mistakes_image_shows_each_as_the_network_saw_it(csv_folder, model_path,
         if digit is None:  # refused: framed in red
             assert tuple(tile[0, side // 2]) == pictures.REFUSED
             continue
-        seen = preprocess.activations(str(folder / name)).reshape(28, 28)
+        seen = preprocess.inputs(str(folder / name)).reshape(28, 28)
         s = pictures.MISTAKE_SCALE
         shown = tile[s // 2 :: s, s // 2 :: s, 0] / 255
         assert np.abs(shown - seen).max() <= 1 / 255 + 1e-9
@@ -156,7 +156,7 @@ def test_mnist_mistakes_and_their_picture(tiny_mnist, model_path, monkeypatch, t
     images, labels = mnist.load(tiny_mnist, "test", full=False)
     monkeypatch.setattr(mnist, "SPLITS", {**mnist.SPLITS, "test": ("t10k", len(labels))})
     net = modelfile.load(model_path)
-    x = mnist.as_activations(images)
+    x = mnist.as_inputs(images)
     outputs = net.forward(x)
     wrong = np.flatnonzero(outputs.argmax(1) != labels)
     assert len(wrong) > 0

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from digitnet import activations as act
+from digitnet import functions as act
 from digitnet.network import Network
 
 

@@ -39,7 +39,7 @@ def test_each_family_is_read_as_its_digit(family, digits, large):
     picked = [digits[(index + 3 * i) % len(digits)] for i in range(PER_FAMILY)]
     for digit, label in picked:
         rng = np.random.default_rng([index, label])
-        x = preprocess.activations(FAMILIES[family](rng, digit))
+        x = preprocess.inputs(FAMILIES[family](rng, digit))
         assert x.shape == (784,) and x.min() >= 0 and x.max() == 1
         if (family, label) not in KNOWN_MISREADS:
             assert int(large.forward(x[None]).argmax()) == label, (family, label)
@@ -61,7 +61,7 @@ def test_pictures_without_one_digit_are_refused_with_the_reason(kind, digits):
     rng = np.random.default_rng(list(NOT_DIGITS).index(kind))
     for _ in range(3):
         with pytest.raises(ImageError) as refused:
-            preprocess.activations(NOT_DIGITS[kind](rng, pool))
+            preprocess.inputs(NOT_DIGITS[kind](rng, pool))
         assert re.match(REFUSALS[kind], str(refused.value)), str(refused.value)
 
 
@@ -78,13 +78,13 @@ def canvas_with(strokes, size=(400, 300)):
 def test_refusals_name_the_kind_of_error():
     blank = Image.new("L", (200, 200), 230)
     with pytest.raises(BlankImageError, match="no ink found"):
-        preprocess.activations_of(blank)
+        preprocess.inputs_of(blank)
     dash = canvas_with([([(100, 150), (300, 150)], 8)])
     with pytest.raises(NotOneDigitError, match="text or a line, not a digit"):
-        preprocess.activations_of(dash)
+        preprocess.inputs_of(dash)
     speck = canvas_with([([(200, 150), (203, 151)], 4)])
     with pytest.raises(NotOneDigitError, match=r"no digit found \(a speck \d+ px wide\)"):
-        preprocess.activations_of(speck)
+        preprocess.inputs_of(speck)
 
 
 def test_a_five_with_its_top_bar_apart_is_one_digit():
@@ -119,20 +119,20 @@ def test_an_mnist_framed_picture_takes_the_fast_path_and_others_do_not(digits):
     assert framing.mnist_framed(grey) is None
     shifted = np.roll(digit, 5, axis=1)  # off-centre
     assert framing.mnist_framed(shifted) is None
-    x = preprocess.activations_of(Image.fromarray(shifted))
-    np.testing.assert_allclose(preprocess.activations_of(Image.fromarray(digit)), x, atol=0.35)
+    x = preprocess.inputs_of(Image.fromarray(shifted))
+    np.testing.assert_allclose(preprocess.inputs_of(Image.fromarray(digit)), x, atol=0.35)
 
 
 def test_thin_pen_strokes_are_grown_to_mnist_width_and_normal_ones_kept():
     thin = canvas_with([([(150, 60), (250, 60), (180, 240)], 2)], size=(1000, 1000))
-    x = preprocess.activations_of(thin).reshape(28, 28)
+    x = preprocess.inputs_of(thin).reshape(28, 28)
     assert framing.THIN_STROKE <= framing.stroke_width(x) <= 2.6
     normal = canvas_with([([(150, 60), (250, 60), (180, 240)], 18)], size=(400, 300))
-    a = preprocess.activations_of(normal).reshape(28, 28)
+    a = preprocess.inputs_of(normal).reshape(28, 28)
     saved, framing.THIN_STROKE = framing.THIN_STROKE, 0.0
     try:
-        assert np.array_equal(preprocess.activations_of(normal).reshape(28, 28), a)
-        assert framing.stroke_width(preprocess.activations_of(thin).reshape(28, 28)) < 1.2
+        assert np.array_equal(preprocess.inputs_of(normal).reshape(28, 28), a)
+        assert framing.stroke_width(preprocess.inputs_of(thin).reshape(28, 28)) < 1.2
     finally:
         framing.THIN_STROKE = saved
 
@@ -197,19 +197,19 @@ def test_thick_strokes_on_a_tight_or_narrow_canvas_are_read_whole(margin, alike)
     edges' anti-aliasing is lost, hence the lower bound). Measured: 0.85 and 1.0; with
     neither the wider square nor the deep-ink blobs, 0.74."""
     size = 200
-    wide = preprocess.activations_of(eight(size, 40, 1.0))
-    tight = preprocess.activations_of(eight(size, 40, margin))
+    wide = preprocess.inputs_of(eight(size, 40, 1.0))
+    tight = preprocess.inputs_of(eight(size, 40, margin))
     assert np.corrcoef(wide, tight)[0, 1] > alike
 
 
 def test_faint_ruling_through_the_digit_is_left_out_of_its_input():
     digit = [([(170, 100), (230, 100), (190, 200)], 10)]
-    plain = preprocess.activations_of(canvas_with(digit))
+    plain = preprocess.inputs_of(canvas_with(digit))
     ruled = canvas_with(digit)
     from PIL import ImageDraw
 
     ImageDraw.Draw(ruled).line([(0, 150), (399, 150)], fill=190, width=2)  # light grey
-    lined = preprocess.activations_of(ruled)
+    lined = preprocess.inputs_of(ruled)
     assert np.count_nonzero(lined) - np.count_nonzero(plain) <= 4
 
 
@@ -235,8 +235,8 @@ def solid_loop(canvas: int) -> Image.Image:
 
 
 def test_ink_wider_than_the_opening_square_is_ink_not_paper():
-    wide = preprocess.activations_of(solid_loop(1200))  # the square is 300 px: fits nothing
-    narrow = preprocess.activations_of(solid_loop(300))  # the square is 75 px: fits the loop
+    wide = preprocess.inputs_of(solid_loop(1200))  # the square is 300 px: fits nothing
+    narrow = preprocess.inputs_of(solid_loop(300))  # the square is 75 px: fits the loop
     assert np.corrcoef(wide, narrow)[0, 1] > 0.95
 
 
@@ -248,5 +248,5 @@ def test_a_tight_crop_of_an_mnist_digit_comes_back_as_the_digit(samples, name, s
     from families import tight_crop
 
     digit = np.asarray(Image.open(samples / name))
-    x = preprocess.activations(tight_crop(np.random.default_rng(seed), digit))
+    x = preprocess.inputs(tight_crop(np.random.default_rng(seed), digit))
     assert np.corrcoef(x, digit.ravel() / 255)[0, 1] > 0.95

@@ -38,7 +38,7 @@ def canvases(draw):
 @given(canvases())
 def test_any_canvas_gives_valid_activations_or_a_clear_error(img):
     try:
-        a = preprocess.activations(png_bytes(img))
+        a = preprocess.inputs(png_bytes(img))
     except ImageError as e:
         assert str(e)  # a reason a person can read
         return
@@ -51,6 +51,6 @@ def test_any_canvas_gives_valid_activations_or_a_clear_error(img):
 @given(st.binary(max_size=2000))
 def test_random_bytes_never_crash(data):
     try:
-        preprocess.activations(b"\x89PNG\r\n\x1a\n" + data)
+        preprocess.inputs(b"\x89PNG\r\n\x1a\n" + data)
     except ImageError as e:
         assert str(e)

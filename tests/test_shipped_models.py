@@ -65,7 +65,7 @@ def test_models_readme_lists_every_model_with_its_accuracy():
 def test_recorded_accuracy_is_measured_again(real_mnist, name):
     net = shipped.load(name)
     images, labels = mnist.load(real_mnist, "test")
-    measured = evaluate(net, mnist.as_activations(images), labels).accuracy
+    measured = evaluate(net, mnist.as_inputs(images), labels).accuracy
     assert abs(measured - net.metadata["test_accuracy"]) <= 0.0005
     assert measured >= TARGETS[name]
 
@@ -75,7 +75,7 @@ def test_sample_images_are_recognised(samples, name):
     """The shipped samples: their labels are in their names (three.png is a 3)."""
     files = sorted(samples.glob("*.png"))
     want = np.array([3 if p.name == "three.png" else int(p.stem[-1]) for p in files])
-    x = np.stack([preprocess.activations(str(p)) for p in files])
+    x = np.stack([preprocess.inputs(str(p)) for p in files])
     right = shipped.load(name).predict(x) == want
     assert right[[p.name == "three.png" for p in files]].all()  # the Quick start's image
     # MNIST's first 5 (test image 8) is odd enough to fool the 16-16 networks
@@ -97,7 +97,7 @@ def test_the_samples_shown_to_users_are_read_right_or_labelled_as_mistakes(sampl
     mistakes = set(re.findall(r"reads\s+`(mnist-\d+-\d\.png)` as a (\d)", listed))
     default, large = shipped.load("default"), shipped.load("large")
     for path in sorted(samples.glob("mnist-*.png")):
-        x = preprocess.activations(str(path))[None]
+        x = preprocess.inputs(str(path))[None]
         label = int(path.stem[-1])
         assert int(large.forward(x).argmax()) == label, path.name
         said = int(default.forward(x).argmax())

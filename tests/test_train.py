@@ -17,7 +17,7 @@ from digitnet.train import TrainConfig, train
 @pytest.fixture(scope="module")
 def data():
     images, labels = synthetic_digits(800, 3)
-    return mnist.as_activations(images), labels
+    return mnist.as_inputs(images), labels
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_cli_trains_saves_and_records_how(tiny_mnist, tmp_path, monkeypatch):
     assert "--hidden 16,16" in t["command"]
     # the recorded test accuracy is what evaluate measures
     images, labels = mnist.load(tiny_mnist, "test", full=False)
-    measured = evaluate(net, mnist.as_activations(images), labels).accuracy
+    measured = evaluate(net, mnist.as_inputs(images), labels).accuracy
     assert net.metadata["test_accuracy"] == measured > 0.9
 
 
@@ -205,7 +205,7 @@ def test_missing_data_says_how_to_get_it(tmp_path):
 def test_evaluate_text_and_json(tiny_mnist, tmp_path, model_path, monkeypatch):
     images, labels = mnist.load(tiny_mnist, "test", full=False)
     monkeypatch.setattr(mnist, "SPLITS", {**mnist.SPLITS, "test": ("t10k", len(labels))})
-    want = evaluate(modelfile.load(model_path), mnist.as_activations(images), labels)
+    want = evaluate(modelfile.load(model_path), mnist.as_inputs(images), labels)
     args = ["evaluate", "--data", str(tiny_mnist), "--model", str(model_path)]
     as_json = CliRunner().invoke(cli, [*args, "--format", "json"])
     assert as_json.exit_code == 0, as_json.output

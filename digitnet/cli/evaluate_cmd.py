@@ -86,7 +86,7 @@ def evaluate(data, images, model, fmt, mistakes, mistakes_out, jobs, max_pixels)
         from digitnet import mnist
 
         pixels, labels = mnist.load(data_dir(data), "test")
-        inputs = mnist.as_activations(pixels)
+        inputs = mnist.as_inputs(pixels)
         result = run(net, inputs, labels)
     if mistakes_out:
         _draw_mistakes(result, inputs, max_pixels, mistakes_out)

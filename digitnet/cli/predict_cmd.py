@@ -149,7 +149,7 @@ def _writer(fmt: str, top: int, show_name: bool):
                 "path": ans.path,
                 "digit": None if below else ans.digit,
                 "confidence": round(ans.confidence, 6),
-                "activations": [round(float(v), 6) for v in ans.activations],
+                "activations": [round(float(v), 6) for v in ans.outputs],
             }
             if top > 1:
                 obj["top"] = [{"digit": d, "activation": round(v, 6)} for d, v in ans.top(top)]

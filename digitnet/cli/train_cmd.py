@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from digitnet import activations, losses, optim
+from digitnet import functions, losses, optim
 from digitnet.cli.common import (
     FiniteFloat,
     command_line,
@@ -47,14 +47,14 @@ def _sizes(ctx, param, value: str) -> list[int]:
 )
 @click.option(
     "--activation",
-    type=click.Choice(activations.HIDDEN),
+    type=click.Choice(functions.HIDDEN),
     default="relu",
     show_default=True,
     help="f of the hidden layers.",
 )
 @click.option(
     "--output",
-    type=click.Choice(activations.OUTPUT),
+    type=click.Choice(functions.OUTPUT),
     default="softmax",
     show_default=True,
     help="f of the output layer.",
