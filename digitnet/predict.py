@@ -19,6 +19,22 @@ from digitnet.errors import FolderError, ImageError
 from digitnet.framing import SIDE, mnist_framed_batch
 from digitnet.network import Network
 
+# From this many images named at once, --jobs defaults to one process per core: measured on
+# 28x28 PNGs with two cores, 1,000 images took 385 ms with two processes against 418 with
+# one, while 300 took 328 against 305 (starting the workers costs more than they give).
+AUTO_JOBS_FROM = 1000
+
+
+def jobs_for(count: int | None, asked: int | None) -> int:
+    """The processes to read ``count`` images with (None: not known in advance, as for a
+    list on standard input): what the user asked for, else one per core for many images."""
+    if asked is not None:
+        return asked
+    if count is not None and count >= AUTO_JOBS_FROM:
+        return os.cpu_count() or 1
+    return 1
+
+
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".pgm", ".ppm"}
 STDIN = "-"
 USE_RECURSIVE = "use --recursive to read the images in it"  # said of a folder given as a file

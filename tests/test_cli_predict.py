@@ -342,3 +342,21 @@ def test_the_same_image_gives_the_same_numbers_however_it_is_run(model_path, fil
         cli, ["inspect", "image", one, "-m", str(model_path), "-f", "json"]
     )
     assert json.loads(inspected.stdout)["confidence"] == alone["confidence"]
+
+
+def test_jobs_default_to_the_cores_for_many_images(model_path, files, monkeypatch):
+    """Many images named at once are read by one process per core; a few, or a list read
+    from standard input, by one; --jobs decides when given."""
+    from digitnet import predict
+
+    assert predict.jobs_for(None, None) == 1 and predict.jobs_for(10**6, 3) == 3
+    assert predict.jobs_for(predict.AUTO_JOBS_FROM, None) == (os.cpu_count() or 1)
+    assert predict.jobs_for(predict.AUTO_JOBS_FROM - 1, None) == 1
+    seen = []
+    real = predict.answers
+    monkeypatch.setattr(predict, "answers", lambda *a, **k: seen.append(a[3]) or real(*a, **k))
+    monkeypatch.setattr(predict, "AUTO_JOBS_FROM", len(files))
+    run(model_path, *files)
+    run(model_path, *files[:-1])
+    run(model_path, *files, "--jobs", "1")
+    assert seen == [os.cpu_count() or 1, 1, 1]

@@ -128,9 +128,9 @@ def jobs_option(f):
         "--jobs",
         "-j",
         type=click.IntRange(min=1),
-        default=1,
-        show_default=True,
-        help="Decode images in N parallel processes.",
+        default=None,
+        help="Decode images in N parallel processes. [default: one per core for 1,000 "
+        "images or more named at once (as arguments or with -r), else 1]",
     )(f)
 
 

@@ -66,6 +66,7 @@ def evaluate(data, images, model, fmt, mistakes, mistakes_out, jobs, max_pixels)
     from digitnet import shipped
     from digitnet.evaluate import evaluate as run
     from digitnet.evaluate import evaluate_pictures
+    from digitnet.predict import jobs_for
 
     ctx = click.get_current_context()
     given = click.core.ParameterSource.COMMANDLINE
@@ -80,7 +81,7 @@ def evaluate(data, images, model, fmt, mistakes, mistakes_out, jobs, max_pixels)
         from digitnet.labelled import labelled_pictures
 
         pictures = labelled_pictures(images)
-        result = evaluate_pictures(net, pictures, max_pixels, jobs)
+        result = evaluate_pictures(net, pictures, max_pixels, jobs_for(len(pictures), jobs))
         inputs = None
     else:
         from digitnet import mnist

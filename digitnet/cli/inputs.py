@@ -71,22 +71,25 @@ def input_names(
     recursive: bool,
     hidden: bool,
     with_name: bool | None,
-    jobs: int,
-) -> tuple[Iterable[str], bool]:
-    """The files to read, in order, and whether to print their names; usage errors for
-    inputs that cannot work."""
-    from digitnet.predict import expand
+    jobs: int | None,
+) -> tuple[Iterable[str], bool, int]:
+    """The files to read, in order, whether to print their names and how many processes
+    to read them with (--jobs, else by their number: see predict.jobs_for); usage errors
+    for inputs that cannot work."""
+    from digitnet.predict import expand, jobs_for
 
     if not files and files_from is None:
         raise click.UsageError("no images given: name image files, '-' or --files-from LIST")
     if files.count("-") > 1:
         raise click.UsageError("'-' (standard input) can be read only once")
-    if jobs > 1 and "-" in files:
+    if (jobs or 1) > 1 and "-" in files:
         raise click.UsageError("'-' (an image on standard input) cannot be used with --jobs")
     names: Iterable[str] = list(files)
-    if files_from is not None:
-        names = itertools.chain(names, names_from(files_from, null))
+    if files_from is not None:  # a list read as it comes: its length is not known
+        names = expand(itertools.chain(names, names_from(files_from, null)), recursive, hidden)
         show_name = True if with_name is None else with_name
-    else:
-        show_name = len(files) > 1 or recursive if with_name is None else with_name
-    return expand(names, recursive, hidden), show_name
+        return names, show_name, jobs_for(None, jobs)
+    show_name = len(files) > 1 or recursive if with_name is None else with_name
+    listed = list(expand(names, recursive, hidden))
+    serial = "-" in files  # standard input is read by this process
+    return listed, show_name, 1 if serial else jobs_for(len(listed), jobs)

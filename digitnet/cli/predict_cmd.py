@@ -109,7 +109,9 @@ def predict(
     from digitnet import shipped
     from digitnet.predict import answers, chunked
 
-    names, show_name = input_names(files, files_from, null, recursive, hidden, with_name, jobs)
+    names, show_name, jobs = input_names(
+        files, files_from, null, recursive, hidden, with_name, jobs
+    )
     net = shipped.load(model)
     write = _writer(fmt, top, show_name)
     out = sys.stdout

@@ -104,7 +104,9 @@ def read(
     from digitnet import shipped
     from digitnet.reader import readings
 
-    names, show_name = input_names(files, files_from, null, recursive, hidden, with_name, jobs)
+    names, show_name, jobs = input_names(
+        files, files_from, null, recursive, hidden, with_name, jobs
+    )
     if steps_out and (len(files) != 1 or files_from is not None or recursive):
         raise click.UsageError("--steps draws one picture: give one FILE")
     net = shipped.load(model)
