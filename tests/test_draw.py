@@ -75,6 +75,12 @@ class Terminal:
         os.write(self.master, data)
         return self.read() if wait else b""
 
+    def sync(self) -> bytes:
+        """Everything drawn so far, read to the end: '?' redraws with the key help, so the
+        frame that shows it is the last one (frames can lag behind events on a busy box)."""
+        os.write(self.master, b"?")
+        return self.read(until=drawing.HELP[:20].encode())  # the line may be cut
+
     def finish(self, key: bytes = b"q") -> int:
         """Send a key that ends the session; read everything until the process is gone (a
         frame fills the terminal's buffer: unread, it would hold the program up)."""
@@ -108,6 +114,7 @@ def stroke(term: Terminal, points: list[tuple[float, float]], button: int = 0) -
     for x, y in points[1:]:
         term.send(mouse(button + 32, x, y))
     term.send(mouse(button, *points[-1], press=False), wait=False)
+    term.sync()
 
 
 def answers(screen: bytes) -> list[str]:
@@ -178,6 +185,7 @@ def test_keyboard_only(term, tmp_path):
     for _ in range(18):
         term.send(b"\x1b[B")
     term.send(b" ")
+    term.sync()
     assert answers(term.screen)[-1] == "1"
     term.send(b"s")
     assert term.finish() == 0
