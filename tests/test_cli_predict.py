@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -360,3 +361,31 @@ def test_jobs_default_to_the_cores_for_many_images(model_path, files, monkeypatc
     run(model_path, *files[:-1])
     run(model_path, *files, "--jobs", "1")
     assert seen == [os.cpu_count() or 1, 1, 1]
+
+
+def test_answers_stream_out_while_names_still_arrive(files, model_path, tmp_path):
+    """A slow producer (find, a camera) gets answers as they are done, a few dozen at a
+    time (predict writes and flushes every 64), not when its list ends."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as in a shell
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "digitnet", "predict", "-m", str(model_path), "-T", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    names = (files * 7)[:65]
+    try:
+        proc.stdin.write("".join(n + "\n" for n in names))
+        proc.stdin.flush()
+        time.sleep(0.5)  # longer than a batch may wait: the next name sends the batch on
+        proc.stdin.write(files[0] + "\n")
+        proc.stdin.flush()
+        import select
+
+        ready, _, _ = select.select([proc.stdout], [], [], 20)  # while stdin is still open
+        assert ready, "no answer while names were still arriving"
+        assert proc.stdout.readline().startswith(names[0] + "\t")
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)

@@ -358,3 +358,34 @@ def test_save_best_ends_with_the_best_epochs_network(tiny_mnist, tmp_path):
     t = modelfile.load(out).metadata["training"]
     assert t["validation_accuracy"] == pytest.approx(max(held), abs=5e-5)
     assert t["best_epoch"] == held.index(max(held)) + 1
+
+
+def test_sgd_momentum_carries_the_last_steps():
+    """v <- momentum v - lr g; p <- p + v: with a constant gradient the steps grow."""
+    p = np.zeros(3)
+    sgd = optim.SGD([p], momentum=0.9)
+    for _ in range(3):
+        sgd.step([np.ones(3)], lr=0.1)
+    # steps: -0.1, -0.19, -0.271 (each the last times 0.9, less 0.1)
+    assert np.allclose(p, -(0.1 + 0.19 + 0.271))
+    still = np.zeros(3)
+    plain = optim.SGD([still], momentum=0.0)
+    for _ in range(3):
+        plain.step([np.ones(3)], lr=0.1)
+    assert np.allclose(still, -0.3)
+
+
+def test_the_held_out_accuracy_is_measured_on_the_held_out_images(data):
+    """Each epoch's validation accuracy is the network's on the held-out images, not on
+    the ones it learned from."""
+    x, y = data
+    held_x, held_y = x[600:], (y[600:] + 1) % 10  # labels it cannot match by learning
+    seen = []
+
+    def on_epoch(r):  # measured now: the network goes on learning after this epoch
+        seen.append((r.val_accuracy, evaluate(r.network, held_x, held_y).accuracy, r.accuracy))
+
+    train(TrainConfig(epochs=6), x[:600], y[:600], (held_x, held_y), on_epoch=on_epoch)
+    for reported, measured, _ in seen:
+        assert reported == measured
+    assert seen[-1][0] < 0.5 < seen[-1][2]  # the training images it learned; these not

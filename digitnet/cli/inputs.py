@@ -13,15 +13,38 @@ EXIT_UNSURE = 3  # every picture was read, but some answers were below --thresho
 
 
 def names_from(stream, null: bool):
-    """File names from a list: one a line, or NUL-separated (``find -print0``)."""
+    """File names from a list: one a line, or NUL-separated (``find -print0``), each given
+    as soon as it has arrived (a pipe is read for what it holds, not to a full buffer, so
+    answers follow a slow producer)."""
     sep = "\0" if null else "\n"
     buf = ""
-    while chunk := stream.read(65536):
+    for chunk in _chunks(stream):
         buf += chunk
         *names, buf = buf.split(sep)
         yield from (n.rstrip("\r") if not null else n for n in names if n)
     if buf.strip("\r\n"):
         yield buf.rstrip("\r\n")
+
+
+def _chunks(stream):
+    """What a text stream holds, as it arrives: os.read on its file descriptor returns what
+    a pipe has, where stream.read(n) would wait for n characters or the end."""
+    import codecs
+    import io
+    import os
+
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):  # not a file: read it whole
+        while chunk := stream.read(65536):
+            yield chunk
+        return
+    decoder = codecs.getincrementaldecoder(getattr(stream, "encoding", None) or "utf-8")(
+        errors="surrogateescape"
+    )
+    while data := os.read(fd, 65536):
+        yield decoder.decode(data)
+    yield decoder.decode(b"", final=True)
 
 
 def input_options(f):
