@@ -138,7 +138,7 @@ def _groups(box: np.ndarray, ink: np.ndarray, link: np.ndarray) -> np.ndarray:
         members = [free[np.argmax(ink[free])]]
         group[members] = g
         while True:
-            span = _union(box[group == g])
+            span = union(box[group == g])
             free = np.flatnonzero(group < 0)
             if free.size == 0:
                 break
@@ -181,7 +181,7 @@ def choose(
     group = _groups(shapes.box[live], ink[live], link[live])
     ids = np.arange(group.max() + 1)  # _groups numbers them 0, 1, ...
     totals = np.array([ink[live[group == g]].sum() for g in ids])
-    boxes = np.array([_union(shapes.box[live[group == g]]) for g in ids])
+    boxes = np.array([union(shapes.box[live[group == g]]) for g in ids])
     rows, cols = shapes.labels.shape
     cut = (boxes[:, 0] == 0) | (boxes[:, 1] == 0) | (boxes[:, 2] == cols) | (boxes[:, 3] == rows)
     # the digit is the group with the most ink, preferring a whole one to one cut by the edge
@@ -238,7 +238,8 @@ def _links(shapes: Shapes, faint: np.ndarray | None) -> np.ndarray:
     return first
 
 
-def _union(boxes: np.ndarray) -> np.ndarray:
+def union(boxes: np.ndarray) -> np.ndarray:
+    """The box (left, top, right, bottom) around n x 4 boxes."""
     return np.array([boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()])
 
 

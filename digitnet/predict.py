@@ -78,18 +78,26 @@ def expand(paths: Iterable[str], recursive: bool = False, hidden: bool = False) 
             yield path
 
 
+def gray_of(path: str, max_pixels: int) -> np.ndarray:
+    """One input's grayscale pixels ('-': standard input). ImageError says why there are
+    none; for a folder, that --recursive reads the images in it."""
+    try:
+        return preprocess.gray_pixels(
+            sys.stdin.buffer.read() if path == STDIN else path, max_pixels
+        )
+    except FolderError as e:
+        raise ImageError(f"{e} ({USE_RECURSIVE})") from None
+
+
 def decode(path: str, max_pixels: int) -> np.ndarray | str:
     """One input's 784 activations, or the reason it has none. A 28x28 picture comes back
     as its grayscale pixels (28 x 28 uint8), to be checked for MNIST's framing together
     with the others of its batch (see _inputs)."""
     try:
-        source = sys.stdin.buffer.read() if path == STDIN else path
-        pixels = preprocess.gray_pixels(source, max_pixels)
+        pixels = gray_of(path, max_pixels)
         if pixels.shape == (SIDE, SIDE):
             return pixels
         return preprocess.inputs_of_pixels(pixels)
-    except FolderError as e:
-        return f"{e} ({USE_RECURSIVE})"
     except ImageError as e:
         return str(e)
 
@@ -187,19 +195,30 @@ def _start_worker(net: Network, max_pixels: int) -> None:
     _worker = (net, max_pixels)
 
 
+def worker() -> tuple[Network, int]:
+    """In a process of worker_pool: the network and the pixel limit it was started with."""
+    return _worker
+
+
+def worker_pool(net: Network, max_pixels: int, jobs: int):
+    """``jobs`` processes (forked where the system can) that each hold ``net`` and
+    ``max_pixels``, for worker() to give back; use it as a context manager."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    return ctx.Pool(jobs, initializer=_start_worker, initargs=(net, max_pixels))
+
+
 def _answer_chunk(paths: list[str]) -> tuple[list[str], list[str | None], np.ndarray]:
     """A worker's share: decode and classify a chunk. What goes back is small and cheap to
     pickle: the paths, an error (or None) for each, and one array of 10 outputs per image."""
-    net, max_pixels = _worker
+    net, max_pixels = worker()
     return paths, *_forward(net, [(p, decode(p, max_pixels)) for p in paths])
 
 
 def _parallel_answers(
     net: Network, paths: Iterable[str], max_pixels: int, jobs: int, chunk: int
 ) -> Iterator[Answer]:
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    with ctx.Pool(jobs, initializer=_start_worker, initargs=(net, max_pixels)) as pool:
+    with worker_pool(net, max_pixels, jobs) as pool:
         for names, errors, outputs in pool.imap(_answer_chunk, chunked(paths, chunk)):
             yield from _answers_of(names, errors, outputs)

@@ -43,6 +43,9 @@ ASPECT_SLACK = 1.0  # widths within this many spreads of their digit's mean are 
 CUT_COST = ((0.35, math.log(0.9)), (0.7, math.log(0.6)), (math.inf, math.log(0.4)))
 
 
+BEST_CUT = max(cost for _, cost in CUT_COST)  # no reading with a cut scores more than this
+
+
 def _cut_cost(depth: float) -> float:
     return next(cost for deepest, cost in CUT_COST if depth <= deepest)
 
@@ -51,7 +54,7 @@ TYPICAL_WIDTH = 0.75  # a digit is about this wide for its height (MNIST's media
 CUTS_PER_DIGIT = 3  # ... and a wide mark gets this many candidate cuts per digit it may hold
 PART_WIDTH = (0.12, 1.5)  # a part narrower or wider than this (of the height) is no digit
 CRUMB = 0.2  # a cut leaves crumbs of the neighbour's strokes: pieces this much smaller than
-# the part's largest are left out  # a run of touching digits this wide (of its height) may be three
+# the part's largest are left out
 
 
 class Digit(NamedTuple):
@@ -127,9 +130,7 @@ class Reading(NamedTuple):
             "confidence": round(self.confidence, 6),
             "digits": [
                 {
-                    "digit": None
-                    if threshold is not None and d.confidence < threshold
-                    else d.digit,
+                    "digit": None if _unsure(d, threshold) else d.digit,
                     "confidence": round(d.confidence, 6),
                     "box": list(d.box),
                     "top": [[k, round(v, 6)] for k, v in d.top()],
@@ -169,31 +170,19 @@ class Result(NamedTuple):
 
 
 def _read_path(net: Network, path: str, max_pixels: int) -> Result:
-    import sys
-
-    from digitnet import preprocess
-    from digitnet.errors import FolderError
-    from digitnet.predict import STDIN, USE_RECURSIVE
+    from digitnet.predict import gray_of
 
     try:
-        source = sys.stdin.buffer.read() if path == STDIN else path
-        return Result(path, read_pixels(preprocess.gray_pixels(source, max_pixels), net))
-    except FolderError as e:
-        return Result(path, error=f"{e} ({USE_RECURSIVE})")
+        return Result(path, read_pixels(gray_of(path, max_pixels), net))
     except ImageError as e:
         return Result(path, error=str(e))
 
 
-_worker: tuple[Network, int] | None = None  # each worker process's network and pixel limit
-
-
-def _start_worker(net: Network, max_pixels: int) -> None:
-    global _worker
-    _worker = (net, max_pixels)
-
-
 def _read_in_worker(path: str) -> Result:
-    return _read_path(*_worker[:1], path, _worker[1])
+    from digitnet.predict import worker
+
+    net, max_pixels = worker()
+    return _read_path(net, path, max_pixels)
 
 
 def readings(net: Network, paths, max_pixels: int, jobs: int = 1):
@@ -202,11 +191,9 @@ def readings(net: Network, paths, max_pixels: int, jobs: int = 1):
         for path in paths:
             yield _read_path(net, path, max_pixels)
         return
-    import multiprocessing
-    import sys
+    from digitnet.predict import worker_pool
 
-    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    with ctx.Pool(jobs, initializer=_start_worker, initargs=(net, max_pixels)) as pool:
+    with worker_pool(net, max_pixels, jobs) as pool:
         yield from pool.imap(_read_in_worker, paths, chunksize=4)
 
 
@@ -229,12 +216,10 @@ def read_pixels(pixels: np.ndarray, net: Network, judge: Network | None = JUDGE)
     parts: list[np.ndarray] = []  # every candidate part's 784 inputs
     where: list[tuple[int, int, int, int]] = []  # each part's box in image pixels
 
-    masks: dict[segment.Mark, np.ndarray] = {}
+    masks = {mark: _mask(found, mark, mark.box[0], mark.box[2]) for mark, _ in marks}
 
     def add(mark, x0: int, x1: int) -> int | None:
         """The part of a mark between two columns, added to ``parts``: its number."""
-        if mark not in masks:
-            masks[mark] = _mask(found, mark, mark.box[0], mark.box[2])
         made = _part(found, mark, x0, x1, masks[mark])
         if made is None:
             return None
@@ -254,10 +239,11 @@ def read_pixels(pixels: np.ndarray, net: Network, judge: Network | None = JUDGE)
     first = len(parts)
     lattices = []
     for (mark, height), whole in zip(marks, wholes, strict=True):
-        sure = whole is not None and _part_score(
-            outputs[whole], one[whole], where[whole], height
-        ) >= max(c for _, c in CUT_COST)
-        lattice = None if sure else _lattice(found, mark, height)
+        sure = (
+            whole is not None
+            and _part_score(outputs[whole], one[whole], where[whole], height) >= BEST_CUT
+        )
+        lattice = None if sure else _lattice(mark, height, masks[mark])
         if lattice is not None:
             nodes, depths, edges = lattice
             ids = {e: add(mark, nodes[e[0]], nodes[e[1]]) for e in edges}
@@ -289,17 +275,17 @@ def read_pixels(pixels: np.ndarray, net: Network, judge: Network | None = JUDGE)
     return Reading(lines)
 
 
-def _lattice(found: segment.Segments, mark: segment.Mark, height: float):
+def _lattice(mark: segment.Mark, height: float, mask: np.ndarray):
     """The ways to cut a wide digit mark into digits, as a lattice: the cut columns (the
     mark's left and right edges first and last, candidate cuts at its ink's valleys
     between), each cut's depth (the ink in its column against a usual column's) and the
-    parts worth reading (pairs of nodes a digit's width apart). None for a mark as narrow
-    as one digit."""
+    parts worth reading (pairs of nodes a digit's width apart). ``mask`` is the mark's own
+    ink (_mask). None for a mark as narrow as one digit."""
     x0, _, x1, _ = mark.box
     width = x1 - x0
     if width <= segment.MAY_SPLIT * height:
         return None
-    profile = _mask(found, mark, x0, x1).sum(axis=0).astype(float)
+    profile = mask.sum(axis=0).astype(float)
     typical = float(np.median(profile[profile > 0])) if profile.any() else 1.0
     most = max(CUTS_PER_DIGIT, round(CUTS_PER_DIGIT * width / (TYPICAL_WIDTH * height)))
     cuts = sorted(segment.cuts(profile, height, most))
@@ -348,20 +334,11 @@ def _mask(found: segment.Segments, mark: segment.Mark, x0: int, x1: int) -> np.n
     return np.isin(labels, mark.shapes)
 
 
-def _part(
-    found: segment.Segments,
-    mark: segment.Mark,
-    x0: int,
-    x1: int,
-    whole: np.ndarray | None = None,
-):
+def _part(found: segment.Segments, mark: segment.Mark, x0: int, x1: int, whole: np.ndarray):
     """A part of a digit mark between two columns: its 784 inputs and its box in image
-    pixels, or None when no ink is left in it. ``whole``: the mark's _mask, if known."""
+    pixels, or None when no ink is left in it. ``whole`` is the mark's own ink (_mask)."""
     _, top, _, bottom = mark.box
-    if whole is None:
-        mask = _mask(found, mark, x0, x1)
-    else:
-        mask = whole[:, x0 - mark.box[0] : x1 - mark.box[0]]
+    mask = whole[:, x0 - mark.box[0] : x1 - mark.box[0]]
     if (x0, x1) != (mark.box[0], mark.box[2]):  # a cut part: without the neighbour's crumbs
         pieces = components.label(mask)
         if pieces.count > 1:

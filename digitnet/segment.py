@@ -64,7 +64,6 @@ class Segments(NamedTuple):
     strength: np.ndarray  # the ink over the paper in ``box``, image pixels
     shapes: Shapes  # the full-resolution shapes of ``strength`` (boxes relative to ``box``)
     box: tuple[int, int, int, int]  # where strength lies in the picture
-    ink: ink_mod.Ink
 
 
 def find(pixels: np.ndarray) -> Segments | None:
@@ -85,16 +84,11 @@ def find(pixels: np.ndarray) -> Segments | None:
     level = ink_mod.quantile(strength[strength > 0], ink_mod.STRONG_INK_QUANTILE)
     shapes = components.label(strength >= ink_mod.FAINT_FRACTION * level)
     lines, heights = _lines(shapes)
-    return Segments(lines, heights, strength, shapes, tuple(int(v) for v in box), ink)
+    return Segments(lines, heights, strength, shapes, tuple(int(v) for v in box))
 
 
 def _union(boxes: np.ndarray) -> tuple[int, int, int, int]:
-    return (
-        int(boxes[:, 0].min()),
-        int(boxes[:, 1].min()),
-        int(boxes[:, 2].max()),
-        int(boxes[:, 3].max()),
-    )
+    return tuple(int(v) for v in digit_shapes.union(boxes))
 
 
 def _overlap(a0, a1, b0, b1):
@@ -121,10 +115,11 @@ def _lines(shapes: Shapes) -> tuple[list[list[Mark]], list[float]]:
     # bodies chain into lines when their rows overlap enough
     pairs = []
     for i, a in enumerate(body):
-        for bb in body[i + 1 :]:
-            shared = _overlap(box[a, 1], box[a, 3], box[bb, 1], box[bb, 3])
-            if shared >= SAME_LINE * min(h[a], h[bb]):
-                pairs.append((i, int(np.flatnonzero(body == bb)[0])))
+        for j in range(i + 1, len(body)):
+            b = body[j]
+            shared = _overlap(box[a, 1], box[a, 3], box[b, 1], box[b, 3])
+            if shared >= SAME_LINE * min(h[a], h[b]):
+                pairs.append((i, j))
     part = _components_of(len(body), pairs)
     found = []
     for p in np.unique(part):
@@ -134,12 +129,13 @@ def _lines(shapes: Shapes) -> tuple[list[list[Mark]], list[float]]:
     taken = np.zeros(shapes.count, bool)
     taken[body] = True
     small = [int(s) for s in np.flatnonzero(~taken)]
+    line_of = {s: _nearest_line(box[s], found, box) for s in small}
     lines, heights = [], []
     for k, (_, members) in enumerate(found):
         height = float(np.median(h[members]))
         top = float(np.median(box[members, 1]))
         bottom = float(np.median(box[members, 3]))
-        mine = [s for s in small if _nearest_line(box[s], found, box) == k]
+        mine = [s for s in small if line_of[s] == k]
         lines.append(_marks(shapes, list(members), mine, height, top, bottom))
         heights.append(height)
     return lines, heights
@@ -180,7 +176,7 @@ def _marks(
         if max(sw, sh) < SPECK * height:
             continue
         # a piece of a digit: under or over it, sharing its columns (a 5's bar)
-        host = _host(b, digits, box, w, height)
+        host = _host(b, digits, box, height)
         if host is not None:
             digits[host].append(s)
             continue
@@ -193,7 +189,7 @@ def _marks(
     return _with_spaces(marks, height)
 
 
-def _host(b: np.ndarray, digits: list[list[int]], box: np.ndarray, w: np.ndarray, height: float):
+def _host(b: np.ndarray, digits: list[list[int]], box: np.ndarray, height: float):
     """The digit a small shape is a piece of, or None."""
     for k, d in enumerate(digits):
         u = _union(box[d])

@@ -147,6 +147,8 @@ def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None
     if fmt in ("csv", "tsv"):
         import csv
 
+        from digitnet.reader import Reading
+
         w = csv.writer(sys.stdout, dialect="excel" if fmt == "csv" else "excel-tab")
         w.writerow(["path", "line", "number", "confidence", "error"])
 
@@ -158,7 +160,7 @@ def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None
             for n, (text, line) in enumerate(
                 zip(reading.text(separators, threshold), reading.lines, strict=True), start=1
             ):
-                confidence = reading.__class__([line]).confidence
+                confidence = Reading([line]).confidence
                 w.writerow([result.path, n, text, f"{confidence:.6f}", ""])
 
         return write_table
