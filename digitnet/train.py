@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 
@@ -26,7 +25,7 @@ class TrainConfig:
     output: str = "softmax"
     loss: str = "crossentropy"
     optimizer: str = "adam"
-    learning_rate: float = 0.001
+    learning_rate: float | None = None  # None: the optimiser's own (optim.DEFAULT_LR)
     momentum: float = 0.9
     schedule: str = "cosine"
     batch_size: int = 64
@@ -38,6 +37,10 @@ class TrainConfig:
     # (knowledge distillation); train() loads it from here, so the record names what was used
     distill: float = 0.5  # weight of the teacher's answers against the labels
     temperature: float = 2.0  # softens the teacher's answers, so its second choices count
+
+    def __post_init__(self) -> None:
+        if self.learning_rate is None and self.optimizer in optim.DEFAULT_LR:
+            self.learning_rate = optim.DEFAULT_LR[self.optimizer]
 
     def check(self) -> None:
         """Refuse settings that cannot train, with a reason (the CLI shows it as usage error)."""
@@ -132,67 +135,3 @@ def soft_targets(teacher: Network, x: np.ndarray, y: np.ndarray, config: TrainCo
     p = np.maximum(teacher.forward(x), 1e-30) ** (1 / config.temperature)
     p /= p.sum(axis=1, keepdims=True)
     return ((1 - config.distill) * y + config.distill * p).astype(y.dtype)
-
-
-class Examples(NamedTuple):
-    """The images a run learns from and the ones it holds out, as activations."""
-
-    x: np.ndarray
-    labels: np.ndarray
-    validation: tuple[np.ndarray, np.ndarray]
-    note: str | None = None  # what the held-out share had to give way to, if anything
-
-
-def examples(data_dir, limit: int | None = None, validation: int = 5000) -> Examples:
-    """MNIST's training images from ``data_dir``: the first ``limit`` (all, by default) to
-    learn from and the last ``validation`` held out. A ``limit`` that leaves fewer than
-    ``validation`` holds out what it leaves (and says so in ``note``); without a limit,
-    ``validation`` must leave some images to learn from (ValueError)."""
-    from digitnet import mnist
-
-    images, labels = mnist.load(data_dir, "train", full=limit is None)
-    total, note = len(images), None
-    if limit is None:
-        if validation >= total:
-            raise ValueError(f"--validation must be less than the {total} training images")
-        split = total - validation
-    else:  # learn from the first N; hold out the end of the set, as much as N leaves
-        split = min(limit, total)
-        if total - split < validation:
-            validation = total - split
-            note = f"--limit {limit} leaves {validation} of the {total} training images to hold out"
-    x = mnist.as_inputs(np.concatenate([images[:split], images[total - validation :]]))
-    y = np.concatenate([labels[:split], labels[total - validation :]])
-    return Examples(x[:split], y[:split], (x[split:], y[split:]), note)
-
-
-def measure(net: Network, data_dir, full: bool = True):
-    """The network's accuracy on MNIST's test images (an Evaluation)."""
-    from digitnet import mnist
-
-    images, labels = mnist.load(data_dir, "test", full=full)
-    return evaluate(net, mnist.as_inputs(images), labels)
-
-
-CHANCE = 0.2  # held-out accuracy at or under this (10 classes: 10% is guessing) is no learning
-
-
-def diverged(net: Network, losses: list[float], val_acc: list[float]) -> str | None:
-    """Why a trained network is no good (its last epoch's loss or its weights not finite,
-    its held-out accuracy at chance), or None when it learned."""
-    if losses and not np.isfinite(losses[-1]):
-        return f"the loss became {losses[-1]}"
-    params = (p for layer in net.layers for p in (layer.weights, layer.biases))
-    if not all(np.isfinite(p).all() for p in params):
-        return "the weights are no longer finite"
-    if val_acc and val_acc[-1] <= CHANCE:
-        return f"held-out accuracy {val_acc[-1]:.1%}, no better than guessing"
-    return None
-
-
-def snapshot(net: Network) -> Network:
-    """A copy of a network's weights and biases, which further training leaves alone."""
-    from digitnet.network import Layer
-
-    layers = [Layer(y.weights.copy(), y.biases.copy(), y.activation) for y in net.layers]
-    return Network(layers, dict(net.metadata))

@@ -308,8 +308,8 @@ def test_a_diverging_run_is_a_failure_and_saved_only_with_force(tiny_mnist, tmp_
 
 
 def test_diverged_says_why():
+    from digitnet.fitting import diverged
     from digitnet.network import Network
-    from digitnet.train import diverged
 
     net = Network.create([784, 4, 10], rng=np.random.default_rng(0))
     assert diverged(net, [0.3, 0.2], [0.9]) is None

@@ -77,7 +77,9 @@ def _sizes(ctx, param, value: str) -> list[int]:
     "--lr",
     type=FiniteFloat(min=0, min_open=True),
     default=None,
-    help="Learning rate. [default: 0.001 for adam, 0.1 for sgd]",
+    help="Learning rate. [default: "
+    + ", ".join(f"{v:g} for {k}" for k, v in optim.DEFAULT_LR.items())
+    + "]",
 )
 @click.option(
     "--momentum",
@@ -198,13 +200,9 @@ def train(
     --force. The same seed, data and options give a byte-identical file
     (the date recorded in it is today's, or $SOURCE_DATE_EPOCH's).
     """
-    import numpy as np
-
-    from digitnet import mnist, modelfile, shipped
+    from digitnet import fitting, modelfile
     from digitnet.cli.progress import EpochBar
-    from digitnet.metadata import model_metadata, training_record
-    from digitnet.train import TrainConfig, diverged, examples, measure, snapshot
-    from digitnet.train import train as run
+    from digitnet.train import TrainConfig
 
     config = TrainConfig(
         hidden=hidden,
@@ -212,7 +210,7 @@ def train(
         output=output,
         loss=loss,
         optimizer=optimizer,
-        learning_rate=lr if lr is not None else (0.001 if optimizer == "adam" else 0.1),
+        learning_rate=lr,
         momentum=momentum,
         schedule=schedule,
         batch_size=batch_size,
@@ -228,47 +226,13 @@ def train(
         config.check()
     except ValueError as e:
         raise click.UsageError(str(e)) from None
-    if teacher:  # a bad teacher fails before the data is loaded (train() loads it to use)
-        shipped.load(teacher)
-    folder = data_dir(data)
-    try:
-        data_set = examples(folder, limit, validation)
-    except ValueError as e:  # --validation larger than the training set
-        message = str(e).removeprefix("--validation ")
-        raise click.BadParameter(message, param_hint="--validation") from None
-    if data_set.note:
-        click.echo(f"digitnet: {data_set.note}", err=True)
-    split, validation = len(data_set.x), len(data_set.validation[0])
     if save_best and validation == 0:
         raise click.UsageError("--save-best needs held-out images to judge by (--validation)")
+    folder = data_dir(data)
     bar = EpochBar(not quiet and sys.stderr.isatty(), config.epochs, config.batch_size)
-    val_acc: list[float] = []
-    losses_seen: list[float] = []
-
-    best: list = []  # the best epoch so far: (held-out accuracy, epoch, network)
-
-    def how(**extra) -> dict:
-        """How the network was trained, for its file's metadata."""
-        return training_record(
-            config,
-            command_line(),
-            data="MNIST training images",
-            train_images=split,
-            validation_images=validation,
-            **extra,
-        )
 
     def on_epoch(r):
         bar.clear()
-        losses_seen.append(r.loss)
-        if save_best and r.val_accuracy is not None and (not best or r.val_accuracy > best[0]):
-            best[:] = [r.val_accuracy, r.epoch, snapshot(r.network)]
-            best[2].metadata = model_metadata(
-                how(best_epoch=r.epoch, validation_accuracy=r.val_accuracy)
-            )
-            modelfile.save(best[2], out)
-        if r.val_accuracy is not None:
-            val_acc.append(r.val_accuracy)
         if not quiet:
             val = f"  validation {r.val_accuracy:6.2%}" if r.val_accuracy is not None else ""
             click.echo(
@@ -278,21 +242,25 @@ def train(
             )
 
     try:
-        with np.errstate(all="ignore"):  # a diverging run is judged below, not in warnings
-            net = run(
-                config,
-                data_set.x,
-                data_set.labels,
-                data_set.validation,
-                on_batch=bar,
-                on_epoch=on_epoch,
-            )
-    except KeyboardInterrupt:
+        run = fitting.fit(
+            config,
+            folder,
+            limit=limit,
+            validation=validation,
+            save_best=out if save_best else None,
+            command=command_line(),
+            on_batch=bar,
+            on_epoch=on_epoch,
+            note=lambda message: click.echo(f"digitnet: {message}", err=True),
+        )
+    except fitting.SplitError as e:  # --validation larger than the training set
+        raise click.BadParameter(str(e), param_hint="--validation") from None
+    except fitting.Interrupted as e:
         bar.clear()
-        if best:
+        if e.best:
             click.echo(
-                f"digitnet: interrupted; {out} holds epoch {best[1]}, the best so far "
-                f"(held out {best[0]:.2%})",
+                f"digitnet: interrupted; {out} holds epoch {e.best[0]}, the best so far "
+                f"(held out {e.best[1]:.2%})",
                 err=True,
             )
         else:
@@ -301,24 +269,14 @@ def train(
     except ValueError as e:  # the options were checked: this is a failure, not a usage error
         click.echo(f"digitnet: training failed, nothing written: {e}", err=True)
         sys.exit(1)
-    kept = {}
-    if save_best and best:  # OUT ends as the best epoch's network, not the last one's
-        net, losses_seen, val_acc = best[2], [], [best[0]]
-        kept = {"best_epoch": best[1]}
-    if (why := diverged(net, losses_seen, val_acc)) and not force:
+    if run.diverged and not force:
         click.echo(
-            f"digitnet: training diverged ({why}); {out} not written. Try a smaller --lr "
-            f"(it was {config.learning_rate:g}), --optimizer adam, or --force to save it",
+            f"digitnet: training diverged ({run.diverged}); {out} not written. Try a smaller "
+            f"--lr (it was {config.learning_rate:g}), --optimizer adam, or --force to save it",
             err=True,
         )
         sys.exit(1)
-    test_acc = None
-    try:
-        test_acc = measure(net, folder, full=limit is None)
-    except mnist.DataError as e:
-        click.echo(f"digitnet: not measured on the test set: {e}", err=True)
-    training = how(validation_accuracy=val_acc[-1] if val_acc else None, **kept)
-    net.metadata = model_metadata(training, test_acc)
+    net = run.network
     modelfile.save(net, out)
-    measured = f", test accuracy {test_acc.accuracy:.2%}" if test_acc else ""
+    measured = f", test accuracy {run.test.accuracy:.2%}" if run.test else ""
     click.echo(f"saved {out}: {net.describe()}, {net.parameter_count:,} parameters{measured}")
