@@ -32,7 +32,9 @@ class Layer:
         return self.weights.shape[0]
 
     def forward(self, a: np.ndarray) -> np.ndarray:
-        return act.FORWARD[self.activation](a @ self.weights.T + self.biases)
+        z = a @ self.weights.T
+        z += self.biases  # in place: the same sums as ``a @ W.T + b``, one array fewer
+        return act.FORWARD[self.activation](z)
 
 
 class Network:

