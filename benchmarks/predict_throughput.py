@@ -7,8 +7,8 @@ Both run as new processes over the same list of files, taking turns.
     python benchmarks/predict_throughput.py photos  [--count 200]   [--repeat 3]
 
 Targets:
-  mnist (28x28 PNGs):   at least 70% of the bare loop's images per second; with --jobs 2,
-                        faster than the bare loop.
+  mnist (28x28 PNGs):   at least 70% of the bare loop's images per second with --jobs 1;
+                        with --jobs 2, at least 160% (issue 11).
   photos (1000x1000 and larger): at most 2x the bare loop's time per image.
 
 MNIST comes from $DIGITNET_DATA (or 'digitnet data download'); the images are written to a
@@ -98,8 +98,8 @@ def main() -> None:
             "bare loop (open + np.asarray)": lambda: run_command(
                 [sys.executable, "-c", BARE_LOOP, str(listing)]
             ),
-            "digitnet predict -T list": lambda: run_command(
-                [digitnet, "predict", "-T", str(listing)]
+            "digitnet predict -T list --jobs 1": lambda: run_command(
+                [digitnet, "predict", "-T", str(listing), "--jobs", "1"]
             ),
         }
         if args.set == "mnist":
@@ -113,11 +113,11 @@ def main() -> None:
         for name, t in times.items():
             rate = count / median(t)
             print(f"  {name:<36} {summary(t)}   {rate:8.0f} images/s   {median(t) / base:5.2f}x")
-        ours = median(times["digitnet predict -T list"])
+        ours = median(times["digitnet predict -T list --jobs 1"])
         if args.set == "mnist":
             par = median(times["digitnet predict -T list --jobs 2"])
             print(f"digitnet / bare loop, images per second: {base / ours:.0%} (target >= 70%)")
-            print(f"with --jobs 2: {base / par:.0%} (target > 100%)")
+            print(f"with --jobs 2: {base / par:.0%} (target >= 160%)")
         else:
             print(f"time per image, digitnet / bare loop: {ours / base:.2f}x (target <= 2x)")
         print(f"accuracy on these images: {accuracy(digitnet, listing):.2%}")

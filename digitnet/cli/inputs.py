@@ -47,6 +47,16 @@ def _chunks(stream):
     yield decoder.decode(b"", final=True)
 
 
+def _is_regular_file(stream) -> bool:
+    import os
+    import stat
+
+    try:
+        return stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):  # a stream with no file behind it
+        return False
+
+
 def input_options(f):
     """FILES..., --with-filename/--no-filename, --files-from, --null, --recursive, --hidden."""
     options = [
@@ -108,10 +118,13 @@ def input_names(
     if (jobs or 1) > 1 and "-" in files:
         raise click.UsageError("'-' (an image on standard input) cannot be used with --jobs")
     names: Iterable[str] = list(files)
-    if files_from is not None:  # a list read as it comes: its length is not known
+    if files_from is not None:
         names = expand(itertools.chain(names, names_from(files_from, null)), recursive, hidden)
         show_name = True if with_name is None else with_name
-        return names, show_name, jobs_for(None, jobs)
+        if not _is_regular_file(files_from):  # a pipe is read as it comes: length unknown
+            return names, show_name, jobs_for(None, jobs)
+        listed = list(names)  # a list in a file is there whole: its length picks --jobs
+        return listed, show_name, jobs_for(len(listed), jobs)
     show_name = len(files) > 1 or recursive if with_name is None else with_name
     listed = list(expand(names, recursive, hidden))
     serial = "-" in files  # standard input is read by this process
