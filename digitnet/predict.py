@@ -17,12 +17,8 @@ import numpy as np
 from digitnet import preprocess
 from digitnet.errors import FolderError, ImageError
 from digitnet.framing import SIDE, mnist_framed_batch
+from digitnet.limits import AUTO_JOBS_FROM
 from digitnet.network import Network
-
-# From this many images named at once, --jobs defaults to one process per core: measured on
-# 28x28 PNGs with two cores, 1,000 images took 385 ms with two processes against 418 with
-# one, while 300 took 328 against 305 (starting the workers costs more than they give).
-AUTO_JOBS_FROM = 1000
 
 
 def jobs_for(count: int | None, asked: int | None) -> int:

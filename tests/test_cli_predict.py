@@ -345,7 +345,7 @@ def test_the_same_image_gives_the_same_numbers_however_it_is_run(model_path, fil
     assert json.loads(inspected.stdout)["confidence"] == alone["confidence"]
 
 
-def test_jobs_default_to_the_cores_for_many_images(model_path, files, monkeypatch):
+def test_jobs_default_to_the_cores_for_many_images(model_path, files, monkeypatch, tmp_path):
     """Many images named at once are read by one process per core; a few, or a list read
     from standard input, by one; --jobs decides when given."""
     from digitnet import predict
@@ -360,7 +360,22 @@ def test_jobs_default_to_the_cores_for_many_images(model_path, files, monkeypatc
     run(model_path, *files)
     run(model_path, *files[:-1])
     run(model_path, *files, "--jobs", "1")
-    assert seen == [os.cpu_count() or 1, 1, 1]
+    listing = tmp_path / "list.txt"  # a list in a file is read whole: counted
+    listing.write_text("".join(f + "\n" for f in files))
+    run(model_path, "-T", str(listing))
+    CliRunner().invoke(  # a list on a pipe arrives as it is made: not counted
+        cli, ["predict", "-m", str(model_path), "-T", "-"], input=listing.read_text()
+    )
+    assert seen == [os.cpu_count() or 1, 1, 1, os.cpu_count() or 1, 1]
+
+
+def test_workers_get_about_eight_chunks_each_of_a_known_list():
+    from digitnet import predict
+
+    assert predict._chunk(["x"] * 10_000, 2) == 10_000 // 16
+    assert predict._chunk(["x"] * 1000, 2) == predict.CHUNK_MIN
+    assert predict._chunk(["x"] * 10**6, 2) == predict.CHUNK_MAX
+    assert predict._chunk(iter(["x"] * 10_000), 2) == predict.CHUNK_MIN  # length unknown
 
 
 def test_answers_stream_out_while_names_still_arrive(files, model_path, tmp_path):

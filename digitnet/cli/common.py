@@ -124,13 +124,16 @@ class FiniteFloat(click.FloatRange):
 
 
 def jobs_option(f):
+    from digitnet.limits import AUTO_JOBS_FROM
+
     return click.option(
         "--jobs",
         "-j",
         type=click.IntRange(min=1),
         default=None,
-        help="Decode images in N parallel processes. [default: one per core for 1,000 "
-        "images or more named at once (as arguments or with -r), else 1]",
+        help=f"Decode images in N parallel processes. [default: one per core for "
+        f"{AUTO_JOBS_FROM:,} images or more known at once (as arguments, with -r, or "
+        "in a -T list file), else 1; a list on a pipe is read by one, so its answers stream]",
     )(f)
 
 
