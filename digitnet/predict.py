@@ -85,24 +85,32 @@ def gray_of(path: str, max_pixels: int) -> np.ndarray:
         raise ImageError(f"{e} ({USE_RECURSIVE})") from None
 
 
-def decode(path: str, max_pixels: int) -> np.ndarray | str:
-    """One input's 784 activations, or the reason it has none. A 28x28 picture comes back
-    as its grayscale pixels (28 x 28 uint8), to be checked for MNIST's framing together
-    with the others of its batch (see _inputs)."""
+def decode(path: str, max_pixels: int) -> np.ndarray:
+    """One input's 784 activations (ImageError: why it has none). A 28x28 picture comes
+    back as its grayscale pixels (28 x 28 uint8), to be checked for MNIST's framing
+    together with the others of its batch (see _inputs)."""
+    pixels = gray_of(path, max_pixels)
+    if pixels.shape == (SIDE, SIDE):
+        return pixels
+    return preprocess.inputs_of_pixels(pixels)
+
+
+Decoded = np.ndarray | ImageError  # one item of a batch: its pixels or inputs, or its error
+
+
+def _decoded(path: str, max_pixels: int) -> Decoded:
+    """decode(), with its error kept as the batch's item: a batch goes on past a bad file."""
     try:
-        pixels = gray_of(path, max_pixels)
-        if pixels.shape == (SIDE, SIDE):
-            return pixels
-        return preprocess.inputs_of_pixels(pixels)
+        return decode(path, max_pixels)
     except ImageError as e:
-        return str(e)
+        return e
 
 
-def _inputs(decoded: list[np.ndarray | str]) -> list[np.ndarray | str]:
-    """Each input's 784 activations or the reason it has none: 28x28 pictures are checked
-    for MNIST's framing in one batch (a NumPy call costs as much for one picture as for a
-    hundred: measured, 40 us a picture alone against 5 in a batch of 256), and those that
-    are not framed so go through every step."""
+def _inputs(decoded: list[Decoded]) -> list[Decoded]:
+    """Each input's 784 activations or its error: 28x28 pictures are checked for MNIST's
+    framing in one batch (a NumPy call costs as much for one picture as for a hundred:
+    measured, 40 us a picture alone against 5 in a batch of 256), and those that are not
+    framed so go through every step."""
     small = [i for i, a in enumerate(decoded) if isinstance(a, np.ndarray) and a.ndim == 2]
     if not small:
         return decoded
@@ -115,7 +123,7 @@ def _inputs(decoded: list[np.ndarray | str]) -> list[np.ndarray | str]:
         try:
             out[i] = preprocess.inputs_of_pixels(decoded[i])
         except ImageError as e:
-            out[i] = str(e)
+            out[i] = e
     return out
 
 
@@ -149,27 +157,26 @@ def answers(
     if jobs > 1:
         yield from _parallel_answers(net, paths, max_pixels, jobs, _chunk(paths, jobs))
         return
-    pending: list[tuple[str, np.ndarray | str]] = []
+    pending: list[tuple[str, Decoded]] = []
     started = time.monotonic()
     for path in paths:
-        pending.append((path, decode(path, max_pixels)))
+        pending.append((path, _decoded(path, max_pixels)))
         if len(pending) >= batch_size or time.monotonic() - started > max_wait:
             yield from _classify(net, pending)
             pending, started = [], time.monotonic()
     yield from _classify(net, pending)
 
 
-def _classify(net: Network, items: list[tuple[str, np.ndarray | str]]) -> Iterator[Answer]:
+def _classify(net: Network, items: list[tuple[str, Decoded]]) -> Iterator[Answer]:
     yield from _answers_of([path for path, _ in items], *_forward(net, items))
 
 
-def _forward(
-    net: Network, items: list[tuple[str, np.ndarray | str]]
-) -> tuple[list[str | None], np.ndarray]:
-    """An error (or None) per item, and the outputs of the good ones: one forward pass."""
+def _forward(net: Network, items: list[tuple[str, Decoded]]) -> tuple[list[str | None], np.ndarray]:
+    """An error message (or None) per item, and the outputs of the good ones: one forward
+    pass. Messages, not exceptions, so that a worker's share pickles small."""
     values = _inputs([a for _, a in items])
-    errors = [a if isinstance(a, str) else None for a in values]
-    good = [a for a in values if not isinstance(a, str)]
+    errors = [str(a) if isinstance(a, ImageError) else None for a in values]
+    good = [a for a in values if not isinstance(a, ImageError)]
     # in float64: float32 products sum in an order that depends on the batch's size, which
     # moved the 6th decimal of a confidence with the other files of its batch
     exact = np.float64
@@ -224,7 +231,7 @@ def _answer_chunk(paths: list[str]) -> tuple[list[str], list[str | None], np.nda
     """A worker's share: decode and classify a chunk. What goes back is small and cheap to
     pickle: the paths, an error (or None) for each, and one array of 10 outputs per image."""
     net, max_pixels = worker()
-    return paths, *_forward(net, [(p, decode(p, max_pixels)) for p in paths])
+    return paths, *_forward(net, [(p, _decoded(p, max_pixels)) for p in paths])
 
 
 def _parallel_answers(

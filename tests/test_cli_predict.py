@@ -404,3 +404,19 @@ def test_answers_stream_out_while_names_still_arrive(files, model_path, tmp_path
     finally:
         proc.stdin.close()
         proc.wait(timeout=30)
+
+
+def test_decode_raises_why_an_input_has_no_inputs(tmp_path, files, model_path):
+    from digitnet import modelfile, predict
+    from digitnet.errors import ImageError
+    from digitnet.limits import MAX_PIXELS
+
+    assert predict.decode(files[0], MAX_PIXELS).shape in ((28, 28), (784,))
+    with pytest.raises(ImageError, match="^no such file$"):
+        predict.decode(str(tmp_path / "missing.png"), MAX_PIXELS)
+    with pytest.raises(ImageError, match=r"^is a directory \(use --recursive"):
+        predict.decode(str(tmp_path), MAX_PIXELS)
+    (tmp_path / "empty.png").write_bytes(b"")
+    net = modelfile.load(model_path)
+    answers = list(predict.answers(net, [str(tmp_path / "empty.png")], MAX_PIXELS))
+    assert answers == [predict.Answer(str(tmp_path / "empty.png"), error="empty file (0 bytes)")]
