@@ -32,6 +32,7 @@ TESTS = {  # the tests that exercise each module most directly
     "evaluate": ["tests/test_evaluate.py", "tests/test_train.py"],
     "modelfile": ["tests/test_modelfile.py"],
     "preprocess": ["tests/test_preprocess.py", "tests/test_pictures_people_make.py"],
+    "png": ["tests/test_png.py", "tests/test_preprocess.py"],
 }
 SWAPS = {
     ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,

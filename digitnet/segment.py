@@ -40,6 +40,10 @@ COMMA_HEIGHT = 0.6  # a comma at most this tall, and in the line's lower half
 DASH_HEIGHT = 0.25  # a dash at most this tall, ...
 DASH_WIDTH = (0.15, 1.1)  # ... this wide, ...
 DASH_BAND = (0.25, 0.8)  # ... its centre in this band of the line (from the top)
+DASH_FLAT = 1.5  # ... and at least this many times as wide as tall
+LOWER_HALF = 0.5  # points and commas start below this share of the line (from the top) ...
+POINT_DROP = 0.1  # ... a point ends no lower than this below the line's bottom ...
+POINT_ROUND = 1.4  # ... and is less than this many times as tall as wide (else a comma)
 SPACE_GAP = 0.55  # a gap between digits wider than this share of the line's height ...
 SPACE_RATIO = 1.8  # ... and this many times the line's usual gap is a space
 MAY_SPLIT = 0.8  # a digit wider than this share of its line's height may be two or more
@@ -205,11 +209,12 @@ def _separator(b: np.ndarray, height: float, top: float, bottom: float) -> str |
     sw, sh = (b[2] - b[0]) / height, (b[3] - b[1]) / height
     centre = ((b[1] + b[3]) / 2 - top) / max(bottom - top, 1)
     lower = (b[1] - top) / max(bottom - top, 1)
-    flat = sh <= DASH_HEIGHT and DASH_WIDTH[0] <= sw <= DASH_WIDTH[1] and sw >= 1.5 * sh
+    flat = sh <= DASH_HEIGHT and DASH_WIDTH[0] <= sw <= DASH_WIDTH[1] and sw >= DASH_FLAT * sh
     if flat and DASH_BAND[0] <= centre <= DASH_BAND[1]:
         return "-"
-    if lower >= 0.5 and sw <= POINT_SIZE:
-        if sh <= POINT_SIZE and b[3] <= bottom + 0.1 * height and sh < 1.4 * sw:
+    if lower >= LOWER_HALF and sw <= POINT_SIZE:
+        low_enough = b[3] <= bottom + POINT_DROP * height
+        if sh <= POINT_SIZE and low_enough and sh < POINT_ROUND * sw:
             return "."
         if sh <= COMMA_HEIGHT:
             return ","
