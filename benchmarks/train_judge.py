@@ -31,10 +31,12 @@ from digitnet import mnist, modelfile
 from digitnet.errors import ImageError
 from digitnet.framing import fit
 from digitnet.metadata import training_record
+from digitnet.reader import _right_of
 from digitnet.train import TrainConfig, train
 
 OUT = Path(__file__).resolve().parents[1] / "models" / "judge.npz"
 ONE, NOT_ONE = 0, 1
+INK = 0.2  # what counts as a digit's ink when it is cut as the reader cuts (of 0..1)
 HELD_OUT = 0.05  # the share of the examples kept out of training, to measure the judge on
 CONFIG = TrainConfig(hidden=[64], epochs=10, seed=1)
 
@@ -78,7 +80,13 @@ def examples(images: np.ndarray, count: int, seed: int = 0) -> tuple[np.ndarray,
         elif kind < 0.75:
             whole = _pair(rng, images, h) if rng.random() < 0.3 else digit
             c = int(whole.shape[1] * rng.uniform(0.2, 0.8))
-            add(whole[:, :c] if rng.random() < 0.5 else whole[:, c:], NOT_ONE)
+            left = rng.random() < 0.5
+            if rng.random() < 0.5:  # cut straight
+                add(whole[:, :c] if left else whole[:, c:], NOT_ONE)
+            else:  # cut as the reader cuts, strokes shared out through the ink near the cut
+                mask = whole > INK
+                right = _right_of(mask, [0, c, whole.shape[1]], h)[1]
+                add(whole * (mask & (~right if left else right)), NOT_ONE)
         else:
             other = ink(images[rng.integers(len(images))], h)
             s = max(1, int(other.shape[1] * rng.uniform(0.1, 0.3)))

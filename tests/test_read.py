@@ -398,3 +398,48 @@ def test_predict_points_to_read(pictures, tmp_path):
     result = CliRunner().invoke(cli, ["predict", str(folder / "a.png")])
     assert result.exit_code == 1
     assert "use 'digitnet read' for numbers" in result.stderr
+
+
+def test_a_stroke_reaching_over_the_cut_stays_with_its_digit():
+    """A bar that reaches past the cut, touching the neighbour only through its long arm,
+    goes with its own digit; a straight cut would hand its end to the neighbour."""
+    h = 50
+    mask = np.zeros((h, 50), bool)
+    mask[:, 10:15] = True  # the left digit's stem ...
+    mask[20:24, 10:38] = True  # ... and its bar, past the cut at column 30
+    mask[25:, 40:45] = True  # the right digit's stem
+    mask[45:, 31:45] = True  # its foot, and an arm up to the bar's underside
+    mask[24:45, 31:34] = True
+    mask[5:8, 24:27] = mask[5:8, 33:36] = True  # specks no seed reaches: by their column
+    cut = 30
+    right = reader._right_of(mask, [0, cut, 50], h)
+    assert right[0].all() and not right[2].any()  # the mark's own edges
+    owned = right[1]
+    assert not owned[20:24, cut:38].any()  # the whole bar is the left digit's
+    assert owned[25:, 40:45].all() and owned[45:, 34:45].all()  # the stem and foot are right
+    assert not owned[:, :cut][mask[:, :cut]].any()  # left of the cut stays left
+    assert owned[5:8, 33:36].all()
+
+
+def test_without_ink_to_start_from_on_one_side_the_cut_is_straight():
+    mask = np.zeros((40, 40), bool)
+    mask[10:30, 5:25] = True  # nothing within reach right of a cut at 30
+    owned = reader._right_of(mask, [0, 30, 40], 40)[1]
+    assert np.array_equal(owned, np.broadcast_to(np.arange(40) >= 30, mask.shape))
+
+
+def test_the_race_runs_on_a_smaller_copy_of_a_tall_mark():
+    """At 4x the size (200 pixels tall) the race runs on blocks, with the same outcome."""
+    h = 50
+    mask = np.zeros((h, 50), bool)
+    mask[:, 10:15] = True
+    mask[20:24, 10:38] = True
+    mask[25:, 40:45] = True
+    mask[45:, 31:45] = True
+    mask[24:45, 31:34] = True
+    big = np.kron(mask, np.ones((4, 4), bool))
+    owned = reader._right_of(big, [0, 120, 200], 4 * h)[1]
+    assert 4 * h // reader.RACE_HEIGHT > 1  # the race ran on blocks
+    assert not owned[80:96, 120:152].any()  # the bar, past the cut, is the left digit's
+    assert owned[100:, 160:180].all()  # the right digit's stem
+    assert np.array_equal(owned[~big], (np.arange(200) >= 120)[None, :].repeat(200, 0)[~big])
