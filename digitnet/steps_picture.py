@@ -110,12 +110,17 @@ def draw_reading(gray: np.ndarray, reading, separators: bool = False) -> Image.I
     d = ImageDraw.Draw(picture)
     label_font = ImageFont.load_default(size=LABEL_SIZE)
     marks = [] if reading is None else [m for line in reading.lines for m in line]
+    label_end = -1.0  # where the last label above a box ends: digits cut apart may overlap
     for m in marks:
         x0, y0, x1, y1 = (v * scale for v in m.box)
         if isinstance(m, Digit):
             d.rectangle([x0, y0, x1 - 1, y1 - 1], outline=DIGIT_BOX, width=2)
             label = f"{m.digit} {m.confidence:.2f}"
-            d.text((x0, max(0, y0 - LABEL_SIZE - 3)), label, fill=BOX, font=label_font)
+            if x0 > label_end:  # above the box, as usual
+                d.text((x0, max(0, y0 - LABEL_SIZE - 3)), label, fill=BOX, font=label_font)
+                label_end = x0 + d.textlength(label, font=label_font)
+            else:  # below it, clear of its neighbour's
+                d.text((x0, y1 + 3), label, fill=BOX, font=label_font)
         elif m.char != " ":
             d.rectangle([x0, y0, x1 - 1, y1 - 1], outline=SEPARATOR_BOX, width=1)
     digits = [] if reading is None else reading.digits

@@ -443,3 +443,22 @@ def test_the_race_runs_on_a_smaller_copy_of_a_tall_mark():
     assert not owned[80:96, 120:152].any()  # the bar, past the cut, is the left digit's
     assert owned[100:, 160:180].all()  # the right digit's stem
     assert np.array_equal(owned[~big], (np.arange(200) >= 120)[None, :].repeat(200, 0)[~big])
+
+
+def test_steps_labels_of_overlapping_digits_do_not_collide():
+    """Digits cut apart may share columns: the second label goes under its box."""
+    from digitnet import steps_picture
+
+    gray = np.full((200, 300), 255, np.uint8)
+    outputs = np.eye(10)[1]
+    digits = [
+        reader.Digit(1, 1.0, (100, 60, 150, 140), outputs, np.zeros(784)),
+        reader.Digit(4, 1.0, (130, 60, 200, 140), np.eye(10)[4], np.zeros(784)),
+    ]
+    img = np.asarray(steps_picture.draw_reading(gray, reader.Reading([digits])))
+    ys, xs = np.nonzero((img == steps_picture.DIGIT_BOX).all(axis=-1))
+    img = img[ys.min() - 60 :, xs.min() - 100 :]  # the picture's own pixels, boxes and all
+    label = (img == steps_picture.BOX).all(axis=-1)
+    above, below = label[: 60 - 2], label[141 : 141 + steps_picture.LABEL_SIZE + 6]
+    assert above[:, 100:130].any() and not above[:, 165:].any()  # the 1's label, above
+    assert below[:, 130:200].any() and not below[:, :128].any()  # the 4's, below its box
