@@ -365,12 +365,10 @@ def _right_of(mask: np.ndarray, cuts: list[int], height: float) -> list[np.ndarr
         c = cut // f
         lo, hi = max(0, c - reach), min(small.shape[1], c + reach)
         near = small[:, lo:hi]
-        owner = np.zeros(near.shape, np.int8)  # 0: not reached yet, 1: left, 2: right
-        owner[near & (cols[lo:hi] < lo + band)] = 1
-        owner[near & (cols[lo:hi] >= hi - band)] = 2
-        if (owner == 1).any() and (owner == 2).any():
-            _race(owner, near, np.broadcast_to(cols[lo:hi] >= c, near.shape))
-            full = np.repeat(np.repeat(owner == 2, f, axis=0), f, axis=1)[:h, : w - lo * f]
+        left, right_seed = near & (cols[lo:hi] < lo + band), near & (cols[lo:hi] >= hi - band)
+        if left.any() and right_seed.any():
+            won = _race(left, right_seed, near, np.broadcast_to(cols[lo:hi] >= c, near.shape))
+            full = np.repeat(np.repeat(won, f, axis=0), f, axis=1)[:h, : w - lo * f]
             inked = mask[:, lo * f : hi * f]
             right[:, lo * f : hi * f][inked] = full[:, : inked.shape[1]][inked]
         out.append(right)
@@ -378,21 +376,22 @@ def _right_of(mask: np.ndarray, cuts: list[int], height: float) -> list[np.ndarr
     return out
 
 
-def _race(owner: np.ndarray, ink: np.ndarray, right_side: np.ndarray) -> None:
-    """Grow two seeds (``owner`` 1 and 2) through ``ink`` a pixel a step (8 neighbours)
-    until they meet; a pixel both reach in one step, or neither ever reaches, goes by
-    ``right_side``. Works in place."""
+def _race(left: np.ndarray, right: np.ndarray, ink: np.ndarray, right_side: np.ndarray):
+    """Which of ``ink`` the right seed wins: both seeds grow through it a pixel a step (8
+    neighbours) until they meet; a pixel both reach in one step, or neither ever reaches,
+    goes by ``right_side``. Only each step's newest pixels need growing."""
+    left, right = left.copy(), right.copy()
+    free = ink & ~(left | right)
+    front_left, front_right = left, right
     while True:
-        free = ink & (owner == 0)
-        left, right = _grown(owner == 1) & free, _grown(owner == 2) & free
-        if not (left.any() or right.any()):
-            break
-        both = left & right
-        owner[left & ~right] = 1
-        owner[right & ~left] = 2
-        owner[both] = np.where(right_side[both], 2, 1)
-    stranded = ink & (owner == 0)
-    owner[stranded] = np.where(right_side[stranded], 2, 1)
+        reach_left, reach_right = _grown(front_left) & free, _grown(front_right) & free
+        front_left = reach_left & ~(reach_right & right_side)
+        front_right = reach_right & ~(reach_left & ~right_side)
+        if not (front_left.any() or front_right.any()):
+            return right | (free & right_side)
+        left |= front_left
+        right |= front_right
+        free &= ~(front_left | front_right)
 
 
 def _grown(region: np.ndarray) -> np.ndarray:

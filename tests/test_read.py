@@ -462,3 +462,13 @@ def test_steps_labels_of_overlapping_digits_do_not_collide():
     above, below = label[: 60 - 2], label[141 : 141 + steps_picture.LABEL_SIZE + 6]
     assert above[:, 100:130].any() and not above[:, 165:].any()  # the 1's label, above
     assert below[:, 130:200].any() and not below[:, :128].any()  # the 4's, below its box
+
+
+def test_a_pixel_both_seeds_reach_at_once_goes_by_its_column():
+    """Along a plain bar the seeds meet halfway; where they reach a pixel in the same step
+    (here at the cut itself), the cut's column decides: the bar is cut straight."""
+    mask = np.zeros((40, 41), bool)
+    mask[18:22, :] = True
+    for cut in (11, 12):  # the seeds 15 and 16 columns apart: a tie, and none
+        owned = reader._right_of(mask, [0, cut, 41], 40)[1]
+        assert np.array_equal(owned[mask], np.broadcast_to(np.arange(41) >= cut, mask.shape)[mask])
