@@ -472,3 +472,30 @@ def test_a_pixel_both_seeds_reach_at_once_goes_by_its_column():
     for cut in (11, 12):  # the seeds 15 and 16 columns apart: a tie, and none
         owned = reader._right_of(mask, [0, cut, 41], 40)[1]
         assert np.array_equal(owned[mask], np.broadcast_to(np.arange(41) >= cut, mask.shape)[mask])
+
+
+def test_a_mark_clearly_one_digit_is_not_cut():
+    zero = np.eye(10)[0]  # read as a 0, surely; a 0 is about 0.9 as wide as tall
+    h = 100
+    usual = (0, 0, round(h * np.exp(reader.LOG_ASPECT[0][0])), h)
+    assert reader._clearly_one(zero, 0.9, usual, h)
+    assert not reader._clearly_one(0.9 * zero, 0.9, usual, h)  # not sure enough
+    assert not reader._clearly_one(zero, 0.4, usual, h)  # the judge doubts it
+    assert not reader._clearly_one(zero, 0.9, (0, 0, 2 * h, h), h)  # as wide as two
+    mean, spread = reader.LOG_ASPECT[0]
+    wide = round(h * np.exp(mean + (reader.ASPECT_SLACK + 0.5) * spread))
+    assert not reader._clearly_one(zero, 0.9, (0, 0, wide, h), h)  # a little too wide
+    edges = reader.CLEARLY_ONE
+    assert reader._clearly_one(edges[0] * zero, edges[1], usual, h)  # the limits count
+
+
+def test_numbers_of_clear_digits_are_read_without_trying_cuts(net, monkeypatch):
+    tried = []
+    real = reader._lattice
+    monkeypatch.setattr(reader, "_lattice", lambda *a: tried.append(a[0].box) or real(*a))
+    pixels, _ = compose("3074")
+    assert reader.read_pixels(pixels, net).number() == "3074"
+    with_clear = len(tried)
+    monkeypatch.setattr(reader, "CLEARLY_ONE", (2.0, 2.0))  # nothing is clear any more
+    assert reader.read_pixels(pixels, net).number() == "3074"
+    assert with_clear < len(tried) - with_clear, (with_clear, len(tried))
