@@ -61,7 +61,7 @@ CUTS_PER_DIGIT = 3  # ... and a wide mark gets this many candidate cuts per digi
 PART_WIDTH = (0.12, 1.5)  # a part narrower or wider than this (of the height) is no digit
 SIDE_REACH = 0.3  # near a cut (this share of the line's height either side), ink is shared
 SEED_BAND = 0.1  # out through the ink from seeds this wide at that distance (_right_of)
-RACE_HEIGHT = 64  # the race that shares it out runs on a copy about this many pixels tall
+RACE_HEIGHT = 64  # the race that shares it out runs on a copy shrunk to no less than this
 CRUMB = 0.2  # a cut leaves crumbs of the neighbour's strokes: pieces this much smaller than
 # the part's largest are left out
 
@@ -225,7 +225,7 @@ def read_pixels(pixels: np.ndarray, net: Network, judge: Network | None = JUDGE)
     parts: list[np.ndarray] = []  # every candidate part's 784 inputs
     where: list[tuple[int, int, int, int]] = []  # each part's box in image pixels
 
-    masks = {mark: _mask(found, mark, mark.box[0], mark.box[2]) for mark, _ in marks}
+    masks = {mark: _mask(found, mark) for mark, _ in marks}
 
     def add(mark, own: np.ndarray | None = None) -> int | None:
         """A mark, or the part of it that is ``own`` (a mask of its box), added to
@@ -339,9 +339,9 @@ def _best_path(lattice, outputs: np.ndarray, one: np.ndarray, where, height: flo
     return path[::-1]
 
 
-def _mask(found: segment.Segments, mark: segment.Mark, x0: int, x1: int) -> np.ndarray:
-    """The mark's own ink between two columns (other marks' shapes in its box left out)."""
-    _, top, _, bottom = mark.box
+def _mask(found: segment.Segments, mark: segment.Mark) -> np.ndarray:
+    """The mark's own ink in its box (other marks' shapes in it left out)."""
+    x0, top, x1, bottom = mark.box
     labels = found.shapes.labels[top:bottom, x0:x1]
     return np.isin(labels, mark.shapes)
 
@@ -354,8 +354,9 @@ def _right_of(mask: np.ndarray, cuts: list[int], height: float) -> list[np.ndarr
     reaching over the next digit). Near the cut, within SIDE_REACH of it, each pixel goes
     instead to the side whose seed (the ink SIDE_REACH away on that side) reaches it first
     along the ink: a stroke goes with the digit it belongs to, and the digits part where
-    they touch. Farther away, the cut's column decides. The race is run on a copy about
-    RACE_HEIGHT pixels tall (each pixel a block of the mark's, inked if any of it is).
+    they touch. Farther away, the cut's column decides. The race is run on a copy shrunk by
+    a whole factor, never below RACE_HEIGHT pixels tall (each of its pixels a block of the
+    mark's, inked if any of the block is).
     """
     h, w = mask.shape
     f = max(1, int(height // RACE_HEIGHT))
@@ -385,8 +386,8 @@ def _race(left: np.ndarray, right: np.ndarray, ink: np.ndarray, right_side: np.n
     """Which of ``ink`` the right seed wins: both seeds grow through it a pixel a step (8
     neighbours) until they meet; a pixel both reach in one step, or neither ever reaches,
     goes by ``right_side``. Only each step's newest pixels need growing."""
-    left, right = left.copy(), right.copy()
     free = ink & ~(left | right)
+    right = right.copy()
     front_left, front_right = left, right
     while True:
         reach_left, reach_right = _grown(front_left) & free, _grown(front_right) & free
@@ -394,7 +395,6 @@ def _race(left: np.ndarray, right: np.ndarray, ink: np.ndarray, right_side: np.n
         front_right = reach_right & ~(reach_left & ~right_side)
         if not (front_left.any() or front_right.any()):
             return right | (free & right_side)
-        left |= front_left
         right |= front_right
         free &= ~(front_left | front_right)
 

@@ -146,7 +146,7 @@ def test_touching_digits_are_one_shape_with_a_cut_where_they_meet():
     found = segment.find(pixels)
     (mark,) = [m for m in found.lines[0] if m.kind == "digit"]
     left = reader._in_picture(found, mark.box)[0]
-    mask = reader._mask(found, mark, mark.box[0], mark.box[2])
+    mask = reader._mask(found, mark)
     meet = boxes[1][0] - left  # where the 0 begins, in the shape's columns
     cuts = segment.cuts(mask.sum(axis=0).astype(float), found.line_heights[0])
     assert any(abs(c - meet) <= 4 for c in cuts), (cuts, meet)
