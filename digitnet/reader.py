@@ -20,6 +20,7 @@ import numpy as np
 from digitnet import components, segment
 from digitnet.errors import ImageError, NotOneDigitError
 from digitnet.framing import fit
+from digitnet.ink import dilate
 from digitnet.network import Network
 
 TOP = 3  # each digit's brightest output neurons kept, for --format json's "top"
@@ -390,24 +391,13 @@ def _race(left: np.ndarray, right: np.ndarray, ink: np.ndarray, right_side: np.n
     right = right.copy()
     front_left, front_right = left, right
     while True:
-        reach_left, reach_right = _grown(front_left) & free, _grown(front_right) & free
+        reach_left, reach_right = dilate(front_left) & free, dilate(front_right) & free
         front_left = reach_left & ~(reach_right & right_side)
         front_right = reach_right & ~(reach_left & ~right_side)
         if not (front_left.any() or front_right.any()):
             return right | (free & right_side)
         right |= front_right
         free &= ~(front_left | front_right)
-
-
-def _grown(region: np.ndarray) -> np.ndarray:
-    """A boolean region grown by one pixel in all 8 directions."""
-    tall = region.copy()
-    tall[1:] |= region[:-1]
-    tall[:-1] |= region[1:]
-    out = tall.copy()
-    out[:, 1:] |= tall[:, :-1]
-    out[:, :-1] |= tall[:, 1:]
-    return out
 
 
 def _part(found: segment.Segments, mark: segment.Mark, own: np.ndarray, cut: bool):

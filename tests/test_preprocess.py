@@ -240,3 +240,12 @@ def test_pictures_over_pillows_own_limit_are_read_when_digitnet_allows_them():
         preprocess.inputs(buf.getvalue())
     a = preprocess.inputs(buf.getvalue(), max_pixels=100_000_000)
     assert np.corrcoef(a, reference())[0, 1] > 0.9
+
+
+def test_dilate_is_a_three_by_three_maximum():
+    from digitnet import ink
+
+    rng = np.random.default_rng(3)
+    for shape in [(1, 1), (1, 7), (6, 1), (2, 2), (40, 25)]:
+        mask = rng.random(shape) < 0.15
+        assert np.array_equal(ink.dilate(mask), ink.square_filter(mask, 3, np.maximum))
