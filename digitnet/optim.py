@@ -19,12 +19,11 @@ class SGD:
     def __init__(self, params: list[np.ndarray], momentum: float = 0.9):
         self.params, self.momentum = params, momentum
         self.velocity = [np.zeros_like(p) for p in params]
-        self.scratch = [np.empty_like(p) for p in params]  # see Adam.scratch
 
     def step(self, grads: list[np.ndarray], lr: float) -> None:
-        for p, g, v, s in zip(self.params, grads, self.velocity, self.scratch, strict=True):
+        for p, g, v in zip(self.params, grads, self.velocity, strict=True):
             v *= self.momentum
-            v -= np.multiply(g, lr, out=s)
+            v -= lr * g
             p += v
 
 
@@ -36,8 +35,8 @@ class Adam:
         self.m = [np.zeros_like(p) for p in params]
         self.v = [np.zeros_like(p) for p in params]
         # Every step works in place in two scratch arrays per parameter, with the same
-        # operations in the same order as the plain formula (so the same bits): allocating
-        # the temporaries took 4.7 ms of a 784-600-600-10 batch of 128, in place takes 2.9.
+        # operations in the same order as the plain formula (so the same bits): a step over
+        # 784-600-600-10's parameters took 5.0 ms with temporaries, 4.5 in place.
         self.scratch = [(np.empty_like(p), np.empty_like(p)) for p in params]
         self.t = 0
 

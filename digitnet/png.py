@@ -34,7 +34,7 @@ HARMLESS = {
 
 
 class Damaged(ValueError):
-    """A PNG's chunks are cut short or fail their CRC; ``kind`` names the chunk."""
+    """A PNG's chunks are cut short or fail their CRC; the message names the chunk."""
 
     def __init__(self, what: str, kind: bytes):
         super().__init__(f"{what} in the {kind.decode('latin-1')} chunk")
