@@ -93,9 +93,10 @@ def _load(fp: BinaryIO, max_pixels: int) -> Image.Image:
     is_png = fp.read(8) == png.SIGNATURE
     fp.seek(0)
     if is_png:  # most digit pictures are plain PNGs: see digitnet.png
-        if (img := png.quick_image(fp.read(), max_pixels)) is not None:
+        data = fp.read()
+        if (img := png.quick_image(data, max_pixels)) is not None:
             return img
-        fp.seek(0)
+        fp = io.BytesIO(data)  # Pillow reads the bytes already read, not the file again
     pillows = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = None
     try:

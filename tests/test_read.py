@@ -400,16 +400,23 @@ def test_predict_points_to_read(pictures, tmp_path):
     assert "use 'digitnet read' for numbers" in result.stderr
 
 
-def test_a_stroke_reaching_over_the_cut_stays_with_its_digit():
-    """A bar that reaches past the cut, touching the neighbour only through its long arm,
-    goes with its own digit; a straight cut would hand its end to the neighbour."""
-    h = 50
+def _bar_over_the_cut(h: int = 50) -> np.ndarray:
+    """Two digits 50 pixels tall, cut at column 30: the left one's bar reaches past the cut
+    and touches the right one only through the right one's long arm."""
     mask = np.zeros((h, 50), bool)
     mask[:, 10:15] = True  # the left digit's stem ...
     mask[20:24, 10:38] = True  # ... and its bar, past the cut at column 30
     mask[25:, 40:45] = True  # the right digit's stem
     mask[45:, 31:45] = True  # its foot, and an arm up to the bar's underside
     mask[24:45, 31:34] = True
+    return mask
+
+
+def test_a_stroke_reaching_over_the_cut_stays_with_its_digit():
+    """A bar that reaches past the cut, touching the neighbour only through its long arm,
+    goes with its own digit; a straight cut would hand its end to the neighbour."""
+    h = 50
+    mask = _bar_over_the_cut(h)
     mask[5:8, 24:27] = mask[5:8, 33:36] = True  # specks no seed reaches: by their column
     cut = 30
     right = reader._right_of(mask, [0, cut, 50], h)
@@ -431,13 +438,7 @@ def test_without_ink_to_start_from_on_one_side_the_cut_is_straight():
 def test_the_race_runs_on_a_smaller_copy_of_a_tall_mark():
     """At 4x the size (200 pixels tall) the race runs on blocks, with the same outcome."""
     h = 50
-    mask = np.zeros((h, 50), bool)
-    mask[:, 10:15] = True
-    mask[20:24, 10:38] = True
-    mask[25:, 40:45] = True
-    mask[45:, 31:45] = True
-    mask[24:45, 31:34] = True
-    big = np.kron(mask, np.ones((4, 4), bool))
+    big = np.kron(_bar_over_the_cut(h), np.ones((4, 4), bool))
     owned = reader._right_of(big, [0, 120, 200], 4 * h)[1]
     assert 4 * h // reader.RACE_HEIGHT > 1  # the race ran on blocks
     assert not owned[80:96, 120:152].any()  # the bar, past the cut, is the left digit's
