@@ -13,7 +13,8 @@ Works in the picture's own pixels (*image pixels*), on the ink found by
    neighbour to neighbour), read top to bottom;
 4. in each line, shapes sharing most of their columns are pieces of one digit (a 4 drawn
    in two strokes, a 5's detached bar); small shapes elsewhere are separators by their
-   size and height on the line (a point, a comma, a dash) or specks; a gap much wider than
+   size and height on the line (a point, a comma, a dash), else pieces of the digit they
+   share most columns with (a bar drawn off to the side), else specks; a gap much wider than
    the line's usual one is a space;
 5. a digit much wider than the line is tall is several digits touching: digitnet.reader
    splits it by recognition (:func:`cuts` proposes where).
@@ -187,21 +188,29 @@ def _marks(
         kind = _separator(b, height, top, bottom)
         if kind is not None:
             separators.append(Mark(kind, tuple(int(v) for v in b), (s + 1,)))
+            continue
+        # no separator's shape: a piece of the digit it shares most columns with (a 5's
+        # bar drawn off to the side), if any
+        host = _host(b, digits, box, height, least=0.0)
+        if host is not None:
+            digits[host].append(s)
     marks = [Mark("digit", _union(box[d]), tuple(int(v) + 1 for v in d)) for d in digits]
     marks += separators
     marks.sort(key=lambda m: (m.box[0] + m.box[2]) / 2)
     return _with_spaces(marks, height)
 
 
-def _host(b: np.ndarray, digits: list[list[int]], box: np.ndarray, height: float):
-    """The digit a small shape is a piece of, or None."""
+def _host(b: np.ndarray, digits: list[list[int]], box: np.ndarray, height: float, least=SAME_DIGIT):
+    """The digit a small shape is a piece of: the one sharing the most of its columns, more
+    than ``least`` of them, no further than PIECE_REACH above or below; or None."""
+    best, host = 0, None
     for k, d in enumerate(digits):
         u = _union(box[d])
         shared = _overlap(b[0], b[2], u[0], u[2])
         gap = -_overlap(b[1], b[3], u[1], u[3])
-        if shared >= SAME_DIGIT * (b[2] - b[0]) and gap <= PIECE_REACH * height:
-            return k
-    return None
+        if shared >= least * (b[2] - b[0]) and shared > best and gap <= PIECE_REACH * height:
+            best, host = shared, k
+    return host
 
 
 def _separator(b: np.ndarray, height: float, top: float, bottom: float) -> str | None:

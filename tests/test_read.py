@@ -127,6 +127,27 @@ def test_a_detached_bar_stays_with_its_five():
     assert _close(reader._in_picture(found, marks[1].box), boxes[1])
 
 
+def test_a_bar_drawn_off_to_the_side_stays_with_its_five():
+    """A 5's detached bar moved right, so it shares less than half its columns with the
+    body: no separator's shape, so still a piece of the digit it overlaps, not dropped."""
+    pixels, boxes = compose("15")
+    left, top, right, _ = boxes[1]
+    bar = pixels[top : top + 9, left:right].copy()
+    inked = np.flatnonzero((bar < 128).any(axis=0))
+    body = np.flatnonzero((pixels[top + 14 :, left:right] < 128).any(axis=0))
+    shift = body[-1] - inked[0] - (inked[-1] - inked[0]) // 4  # a quarter of it over the body
+    moved = np.full((pixels.shape[0], pixels.shape[1] + shift), 255, np.uint8)
+    moved[:, : pixels.shape[1]] = pixels
+    moved[top : top + 14, left:right] = 255  # the bar and a gap under it taken away ...
+    region = moved[top : top + 9, left + shift : right + shift]
+    np.minimum(region, bar, out=region)  # ... and drawn again further right
+    found = segment.find(moved)
+    marks = found.lines[0]
+    assert [m.kind for m in marks] == ["digit", "digit"]
+    got = reader._in_picture(found, marks[1].box)
+    assert got[1] <= top + 1 and got[2] >= left + inked[-1] + shift - 1, got
+
+
 def test_separators_and_spaces():
     pixels, _ = compose("12,5 7.0-9")
     found = segment.find(pixels)
