@@ -4,9 +4,10 @@ The digits are found as shapes (:mod:`digitnet.segment`); each is framed exactly
 single digit is (20x20, centred by mass in 28x28) and the whole number is classified in
 one batch. A digit much wider than its line is tall is several digits touching: cuts at
 the valleys of its ink's column profile are tried, and the segmentation the network finds
-most convincing is kept (segmentation by recognition). Near a cut, the ink is shared out
-along its strokes rather than by the cut's column, so a stroke that reaches over the
-neighbour stays with its own digit (_right_of).
+most convincing is kept (segmentation by recognition); the best readings' cuts are then
+moved about a little and tried again (_refine). Near a cut, the ink is shared out along its
+strokes rather than by the cut's column, so a stroke that reaches over the neighbour stays
+with its own digit (_right_of).
 """
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ PART_WIDTH = (0.12, 1.5)  # a part narrower or wider than this (of the height) i
 SIDE_REACH = 0.3  # near a cut (this share of the line's height either side), ink is shared
 SEED_BAND = 0.1  # out through the ink from seeds this wide at that distance (_right_of)
 RACE_HEIGHT = 64  # the race that shares it out runs on a copy shrunk to no less than this
+REFINED_COUNTS = 3  # the best readings of this many counts of digits are refined, ...
+REFINE = (-0.12, -0.08, -0.04, 0.04, 0.08, 0.12)  # ... each cut moved this far (of the height)
+# ... in marks at least this wide (of the height): in narrower ones, two sure halves of one
+# wide digit are found more often than where two digits part (a 0 read as "17" in
+# benchmarks/read.py's close family; touching pairs lost nothing)
+REFINE_FROM = 1.1
 CRUMB = 0.2  # a cut leaves crumbs of the neighbour's strokes: pieces this much smaller than
 # the part's largest are left out
 
@@ -223,62 +230,32 @@ def read_pixels(pixels: np.ndarray, net: Network, judge: Network | None = JUDGE)
         for mark in line
         if mark.kind == "digit"
     ]
-    parts: list[np.ndarray] = []  # every candidate part's 784 inputs
-    where: list[tuple[int, int, int, int]] = []  # each part's box in image pixels
-
-    masks = {mark: _mask(found, mark) for mark, _ in marks}
-
-    def add(mark, own: np.ndarray | None = None) -> int | None:
-        """A mark, or the part of it that is ``own`` (a mask of its box), added to
-        ``parts``: its number."""
-        made = _part(found, mark, masks[mark] if own is None else own, own is not None)
-        if made is None:
-            return None
-        parts.append(made[0])
-        where.append(made[1])
-        return len(parts) - 1
-
-    def judged(first: int) -> tuple[np.ndarray, np.ndarray]:
-        """The network's outputs for parts[first:], and how likely each is one digit."""
-        x = np.stack(parts[first:]).astype(np.float64)
-        return net.forward(x), one_digit(judge, x)
-
-    # first every digit whole, in one batch; then, in a second, the parts of those read too
-    # unsurely for any cut to win (a cut scores at most the cheapest cut's cost), unless
-    # they are clearly one digit
-    wholes = [add(m) for m, _ in marks]
-    outputs, one = judged(0) if parts else (np.zeros((0, 10)), np.zeros(0))
-    first = len(parts)
-    lattices = []
-    for (mark, height), whole in zip(marks, wholes, strict=True):
-        sure = whole is not None and (
-            _part_score(outputs[whole], one[whole], where[whole], height) >= BEST_CUT
-            or _clearly_one(outputs[whole], one[whole], where[whole], height)
-        )
-        lattice = None if sure else _lattice(mark, height, masks[mark])
+    parts = _Parts(found, net, judge)
+    # first every digit whole, in one batch; then the marks read too unsurely for any cut
+    # to lose (a cut scores at most the cheapest cut's cost), unless clearly one digit, are
+    # cut at their valleys, in a second batch; the best paths' cuts are then moved about
+    # and tried again (_refine)
+    wholes = {mark: parts.add(mark) for mark, _ in marks}
+    parts.judge_new()
+    cut: dict[segment.Mark, _Cuts] = {}
+    for mark, height in marks:
+        whole = wholes[mark]
+        if whole is not None and (
+            parts.score(whole, height) >= BEST_CUT or parts.clearly_one(whole, height)
+        ):
+            continue
+        lattice = _lattice(mark, height, parts.mask(mark))
         if lattice is not None:
-            nodes, depths, edges = lattice
-            right = _right_of(masks[mark], [x - mark.box[0] for x in nodes], height)
-            ids = {(i, j): add(mark, right[i] & ~right[j]) for i, j in edges}
-            lattice = (nodes, depths, {**ids, (0, len(nodes) - 1): whole})
-        lattices.append(lattice)
-    if len(parts) > first:
-        more, more_one = judged(first)
-        outputs, one = np.concatenate([outputs, more]), np.concatenate([one, more_one])
-    chosen: dict[tuple, list[Digit]] = {}
-    for (mark, height), whole, lattice in zip(marks, wholes, lattices, strict=True):
-        ids = [whole] if lattice is None else _best_path(lattice, outputs, one, where, height)
-        chosen[mark.box] = [
-            Digit(int(outputs[i].argmax()), float(outputs[i].max()), where[i], outputs[i], parts[i])
-            for i in ids
-            if i is not None
-        ]
+            cut[mark] = _Cuts(parts, mark, height, whole, lattice)
+    parts.judge_new()
+    chosen = {mark: [wholes[mark]] for mark, _ in marks}
+    chosen.update(_refine(parts, list(cut.values())))
     lines = []
     for line in found.lines:
         out: list[Digit | Separator] = []
         for mark in line:
             if mark.kind == "digit":
-                out += chosen.get(mark.box, [])
+                out += [parts.digit(i) for i in chosen[mark] if i is not None]
             else:
                 out.append(Separator(mark.kind, _in_picture(found, mark.box)))
         if any(isinstance(m, Digit) for m in out):
@@ -288,12 +265,181 @@ def read_pixels(pixels: np.ndarray, net: Network, judge: Network | None = JUDGE)
     return Reading(lines)
 
 
+class _Parts:
+    """The candidate parts of a picture's digit marks, each made once: their 784 inputs and
+    boxes, and once judged (judge_new) the network's outputs and the judge's say."""
+
+    def __init__(self, found: segment.Segments, net: Network, judge: Network | None):
+        self.found, self.net, self.judge = found, net, judge
+        self.inputs: list[np.ndarray] = []
+        self.where: list[tuple[int, int, int, int]] = []
+        self.outputs, self.one = np.zeros((0, 10)), np.zeros(0)
+        self._masks: dict[segment.Mark, np.ndarray] = {}
+
+    def mask(self, mark: segment.Mark) -> np.ndarray:
+        if mark not in self._masks:
+            self._masks[mark] = _mask(self.found, mark)
+        return self._masks[mark]
+
+    def add(self, mark: segment.Mark, own: np.ndarray | None = None) -> int | None:
+        """A mark, or the part of it that is ``own`` (a mask of its box): its number, or
+        None when no ink is left in it."""
+        made = _part(self.found, mark, self.mask(mark) if own is None else own, own is not None)
+        if made is None:
+            return None
+        self.inputs.append(made[0])
+        self.where.append(made[1])
+        return len(self.inputs) - 1
+
+    def judge_new(self) -> None:
+        """The network's outputs and the judge's say for the parts added since, in one batch."""
+        first = len(self.outputs)
+        if len(self.inputs) > first:
+            x = np.stack(self.inputs[first:]).astype(np.float64)
+            self.outputs = np.concatenate([self.outputs, self.net.forward(x)])
+            self.one = np.concatenate([self.one, one_digit(self.judge, x)])
+
+    def score(self, i: int | None, height: float) -> float:
+        if i is None:
+            return -math.inf
+        return _part_score(self.outputs[i], self.one[i], self.where[i], height)
+
+    def clearly_one(self, i: int, height: float) -> bool:
+        return _clearly_one(self.outputs[i], self.one[i], self.where[i], height)
+
+    def digit(self, i: int) -> Digit:
+        out = self.outputs[i]
+        return Digit(int(out.argmax()), float(out.max()), self.where[i], out, self.inputs[i])
+
+
+class _Cuts:
+    """The ways to cut one wide mark (see _lattice): which of its ink lies right of each cut
+    tried (columns of the picture's strength), and the part between any two cuts."""
+
+    def __init__(self, parts: _Parts, mark, height: float, whole: int | None, lattice):
+        nodes, depth, edges = lattice
+        self.parts, self.mark, self.height, self.nodes, self.depth = (
+            parts, mark, height, nodes, depth,
+        )  # fmt: skip
+        self.right: dict[int, np.ndarray] = {}
+        self._part: dict[tuple[int, int], int | None] = {(nodes[0], nodes[-1]): whole}
+        self.at(nodes[1:-1])
+        for i, j in edges:
+            self.part(nodes[i], nodes[j])
+        self.edges = edges
+
+    def at(self, columns) -> None:
+        """Share out the ink at new cuts (_right_of)."""
+        x0, x1 = self.mark.box[0], self.mark.box[2]
+        new = sorted({c for c in columns if c not in self.right})
+        mask = self.parts.mask(self.mark)
+        found = _right_of(mask, [0, *(c - x0 for c in new), x1 - x0], self.height)
+        self.right.update(zip(new, found[1:-1], strict=True))
+        self.right[x0], self.right[x1] = found[0], found[-1]
+
+    def part(self, a: int, b: int) -> int | None:
+        """The part between cuts a and b."""
+        if (a, b) not in self._part:
+            self._part[a, b] = self.parts.add(self.mark, self.right[a] & ~self.right[b])
+        return self._part[a, b]
+
+    def parts_of(self, cuts: list[int]) -> list[int | None]:
+        return [self.part(a, b) for a, b in zip(cuts, cuts[1:], strict=False)]
+
+    def cost(self, c: int) -> float:
+        """A cut's log-likelihood at column c (_cut_cost)."""
+        return _cut_cost(float(self.depth[c - self.mark.box[0]]))
+
+    def score(self, cuts: list[int]) -> float:
+        """How convincing the reading cut at ``cuts`` (edges included) is."""
+        parts = sum(self.parts.score(i, self.height) for i in self.parts_of(cuts))
+        return parts + sum(self.cost(c) for c in cuts[1:-1])
+
+    def best_paths(self, keep: int) -> list[list[int]]:
+        """The best ways through the lattice for each count of parts, the ``keep`` best of
+        them: each the columns of its cuts, edges included (dynamic programming)."""
+        nodes, n = self.nodes, len(self.nodes)
+        best: list[dict[int, tuple[float, int]]] = [{} for _ in range(n)]
+        best[0][0] = (0.0, -1)
+        steps = sorted([*self.edges, (0, n - 1)], key=lambda e: e[1])
+        for i, j in steps:
+            step = self.parts.score(self.part(nodes[i], nodes[j]), self.height)
+            if i > 0:
+                step += self.cost(nodes[i])
+            for k, (before, _) in list(best[i].items()):
+                if before + step > best[j].get(k + 1, (-math.inf, -1))[0]:
+                    best[j][k + 1] = (before + step, i)
+        ranked = sorted(best[n - 1].items(), key=lambda kv: -kv[1][0])[:keep]
+        paths = []
+        for k, (score, _) in ranked:
+            if score == -math.inf:
+                continue
+            path, j = [n - 1], n - 1
+            for left in range(k, 0, -1):
+                j = best[j][left][1]
+                path.append(j)
+            paths.append([nodes[i] for i in path[::-1]])
+        return paths
+
+
+def _refine(parts: _Parts, marks: list[_Cuts]) -> dict[segment.Mark, list[int | None]]:
+    """Each cut mark's best reading, as its parts' numbers. A column profile's valley is
+    seldom exactly where touching digits part: the best paths of REFINED_COUNTS counts of
+    digits each have every cut moved by each of REFINE (shares of the height), kept where
+    the two parts beside it read best; then the best path, moved or not, wins."""
+    plans = [
+        (c, path)
+        for c in marks
+        for path in c.best_paths(
+            REFINED_COUNTS if c.mark.box[2] - c.mark.box[0] >= REFINE_FROM * c.height else 1
+        )
+    ]
+    tries: dict[tuple[int, int], list[int]] = {}  # (plan, cut) -> the columns to try
+    for n, (c, path) in enumerate(plans):
+        x0, x1 = c.mark.box[0], c.mark.box[2]
+        margin = max(1, int(segment.CUT_MARGIN * c.height))
+        narrow, wide = (w * c.height for w in PART_WIDTH)
+        for k in range(1, len(path) - 1):
+            a, b = path[k - 1], path[k + 1]
+            tries[n, k] = [
+                col
+                for col in (path[k] + round(step * c.height) for step in REFINE)
+                if x0 + margin <= col < x1 - margin
+                and narrow <= col - a <= wide
+                and narrow <= b - col <= wide
+            ]
+    for c in marks:
+        c.at(col for (n, _), cols in tries.items() if plans[n][0] is c for col in cols)
+    for (n, k), cols in tries.items():
+        c, path = plans[n]
+        for col in cols:
+            c.parts_of([path[k - 1], col, path[k + 1]])
+    parts.judge_new()
+    moved = []
+    for n, (c, path) in enumerate(plans):
+        new = list(path)
+        for k in range(1, len(path) - 1):
+            a, b = path[k - 1], path[k + 1]
+            scores = {col: c.score([a, col, b]) for col in [path[k], *tries[n, k]]}
+            new[k] = max(scores, key=scores.__getitem__)
+        c.parts_of(new)
+        moved.append(new)
+    parts.judge_new()
+    best: dict[segment.Mark, tuple[float, list[int | None]]] = {}
+    for (c, path), new in zip(plans, moved, strict=True):
+        for cuts in (path, new):
+            score = c.score(cuts)
+            if c.mark not in best or score > best[c.mark][0]:
+                best[c.mark] = (score, c.parts_of(cuts))
+    return {mark: ids for mark, (_, ids) in best.items()}
+
+
 def _lattice(mark: segment.Mark, height: float, mask: np.ndarray):
     """The ways to cut a wide digit mark into digits, as a lattice: the cut columns (the
     mark's left and right edges first and last, candidate cuts at its ink's valleys
-    between), each cut's depth (the ink in its column against a usual column's) and the
-    parts worth reading (pairs of nodes a digit's width apart). ``mask`` is the mark's own
-    ink (_mask). None for a mark as narrow as one digit."""
+    between), every column's depth (its ink against a usual column's) and the parts worth
+    reading (pairs of nodes a digit's width apart). ``mask`` is the mark's own ink (_mask).
+    None for a mark as narrow as one digit."""
     x0, _, x1, _ = mark.box
     width = x1 - x0
     if width <= segment.MAY_SPLIT * height:
@@ -303,7 +449,6 @@ def _lattice(mark: segment.Mark, height: float, mask: np.ndarray):
     most = max(CUTS_PER_DIGIT, round(CUTS_PER_DIGIT * width / (TYPICAL_WIDTH * height)))
     cuts = sorted(segment.cuts(profile, height, most))
     nodes = [x0, *(x0 + c for c in cuts), x1]
-    depths = [0.0, *(float(profile[c]) / typical for c in cuts), 0.0]
     edges = [
         (i, j)
         for i in range(len(nodes))
@@ -311,33 +456,7 @@ def _lattice(mark: segment.Mark, height: float, mask: np.ndarray):
         if (i, j) != (0, len(nodes) - 1)
         and PART_WIDTH[0] * height <= nodes[j] - nodes[i] <= PART_WIDTH[1] * height
     ]
-    return nodes, depths, edges
-
-
-def _best_path(lattice, outputs: np.ndarray, one: np.ndarray, where, height: float) -> list[int]:
-    """The parts of the best reading through a lattice (see _lattice): the most convincing
-    answers, widths and cuts together, found by dynamic programming over the cuts."""
-    nodes, depths, ids = lattice
-    n = len(nodes)
-    best = [-math.inf] * n
-    came: list[tuple[int, int] | None] = [None] * n
-    best[0] = 0.0
-    for j in range(1, n):
-        for i in range(j):
-            part = ids.get((i, j))
-            if part is None or best[i] == -math.inf:
-                continue
-            score = best[i] + _part_score(outputs[part], one[part], where[part], height)
-            if i > 0:
-                score += _cut_cost(depths[i])
-            if score > best[j]:
-                best[j], came[j] = score, (i, part)
-    path, j = [], n - 1
-    while came[j] is not None:
-        i, part = came[j]
-        path.append(part)
-        j = i
-    return path[::-1]
+    return nodes, profile / typical, edges
 
 
 def _mask(found: segment.Segments, mark: segment.Mark) -> np.ndarray:

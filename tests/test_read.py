@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 from pathlib import Path
 
@@ -521,3 +522,53 @@ def test_numbers_of_clear_digits_are_read_without_trying_cuts(net, monkeypatch):
     monkeypatch.setattr(reader, "CLEARLY_ONE", (2.0, 2.0))  # nothing is clear any more
     assert reader.read_pixels(pixels, net).number() == "3074"
     assert with_clear < len(tried) - with_clear, (with_clear, len(tried))
+
+
+@pytest.mark.parametrize(
+    ("text", "gap"), [("35", -2), ("35", -4), ("49", -4), ("49", -6), ("32", -6)]
+)
+def test_cuts_are_moved_to_where_touching_digits_part(net, text, gap):
+    """The column profile's valley is not where these pairs part; the best reading's cut,
+    moved by the steps of reader.REFINE, is."""
+    pixels, boxes = compose(text, gap=gap)
+    got = reader.read_pixels(pixels, net)
+    assert got.number() == text
+    meet = (boxes[0][2] + boxes[1][0]) / 2  # where the two digits' ink boxes meet
+    assert abs(got.digits[0].box[2] - meet) <= 0.2 * HEIGHT, (got.digits[0].box, meet)
+
+
+def test_best_paths_are_one_per_count_of_digits_best_first(net):
+    pixels, _ = compose("357", gap=-6)
+    found = segment.find(pixels)
+    mark = max(found.lines[0], key=lambda m: m.box[2] - m.box[0])  # the touching ones
+    height = found.line_heights[0]
+    parts = reader._Parts(found, net, reader.shipped_judge())
+    whole = parts.add(mark)
+    cuts = reader._Cuts(parts, mark, height, whole, reader._lattice(mark, height, parts.mask(mark)))
+    parts.judge_new()
+    paths = cuts.best_paths(10)
+    counts = [len(p) - 1 for p in paths]
+    assert len(set(counts)) == len(counts) and len(counts) >= 3, counts
+    scores = [cuts.score(p) for p in paths]
+    assert scores == sorted(scores, reverse=True)
+    assert all(p[0] == mark.box[0] and p[-1] == mark.box[2] for p in paths)
+    assert cuts.best_paths(1) == paths[:1]
+
+
+def test_a_mark_narrower_than_two_digits_keeps_only_its_best_path(net, monkeypatch):
+    """Moving cuts about inside a mark narrower than REFINE_FROM finds two sure halves of
+    one wide digit more often than two digits: only its best reading is refined."""
+    kept = []
+    real = reader._Cuts.best_paths
+    monkeypatch.setattr(
+        reader._Cuts, "best_paths", lambda self, keep: kept.append(keep) or real(self, keep)
+    )
+    monkeypatch.setattr(reader, "CLEARLY_ONE", (2.0, 2.0))  # every wide mark is cut
+    monkeypatch.setattr(reader, "BEST_CUT", math.inf)
+    pixels, boxes = compose("0")
+    stretch = HEIGHT / (boxes[0][2] - boxes[0][0])  # to as wide as tall: may be two digits
+    wide = Image.fromarray(pixels).resize((round(pixels.shape[1] * stretch), pixels.shape[0]))
+    reader.read_pixels(np.asarray(wide), net)
+    pixels, _ = compose("35", gap=-4)
+    reader.read_pixels(pixels, net)  # two digits touching, wider than REFINE_FROM
+    assert kept == [1, reader.REFINED_COUNTS], kept
