@@ -70,6 +70,12 @@ REFINE = (-0.12, -0.08, -0.04, 0.04, 0.08, 0.12)  # ... each cut moved this far 
 # wide digit are found more often than where two digits part (a 0 read as "17" in
 # benchmarks/read.py's close family; touching pairs lost nothing)
 REFINE_FROM = 1.1
+# ... and a moved reading with another count of digits than the lattice's best must win by
+# this much (log-likelihood): the judge takes two halves of one wide digit for two digits
+# often enough (a 3 read as "27" in the uneven family; on 200 numbers of each family, -1
+# kept 3 more numbers of large's uneven and separators right and cost 3 of default's
+# touching)
+RECOUNT = -1.0
 CRUMB = 0.2  # a cut leaves crumbs of the neighbour's strokes: pieces this much smaller than
 # the part's largest are left out
 
@@ -386,7 +392,8 @@ def _refine(parts: _Parts, marks: list[_Cuts]) -> dict[segment.Mark, list[int | 
     """Each cut mark's best reading, as its parts' numbers. A column profile's valley is
     seldom exactly where touching digits part: the best paths of REFINED_COUNTS counts of
     digits each have every cut moved by each of REFINE (shares of the height), kept where
-    the two parts beside it read best; then the best path, moved or not, wins."""
+    the two parts beside it read best; then the best path, moved or not, wins (one with
+    another count of digits than the lattice's best paying RECOUNT)."""
     plans = [
         (c, path)
         for c in marks
@@ -426,9 +433,11 @@ def _refine(parts: _Parts, marks: list[_Cuts]) -> dict[segment.Mark, list[int | 
         moved.append(new)
     parts.judge_new()
     best: dict[segment.Mark, tuple[float, list[int | None]]] = {}
+    first: dict[segment.Mark, int] = {}
     for (c, path), new in zip(plans, moved, strict=True):
+        first.setdefault(c.mark, len(path))
         for cuts in (path, new):
-            score = c.score(cuts)
+            score = c.score(cuts) + RECOUNT * (len(cuts) != first[c.mark])
             if c.mark not in best or score > best[c.mark][0]:
                 best[c.mark] = (score, c.parts_of(cuts))
     return {mark: ids for mark, (_, ids) in best.items()}

@@ -10,6 +10,7 @@ import io
 import json
 import math
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -572,3 +573,18 @@ def test_a_mark_narrower_than_two_digits_keeps_only_its_best_path(net, monkeypat
     pixels, _ = compose("35", gap=-4)
     reader.read_pixels(pixels, net)  # two digits touching, wider than REFINE_FROM
     assert kept == [1, reader.REFINED_COUNTS], kept
+
+
+@pytest.mark.parametrize(("family", "index"), [("uneven", 144), ("uneven", 179)])
+def test_moved_cuts_do_not_split_a_wide_digit(real_mnist, family, index):
+    """Numbers of benchmarks/read.py whose one wide digit (a 3, an 8) moved cuts read as
+    two sure halves, when a new count of digits did not have to win by RECOUNT."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from number_families import generate
+
+    from digitnet import mnist, preprocess
+
+    images, labels = mnist.load(real_mnist, "test")
+    number = generate(family, index + 1, images, labels)[index]
+    got = reader.read_pixels(preprocess.gray_pixels(number.data), shipped.load("large"))
+    assert got.number() == number.plain
