@@ -462,6 +462,32 @@ def blank_photo(rng, pool):
     return _jpeg(uneven_light(rng, h, w), rng)
 
 
+def touching_gap(left: np.ndarray, right: np.ndarray, overlap: int) -> int:
+    """The gap (negative) that makes ``right`` touch ``left`` and overlap by ``overlap``."""
+    rows = min(left.shape[0], right.shape[0])
+    a, b = left[-rows:] > 0.3, right[-rows:] > 0.3
+    both = a.any(1) & b.any(1)
+    if not both.any():
+        return -overlap
+    a_right = left.shape[1] - 1 - np.argmax(a[:, ::-1], axis=1)
+    b_left = np.argmax(b, axis=1)
+    # right's left edge sits at left.width + gap: the nearest rows touch when
+    # min(b_left + left.width + gap - a_right) == 1 - overlap
+    need = (b_left - a_right + left.shape[1])[both].min()
+    return int(1 - overlap - need)
+
+
+def touching_digits(rng, pool):
+    """Two MNIST digits touching or overlapping a little (up to 4% of their height): one
+    shape, as wide as two digits."""
+    a, b = (ink(pool[i], 200) for i in rng.choice(len(pool), 2, replace=False))
+    gap = touching_gap(a, b, int(rng.integers(0, 9)))
+    h, w = 300, a.shape[1] + b.shape[1] + gap + 100
+    canvas = np.zeros((h, w), np.float32)
+    layer = place(canvas, a, 50, 50) + place(canvas, b, 50, 50 + a.shape[1] + gap)
+    return encode(gray_image(on_paper(np.ones((h, w), np.float32), np.clip(layer, 0, 1))))
+
+
 def two_digits(rng, pool):
     """Two MNIST digits side by side, like "42", a tenth to half a digit apart."""
     a, b = (ink(pool[i], 200) for i in rng.choice(len(pool), 2, replace=False))
@@ -479,4 +505,5 @@ NOT_DIGITS: dict[str, Callable[[np.random.Generator, np.ndarray], bytes]] = {
     "word": word,
     "blank photo": blank_photo,
     "two digits": two_digits,
+    "touching digits": touching_digits,
 }

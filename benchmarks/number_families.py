@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-from families import encode, gray_image, ink, on_paper, rgb_image, uneven_light
+from families import encode, gray_image, ink, on_paper, rgb_image, touching_gap, uneven_light
 from PIL import Image
 
 SEPARATORS = ",.- "
@@ -108,21 +108,6 @@ def _lay_out(
     return layer, used, boxes
 
 
-def _touching_gap(left: np.ndarray, right: np.ndarray, overlap: int) -> int:
-    """The gap (negative) that makes ``right`` touch ``left`` and overlap by ``overlap``."""
-    rows = min(left.shape[0], right.shape[0])
-    a, b = left[-rows:] > 0.3, right[-rows:] > 0.3
-    both = a.any(1) & b.any(1)
-    if not both.any():
-        return -overlap
-    a_right = left.shape[1] - 1 - np.argmax(a[:, ::-1], axis=1)
-    b_left = np.argmax(b, axis=1)
-    # right's left edge sits at left.width + gap: the nearest rows touch when
-    # min(b_left + left.width + gap - a_right) == 1 - overlap
-    need = (b_left - a_right + left.shape[1])[both].min()
-    return int(1 - overlap - need)
-
-
 def _picture(layer: np.ndarray, rng, ink_level: float = 0.05) -> bytes:
     paper = np.full(layer.shape, rng.uniform(0.9, 1.0), np.float32)
     return encode(gray_image(on_paper(paper, np.clip(layer, 0, 1), ink_level)))
@@ -168,7 +153,7 @@ def touching(rng, images, labels) -> Number:
         lefts.append(x)
         if k + 1 < n:
             if touch[k]:
-                x += a.shape[1] + _touching_gap(
+                x += a.shape[1] + touching_gap(
                     a, inks[k + 1], int(rng.integers(0, int(0.04 * h) + 1))
                 )
             else:

@@ -24,8 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from families import ink
-from number_families import _touching_gap
+from families import ink, touching_gap
 
 from digitnet import mnist, modelfile
 from digitnet.errors import ImageError
@@ -46,7 +45,7 @@ def _pair(rng, images, h: int) -> np.ndarray:
     of the time, a little apart."""
     a, b = (ink(images[i], h) for i in rng.integers(len(images), size=2))
     if rng.random() < 0.8:
-        gap = _touching_gap(a, b, int(rng.integers(0, int(0.06 * h) + 1)))
+        gap = touching_gap(a, b, int(rng.integers(0, int(0.06 * h) + 1)))
     else:
         gap = int(rng.integers(0, int(0.1 * h) + 1))
     left = a.shape[1] + gap

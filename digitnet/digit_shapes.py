@@ -208,14 +208,15 @@ def choose(
     box = tuple(int(v) for v in boxes[main])
     if others:
         side_by_side = all(_beside(boxes[main], boxes[j]) for j in others)
-        kind = "side by side " if side_by_side else ""
         return Choice(
-            keep,
-            box,
-            f"several digits {kind}({len(others) + 1}): use 'digitnet read' for numbers",
-            role,
+            keep, box, several(len(others) + 1, "side by side" if side_by_side else ""), role
         )
     return Choice(keep, box, _not_a_digit(shapes, keep, box, scale), role)
+
+
+def several(count: int, how: str = "") -> str:
+    """The refusal of a picture of ``count`` digits (``how``: "side by side", "touching")."""
+    return f"several digits {how + ' ' if how else ''}({count}): use 'digitnet read' for numbers"
 
 
 def clutter(shapes: Shapes) -> tuple[np.ndarray, np.ndarray]:

@@ -17,7 +17,9 @@
 7. back in the picture's own pixels (*image pixels*: the analysis copy's box times its
    scale), the digit's ink over the paper, only where the digit's shapes are;
 8. :func:`digitnet.framing.fit`: the ink fitted into 20x20, thin strokes grown to MNIST's
-   width, and centred by mass in 28x28.
+   width, and centred by mass in 28x28;
+9. ink much wider than tall that ``digitnet read`` reads as several digits, surely, is two
+   or more digits touching, and is refused.
 
 :func:`read` returns every step (``digitnet inspect image --steps`` draws them);
 :func:`inputs` raises an ImageError with the reason when there is no digit to read.
@@ -42,6 +44,11 @@ from digitnet.limits import MAX_PIXELS  # re-exported: preprocess.MAX_PIXELS is 
 
 _EXIF_FORMATS = {"JPEG", "MPO", "WEBP", "TIFF"}
 IS_A_DIRECTORY = "is a directory"
+# Touching digits are one shape: chosen ink at least this many times as wide as tall (1 in
+# 12 of MNIST's 0s and 2s, the widest digits; most touching pairs) is read as a number ...
+TOUCHING_ASPECT = 1.25
+TOUCHING_SURE = 0.95  # ... and refused when read as several digits, each this surely (at 0.9, one
+# framed digit of benchmarks/realworld.py was refused; at 0.95 none, and 15 of 40 touching pairs)
 
 
 def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = MAX_PIXELS):
@@ -224,7 +231,22 @@ def _read_unframed(pixels: np.ndarray) -> Steps:
         inputs = fit(strength).ravel()
     except BlankImageError as e:
         return Steps(pixels, ink, shapes, choice, box, None, str(e))
+    if (count := _touching(strength)) > 1:
+        return Steps(
+            pixels, ink, shapes, choice, box, None, digit_shapes.several(count, "touching")
+        )
     return Steps(pixels, ink, shapes, choice, box, inputs, None)
+
+
+def _touching(strength: np.ndarray) -> int:
+    """How many digits touch in the chosen ink: 1 unless it is at least TOUCHING_ASPECT as
+    wide as tall and digitnet read finds several digits in it, each surely."""
+    rows, cols = np.flatnonzero(strength.any(axis=1)), np.flatnonzero(strength.any(axis=0))
+    if len(cols) < TOUCHING_ASPECT * max(len(rows), 1):
+        return 1
+    from digitnet import reader
+
+    return reader.touching_count(strength, TOUCHING_SURE)
 
 
 def image_box(box, scale: int, shape: tuple[int, int]) -> tuple[int, int, int, int]:

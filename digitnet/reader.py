@@ -468,6 +468,20 @@ def _lattice(mark: segment.Mark, height: float, mask: np.ndarray):
     return nodes, profile / typical, edges
 
 
+def touching_count(strength: np.ndarray, sure: float) -> int:
+    """How many digits the ink of one shape (its strength over the paper, 0..1) is read as
+    by the shipped default model, when each is read at least ``sure``; else 1."""
+    from digitnet import shipped
+
+    margin = max(strength.shape) // 4
+    gray = 255 - np.round(255 * np.pad(strength, margin)).astype(np.uint8)
+    try:
+        digits = read_pixels(gray, shipped.load(None)).digits
+    except ImageError:
+        return 1
+    return len(digits) if all(d.confidence >= sure for d in digits) else 1
+
+
 def _mask(found: segment.Segments, mark: segment.Mark) -> np.ndarray:
     """The mark's own ink in its box (other marks' shapes in it left out)."""
     x0, top, x1, bottom = mark.box

@@ -588,3 +588,30 @@ def test_moved_cuts_do_not_split_a_wide_digit(real_mnist, family, index):
     number = generate(family, index + 1, images, labels)[index]
     got = reader.read_pixels(preprocess.gray_pixels(number.data), shipped.load("large"))
     assert got.number() == number.plain
+
+
+@pytest.mark.parametrize("text", ["40", "21", "42", "57", "94"])
+def test_predict_refuses_touching_digits(tmp_path, text):
+    """Two digits touching are one shape: predict reads it as a number and refuses it,
+    pointing to digitnet read, instead of answering one digit."""
+    pixels, _ = compose(text, gap=-4)
+    path = tmp_path / "pair.png"
+    path.write_bytes(_png(pixels))
+    result = CliRunner().invoke(cli, ["predict", str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == (
+        f"digitnet: {path}: several digits touching (2): use 'digitnet read' for numbers"
+    )
+
+
+@pytest.mark.parametrize("digit", [0, 2, 3, 4, 5, 6, 7, 8, 9])  # a 1 that wide is no 1
+def test_predict_answers_one_wide_digit(tmp_path, digit):
+    """A single digit stretched to 1.4 times as wide as tall is still one digit."""
+    pixels, boxes = compose(str(digit))
+    stretch = 1.4 * HEIGHT / (boxes[0][2] - boxes[0][0])
+    wide = Image.fromarray(pixels).resize((round(pixels.shape[1] * stretch), pixels.shape[0]))
+    path = tmp_path / "wide.png"
+    wide.save(path)
+    result = CliRunner().invoke(cli, ["predict", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(digit)
