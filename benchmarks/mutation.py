@@ -37,6 +37,8 @@ TESTS = {  # the tests that exercise each module most directly
         "tests/test_read.py",  # predict's refusal of touching digits
     ],
     "png": ["tests/test_png.py", "tests/test_preprocess.py"],
+    "reader": ["tests/test_read.py", "tests/test_shipped_models.py"],
+    "segment": ["tests/test_read.py"],
 }
 SWAPS = {
     ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
