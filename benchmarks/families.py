@@ -477,25 +477,25 @@ def touching_gap(left: np.ndarray, right: np.ndarray, overlap: int) -> int:
     return int(1 - overlap - need)
 
 
-def touching_digits(rng, pool):
-    """Two MNIST digits touching or overlapping a little (up to 4% of their height): one
-    shape, as wide as two digits."""
-    a, b = (ink(pool[i], 200) for i in rng.choice(len(pool), 2, replace=False))
-    gap = touching_gap(a, b, int(rng.integers(0, 9)))
+def _pair(a: np.ndarray, b: np.ndarray, gap: int) -> bytes:
+    """Two digits' ink ``gap`` pixels apart (negative: overlapping), on white paper."""
     h, w = 300, a.shape[1] + b.shape[1] + gap + 100
     canvas = np.zeros((h, w), np.float32)
     layer = place(canvas, a, 50, 50) + place(canvas, b, 50, 50 + a.shape[1] + gap)
     return encode(gray_image(on_paper(np.ones((h, w), np.float32), np.clip(layer, 0, 1))))
+
+
+def touching_digits(rng, pool):
+    """Two MNIST digits touching or overlapping a little (up to 4% of their height): one
+    shape, as wide as two digits."""
+    a, b = (ink(pool[i], 200) for i in rng.choice(len(pool), 2, replace=False))
+    return _pair(a, b, touching_gap(a, b, int(rng.integers(0, 9))))
 
 
 def two_digits(rng, pool):
     """Two MNIST digits side by side, like "42", a tenth to half a digit apart."""
     a, b = (ink(pool[i], 200) for i in rng.choice(len(pool), 2, replace=False))
-    gap = int(200 * rng.uniform(0.1, 0.5))
-    h, w = 300, a.shape[1] + b.shape[1] + gap + 100
-    canvas = np.zeros((h, w), np.float32)
-    layer = place(canvas, a, 50, 50) + place(canvas, b, 50, 50 + a.shape[1] + gap)
-    return encode(gray_image(on_paper(np.ones((h, w), np.float32), np.clip(layer, 0, 1))))
+    return _pair(a, b, int(200 * rng.uniform(0.1, 0.5)))
 
 
 NOT_DIGITS: dict[str, Callable[[np.random.Generator, np.ndarray], bytes]] = {

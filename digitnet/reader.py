@@ -338,6 +338,8 @@ class _Cuts:
         """Share out the ink at new cuts (_right_of)."""
         x0, x1 = self.mark.box[0], self.mark.box[2]
         new = sorted({c for c in columns if c not in self.right})
+        if not new and self.right:
+            return
         mask = self.parts.mask(self.mark)
         found = _right_of(mask, [0, *(c - x0 for c in new), x1 - x0], self.height)
         self.right.update(zip(new, found[1:-1], strict=True))
