@@ -263,7 +263,7 @@ def read_pixels(pixels: np.ndarray, net: Network, judge: Network | None = JUDGE)
             if mark.kind == "digit":
                 out += [parts.digit(i) for i in chosen[mark] if i is not None]
             else:
-                out.append(Separator(mark.kind, _in_picture(found, mark.box)))
+                out.append(Separator(mark.kind, found.in_picture(mark.box)))
         if any(isinstance(m, Digit) for m in out):
             lines.append(out)
     if not lines:
@@ -315,7 +315,8 @@ class _Parts:
 
     def digit(self, i: int) -> Digit:
         out = self.outputs[i]
-        return Digit(int(out.argmax()), float(out.max()), self.where[i], out, self.inputs[i])
+        box = self.found.in_picture(self.where[i])
+        return Digit(int(out.argmax()), float(out.max()), box, out, self.inputs[i])
 
 
 class _Cuts:
@@ -566,14 +567,9 @@ def _part(found: segment.Segments, mark: segment.Mark, own: np.ndarray, cut: boo
     ink = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
     box = (x0 + int(cols[0]), top + int(rows[0]), x0 + int(cols[-1]) + 1, top + int(rows[-1]) + 1)
     try:
-        return fit(ink).ravel(), _in_picture(found, box)
+        return fit(ink).ravel(), box
     except ImageError:
         return None
-
-
-def _in_picture(found: segment.Segments, box) -> tuple[int, int, int, int]:
-    left, top = found.box[0], found.box[1]
-    return (box[0] + left, box[1] + top, box[2] + left, box[3] + top)
 
 
 def _part_score(output: np.ndarray, one: float, box, height: float) -> float:

@@ -88,9 +88,7 @@ def _png(pixels: np.ndarray) -> bytes:
 
 
 def _found_boxes(found: segment.Segments) -> list[tuple[int, int, int, int]]:
-    return [
-        reader._in_picture(found, m.box) for line in found.lines for m in line if m.kind == "digit"
-    ]
+    return [found.in_picture(m.box) for line in found.lines for m in line if m.kind == "digit"]
 
 
 def _close(a, b, tolerance: int = 3) -> bool:
@@ -114,6 +112,24 @@ def test_digits_are_found_where_they_are(gap):
     assert len(got) == 4 and all(_close(g, b) for g, b in zip(got, boxes, strict=True)), got
 
 
+def test_a_big_number_is_segmented_on_a_shrunk_copy(net):
+    """Digits over twice SEGMENT_HEIGHT tall are segmented on a copy shrunk by a whole
+    factor; boxes still come back in the picture's pixels and the reading is the same."""
+    pixels, boxes = compose("3074", gap=30)
+    zoom = 3  # digits 180 pixels tall: shrunk by 2, to 90
+    h, w = pixels.shape
+    big = np.asarray(Image.fromarray(pixels).resize((w * zoom, h * zoom), Image.BICUBIC))
+    found = segment.find(big)
+    assert found.scale == HEIGHT * zoom // segment.SEGMENT_HEIGHT == 2
+    assert found.strength.shape[0] <= -(-h * zoom // 2)
+    got = _found_boxes(found)
+    want = [tuple(v * zoom for v in b) for b in boxes]
+    assert len(got) == 4 and all(_close(g, b, 2 * zoom) for g, b in zip(got, want, strict=True))
+    small, large = reader.read_pixels(pixels, net), reader.read_pixels(big, net)
+    assert small.number() == large.number() == "3074"
+    assert all(_close(d.box, b, 2 * zoom) for d, b in zip(large.digits, want, strict=True))
+
+
 def test_a_detached_bar_stays_with_its_five():
     """A 5's top bar drawn apart from its body is one digit, not a separator or a 7."""
     pixels, boxes = compose("15")
@@ -126,7 +142,7 @@ def test_a_detached_bar_stays_with_its_five():
     marks = found.lines[0]
     assert [m.kind for m in marks] == ["digit", "digit"]
     assert len(marks[1].shapes) >= 2  # the bar and the body, as one digit
-    assert _close(reader._in_picture(found, marks[1].box), boxes[1])
+    assert _close(found.in_picture(marks[1].box), boxes[1])
 
 
 def test_a_bar_drawn_off_to_the_side_stays_with_its_five():
@@ -146,7 +162,7 @@ def test_a_bar_drawn_off_to_the_side_stays_with_its_five():
     found = segment.find(moved)
     marks = found.lines[0]
     assert [m.kind for m in marks] == ["digit", "digit"]
-    got = reader._in_picture(found, marks[1].box)
+    got = found.in_picture(marks[1].box)
     assert got[1] <= top + 1 and got[2] >= left + inked[-1] + shift - 1, got
 
 
@@ -168,7 +184,7 @@ def test_touching_digits_are_one_shape_with_a_cut_where_they_meet():
     pixels, boxes = compose("40", gap=-4)
     found = segment.find(pixels)
     (mark,) = [m for m in found.lines[0] if m.kind == "digit"]
-    left = reader._in_picture(found, mark.box)[0]
+    left = found.in_picture(mark.box)[0]
     mask = reader._mask(found, mark)
     meet = boxes[1][0] - left  # where the 0 begins, in the shape's columns
     cuts = segment.cuts(mask.sum(axis=0).astype(float), found.line_heights[0])
