@@ -541,15 +541,20 @@ def test_numbers_of_clear_digits_are_read_without_trying_cuts(net, monkeypatch):
     assert with_clear < len(tried) - with_clear, (with_clear, len(tried))
 
 
+# pairs of sample digits read wrong without moved cuts and right with them (16 of the 300
+# pairs at these gaps, with the shipped judge)
 @pytest.mark.parametrize(
-    ("text", "gap"), [("35", -2), ("35", -4), ("49", -4), ("49", -6), ("32", -6)]
+    ("text", "gap"), [("52", -2), ("49", -4), ("80", -4), ("32", -6), ("53", -6)]
 )
-def test_cuts_are_moved_to_where_touching_digits_part(net, text, gap):
+def test_cuts_are_moved_to_where_touching_digits_part(net, text, gap, monkeypatch):
     """The column profile's valley is not where these pairs part; the best reading's cut,
     moved by the steps of reader.REFINE, is."""
     pixels, boxes = compose(text, gap=gap)
     got = reader.read_pixels(pixels, net)
     assert got.number() == text
+    with monkeypatch.context() as m:
+        m.setattr(reader, "REFINE", ())
+        assert reader.read_pixels(pixels, net).number() != text  # the valleys alone misread
     meet = (boxes[0][2] + boxes[1][0]) / 2  # where the two digits' ink boxes meet
     assert abs(got.digits[0].box[2] - meet) <= 0.2 * HEIGHT, (got.digits[0].box, meet)
 
@@ -606,7 +611,7 @@ def test_moved_cuts_do_not_split_a_wide_digit(real_mnist, family, index):
     assert got.number() == number.plain
 
 
-@pytest.mark.parametrize("text", ["40", "21", "42", "57", "94"])
+@pytest.mark.parametrize("text", ["40", "21", "42", "73", "94"])
 def test_predict_refuses_touching_digits(tmp_path, text):
     """Two digits touching are one shape: predict reads it as a number and refuses it,
     pointing to digitnet read, instead of answering one digit."""
