@@ -159,12 +159,52 @@ def answers(
         return
     pending: list[tuple[str, Decoded]] = []
     started = time.monotonic()
-    for path in paths:
-        pending.append((path, _decoded(path, max_pixels)))
-        if len(pending) >= batch_size or time.monotonic() - started > max_wait:
+    for path in arrivals(paths, max_wait):
+        if path is not _WAITED:
+            if not pending:
+                started = time.monotonic()
+            pending.append((path, _decoded(path, max_pixels)))
+        if pending and (
+            path is _WAITED or len(pending) >= batch_size or time.monotonic() - started > max_wait
+        ):
             yield from _classify(net, pending)
-            pending, started = [], time.monotonic()
+            pending = []
     yield from _classify(net, pending)
+
+
+_WAITED = object()  # arrivals(): no name came for max_wait seconds
+_END = object()
+
+
+def arrivals(names: Iterable, max_wait: float) -> Iterator:
+    """The names as they arrive, read on a thread of their own, and _WAITED whenever none
+    came for ``max_wait`` seconds: a producer that pauses (find, a camera) still gets the
+    answers to the names it gave, not only when it gives the next one."""
+    import queue
+    import threading
+
+    arrived: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        try:
+            for name in names:
+                arrived.put(name)
+        except BaseException as e:  # re-raised where the names are used
+            arrived.put(e)
+        arrived.put(_END)
+
+    threading.Thread(target=read, daemon=True).start()
+    while True:
+        try:
+            item = arrived.get(timeout=max_wait)
+        except queue.Empty:
+            yield _WAITED
+            continue
+        if item is _END:
+            return
+        if isinstance(item, BaseException):
+            raise item
+        yield item
 
 
 def _classify(net: Network, items: list[tuple[str, Decoded]]) -> Iterator[Answer]:

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -380,7 +379,9 @@ def test_workers_get_about_eight_chunks_each_of_a_known_list():
 
 def test_answers_stream_out_while_names_still_arrive(files, model_path, tmp_path):
     """A slow producer (find, a camera) gets answers as they are done, a few dozen at a
-    time (predict writes and flushes every 64), not when its list ends."""
+    time (predict writes and flushes every 64), not when its list ends, nor only when it
+    gives the next name: names are read on a thread of their own, and a batch whose names
+    stopped coming goes on after predict.answers' max_wait."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as in a shell
     proc = subprocess.Popen(
         [sys.executable, "-m", "digitnet", "predict", "-m", str(model_path), "-T", "-"],
@@ -392,10 +393,7 @@ def test_answers_stream_out_while_names_still_arrive(files, model_path, tmp_path
     names = (files * 7)[:65]
     try:
         proc.stdin.write("".join(n + "\n" for n in names))
-        proc.stdin.flush()
-        time.sleep(0.5)  # longer than a batch may wait: the next name sends the batch on
-        proc.stdin.write(files[0] + "\n")
-        proc.stdin.flush()
+        proc.stdin.flush()  # and then no more names, with standard input still open
         import select
 
         ready, _, _ = select.select([proc.stdout], [], [], 20)  # while stdin is still open
