@@ -520,7 +520,7 @@ def test_a_mark_clearly_one_digit_is_not_cut():
     usual = (0, 0, round(h * np.exp(reader.LOG_ASPECT[0][0])), h)
     assert reader._clearly_one(zero, 0.9, usual, h)
     assert not reader._clearly_one(0.9 * zero, 0.9, usual, h)  # not sure enough
-    assert not reader._clearly_one(zero, 0.4, usual, h)  # the judge doubts it
+    assert not reader._clearly_one(zero, 0.2, usual, h)  # the judge doubts it
     assert not reader._clearly_one(zero, 0.9, (0, 0, 2 * h, h), h)  # as wide as two
     mean, spread = reader.LOG_ASPECT[0]
     wide = round(h * np.exp(mean + (reader.ASPECT_SLACK + 0.5) * spread))
