@@ -154,8 +154,23 @@ def answers(
     worker processes decode and classify chunks of the paths (they cannot share standard
     input: keep '-' to one job).
     """
+    for batch in answer_batches(net, paths, max_pixels, jobs, batch_size, max_wait):
+        yield from batch
+
+
+def answer_batches(
+    net: Network,
+    paths: Iterable[str],
+    max_pixels: int,
+    jobs: int = 1,
+    batch_size: int = 256,
+    max_wait: float = 0.2,
+) -> Iterator[list[Answer]]:
+    """The answers of :func:`answers`, a list per batch: a pipeline's writer flushes after
+    each, so a producer that pauses sees the answers to every name it gave."""
     if jobs > 1:
-        yield from _parallel_answers(net, paths, max_pixels, jobs, _chunk(paths, jobs))
+        answered = _parallel_answers(net, paths, max_pixels, jobs, _chunk(paths, jobs))
+        yield from chunked(answered, PARALLEL_FLUSH)
         return
     pending: list[tuple[str, Decoded]] = []
     started = time.monotonic()
@@ -167,9 +182,13 @@ def answers(
         if pending and (
             path is _WAITED or len(pending) >= batch_size or time.monotonic() - started > max_wait
         ):
-            yield from _classify(net, pending)
+            yield list(_classify(net, pending))
             pending = []
-    yield from _classify(net, pending)
+    if pending:
+        yield list(_classify(net, pending))
+
+
+PARALLEL_FLUSH = 64  # worker processes' answers come one by one: written this many at a time
 
 
 _WAITED = object()  # arrivals(): no name came for max_wait seconds

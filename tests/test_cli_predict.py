@@ -353,8 +353,9 @@ def test_jobs_default_to_the_cores_for_many_images(model_path, files, monkeypatc
     assert predict.jobs_for(predict.AUTO_JOBS_FROM, None) == (os.cpu_count() or 1)
     assert predict.jobs_for(predict.AUTO_JOBS_FROM - 1, None) == 1
     seen = []
-    real = predict.answers
-    monkeypatch.setattr(predict, "answers", lambda *a, **k: seen.append(a[3]) or real(*a, **k))
+    real = predict.answer_batches
+    spy = lambda *a, **k: seen.append(a[3]) or real(*a, **k)  # noqa: E731
+    monkeypatch.setattr(predict, "answer_batches", spy)
     monkeypatch.setattr(predict, "AUTO_JOBS_FROM", len(files))
     run(model_path, *files)
     run(model_path, *files[:-1])
@@ -378,10 +379,10 @@ def test_workers_get_about_eight_chunks_each_of_a_known_list():
 
 
 def test_answers_stream_out_while_names_still_arrive(files, model_path, tmp_path):
-    """A slow producer (find, a camera) gets answers as they are done, a few dozen at a
-    time (predict writes and flushes every 64), not when its list ends, nor only when it
-    gives the next name: names are read on a thread of their own, and a batch whose names
-    stopped coming goes on after predict.answers' max_wait."""
+    """A slow producer (find, a camera) gets answers as they are done, a batch at a time,
+    not when its list ends, nor only when it gives the next name: names are read on a
+    thread of their own, and a batch whose names stopped coming goes on after
+    predict.answers' max_wait, and is written and flushed."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as in a shell
     proc = subprocess.Popen(
         [sys.executable, "-m", "digitnet", "predict", "-m", str(model_path), "-T", "-"],
@@ -390,7 +391,7 @@ def test_answers_stream_out_while_names_still_arrive(files, model_path, tmp_path
         text=True,
         env=env,
     )
-    names = (files * 7)[:65]
+    names = files[:3]
     try:
         proc.stdin.write("".join(n + "\n" for n in names))
         proc.stdin.flush()  # and then no more names, with standard input still open

@@ -107,7 +107,7 @@ def predict(
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     from digitnet import shipped
-    from digitnet.predict import answers, chunked
+    from digitnet.predict import answer_batches
 
     names, show_name, jobs = input_names(
         files, files_from, null, recursive, hidden, with_name, jobs
@@ -116,9 +116,8 @@ def predict(
     write = _writer(fmt, top, show_name)
     out = sys.stdout
     failed = unsure = False
-    # written and flushed a few dozen lines at a time, so a pipeline sees answers early
-    results = answers(net, names, max_pixels, jobs, batch_size)
-    for batch in chunked(results, 64):
+    # written and flushed a batch at a time, so a pipeline sees answers early
+    for batch in answer_batches(net, names, max_pixels, jobs, batch_size):
         buf = io.StringIO()
         for ans in batch:
             if ans.error is not None:
