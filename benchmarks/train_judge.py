@@ -129,13 +129,10 @@ def lattice_examples(
             if found is None:
                 continue
             parts, cuts = reader._Parts(found, net, judge), []
-            for line, height in zip(found.lines, found.line_heights, strict=True):
-                for mark in line:
-                    if mark.kind == "digit":
-                        whole = parts.add(mark)
-                        lattice = reader._lattice(mark, height, parts.mask(mark))
-                        if lattice is not None:
-                            cuts.append(reader._Cuts(parts, mark, height, whole, lattice))
+            for mark, height in reader.digit_marks(found):
+                made = reader._cuts_of(parts, mark, height, parts.add(mark))
+                if made is not None:
+                    cuts.append(made)
             parts.judge_new()
             if cuts:
                 reader._refine(parts, cuts)

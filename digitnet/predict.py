@@ -173,7 +173,6 @@ def answer_batches(
         yield from chunked(answered, PARALLEL_FLUSH)
         return
     pending: list[tuple[str, Decoded]] = []
-    started = time.monotonic()
     for path in arrivals(paths, max_wait):
         if path is not _WAITED:
             if not pending:

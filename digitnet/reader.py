@@ -21,7 +21,7 @@ import numpy as np
 from digitnet import components, segment
 from digitnet.errors import ImageError, NotOneDigitError
 from digitnet.framing import fit
-from digitnet.ink import dilate
+from digitnet.ink import dilate, shrunk
 from digitnet.network import Network
 
 TOP = 3  # each digit's brightest output neurons kept, for --format json's "top"
@@ -233,12 +233,7 @@ def read_pixels(pixels: np.ndarray, net: Network, judge: Network | None = JUDGE)
     found = segment.find(pixels)
     if found is None or not any(m.kind == "digit" for line in found.lines for m in line):
         raise NotOneDigitError("no digits found")
-    marks = [
-        (mark, height)
-        for line, height in zip(found.lines, found.line_heights, strict=True)
-        for mark in line
-        if mark.kind == "digit"
-    ]
+    marks = digit_marks(found)
     parts = _Parts(found, net, judge)
     # first every digit whole, in one batch; then the marks read too unsurely for any cut
     # to lose (a cut scores at most the cheapest cut's cost), unless clearly one digit, are
@@ -253,9 +248,8 @@ def read_pixels(pixels: np.ndarray, net: Network, judge: Network | None = JUDGE)
             parts.score(whole, height) >= BEST_CUT or parts.clearly_one(whole, height)
         ):
             continue
-        lattice = _lattice(mark, height, parts.mask(mark))
-        if lattice is not None:
-            cut[mark] = _Cuts(parts, mark, height, whole, lattice)
+        if (cuts := _cuts_of(parts, mark, height, whole)) is not None:
+            cut[mark] = cuts
     parts.judge_new()
     chosen = {mark: [wholes[mark]] for mark, _ in marks}
     chosen.update(_refine(parts, list(cut.values())))
@@ -272,6 +266,16 @@ def read_pixels(pixels: np.ndarray, net: Network, judge: Network | None = JUDGE)
     if not lines:
         raise NotOneDigitError("no digits found")
     return Reading(lines)
+
+
+def digit_marks(found: segment.Segments) -> list[tuple[segment.Mark, float]]:
+    """Every digit mark of the picture, top line first, with its line's height."""
+    return [
+        (mark, height)
+        for line, height in zip(found.lines, found.line_heights, strict=True)
+        for mark in line
+        if mark.kind == "digit"
+    ]
 
 
 class _Parts:
@@ -394,6 +398,13 @@ class _Cuts:
         return paths
 
 
+def _cuts_of(parts: _Parts, mark: segment.Mark, height: float, whole: int | None):
+    """The ways to cut a mark (its _Cuts, every lattice part added to ``parts``), or None
+    for a mark as narrow as one digit."""
+    lattice = _lattice(mark, height, parts.mask(mark))
+    return None if lattice is None else _Cuts(parts, mark, height, whole, lattice)
+
+
 def _refine(parts: _Parts, marks: list[_Cuts]) -> dict[segment.Mark, list[int | None]]:
     """Each cut mark's best reading, as its parts' numbers. A column profile's valley is
     seldom exactly where touching digits part: the best paths of REFINED_COUNTS counts of
@@ -509,8 +520,7 @@ def _right_of(mask: np.ndarray, cuts: list[int], height: float) -> list[np.ndarr
     """
     h, w = mask.shape
     f = max(1, int(height // RACE_HEIGHT))
-    small = np.pad(mask, ((0, -h % f), (0, -w % f)))
-    small = small.reshape(small.shape[0] // f, f, -1, f).any(axis=(1, 3))
+    small = shrunk(mask, f) > 0  # inked if any of its block is
     cols = np.arange(small.shape[1])
     reach = max(2, round(SIDE_REACH * height / f))
     band = max(1, round(SEED_BAND * height / f))

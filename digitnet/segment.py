@@ -108,18 +108,11 @@ def find(pixels: np.ndarray) -> Segments | None:
     tallest = int(coarse.height()[keep].max()) * ink.scale
     scale = max(1, tallest // SEGMENT_HEIGHT)
     if scale > 1:
-        strength = _shrunk(strength, scale)
+        strength = ink_mod.shrunk(strength, scale)
     level = ink_mod.quantile(strength[strength > 0], ink_mod.STRONG_INK_QUANTILE)
     shapes = components.label(strength >= ink_mod.FAINT_FRACTION * level)
     lines, heights = _lines(shapes)
     return Segments(lines, heights, strength, shapes, tuple(int(v) for v in box), scale)
-
-
-def _shrunk(a: np.ndarray, f: int) -> np.ndarray:
-    """``a`` shrunk f times each way, each pixel its f x f block's mean (the edges padded)."""
-    h, w = a.shape
-    a = np.pad(a, ((0, -h % f), (0, -w % f)))
-    return a.reshape(a.shape[0] // f, f, a.shape[1] // f, f).mean(axis=(1, 3))
 
 
 def _union(boxes: np.ndarray) -> tuple[int, int, int, int]:
