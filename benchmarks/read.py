@@ -193,13 +193,14 @@ def speed(repeat: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=200, help="numbers per family")
+    parser.add_argument("--count", type=int, default=200, help="numbers per family (0: none)")
     parser.add_argument("--family", action="append", choices=list(FAMILIES))
     parser.add_argument("--save", type=Path, help="write every picture to this folder")
     parser.add_argument("--speed-repeat", type=int, default=20, help="0: no speed figures")
     args = parser.parse_args()
     started = time.perf_counter()
-    accuracy_table(args.count, args.family or list(FAMILIES), args.save)
+    if args.count:
+        accuracy_table(args.count, args.family or list(FAMILIES), args.save)
     if args.speed_repeat:
         speed(args.speed_repeat)
     print(f"{time.perf_counter() - started:.0f} s", file=sys.stderr)

@@ -262,21 +262,35 @@ def image_box(box, scale: int, shape: tuple[int, int]) -> tuple[int, int, int, i
 
 
 def digit_strength(
-    pixels: np.ndarray, ink: ink_mod.Ink, shapes: Shapes, keep: np.ndarray, box: tuple
+    pixels: np.ndarray,
+    ink: ink_mod.Ink,
+    shapes: Shapes,
+    keep: np.ndarray,
+    box: tuple,
+    shrink: int = 1,
 ) -> np.ndarray:
-    """The ink over the paper inside ``box`` (image pixels), at full resolution, keeping
-    only the ``keep`` shapes (and one analysis pixel around them, for anti-aliased edges)."""
+    """The ink over the paper inside ``box`` (image pixels), keeping only the ``keep``
+    shapes (and one analysis pixel around them, for anti-aliased edges): at full
+    resolution, or measured on block means ``shrink`` image pixels a side (big writing:
+    the paper's light and the ink's strength are then worked out on a quarter of the
+    pixels or fewer)."""
     x0, y0, x1, y1 = box
-    k = ink.scale
-    crop = pixels[y0:y1, x0:x1].astype(np.float32) / 255
-    up = 1 - crop if ink.dark else crop
+    k, f = ink.scale, shrink
+    crop = pixels[y0:y1, x0:x1]
+    if f > 1:  # block means; the last row and column repeated to fill the blocks
+        crop = np.pad(crop, ((0, -crop.shape[0] % f), (0, -crop.shape[1] % f)), mode="edge")
+        crop = np.asarray(Image.fromarray(crop).reduce(f))
+    h, w = crop.shape
+    up = crop.astype(np.float32) / 255
+    up = 1 - up if ink.dark else up
     paper = Image.fromarray(ink.paper.astype(np.float32), "F").resize(
-        (x1 - x0, y1 - y0), Image.Resampling.BILINEAR, box=(x0 / k, y0 / k, x1 / k, y1 / k)
+        (w, h), Image.Resampling.BILINEAR, box=(x0 / k, y0 / k, (x0 + w * f) / k, (y0 + h * f) / k)
     )
-    keep = np.isin(shapes.labels, np.flatnonzero(keep) + 1)
-    keep = ink_mod.dilate(keep)[y0 // k : -(-y1 // k), x0 // k : -(-x1 // k)]
-    keep = np.repeat(np.repeat(keep, k, axis=0), k, axis=1)[: y1 - y0, : x1 - x0]
-    return ink_mod.contrast(up, np.asarray(paper), ink.dark) * keep
+    keep = ink_mod.dilate(np.isin(shapes.labels, np.flatnonzero(keep) + 1))
+    # the analysis pixel under each block's centre
+    rows = np.minimum((y0 + np.arange(h) * f + f // 2) // k, keep.shape[0] - 1)
+    cols = np.minimum((x0 + np.arange(w) * f + f // 2) // k, keep.shape[1] - 1)
+    return ink_mod.contrast(up, np.asarray(paper), ink.dark) * keep[np.ix_(rows, cols)]
 
 
 def inputs_of(img: Image.Image) -> np.ndarray:

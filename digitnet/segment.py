@@ -23,6 +23,8 @@ a whole factor (Segments.scale; boxes come back in image pixels by Segments.in_p
 
 from __future__ import annotations
 
+import math
+import statistics
 from typing import NamedTuple
 
 import numpy as np
@@ -102,13 +104,11 @@ def find(pixels: np.ndarray) -> Segments | None:
     if not keep.any():
         return None
     box = image_box(_union(coarse.box[keep]), ink.scale, pixels.shape)
-    strength = digit_strength(pixels, ink, coarse, keep, box)
-    if not strength.any():
-        return None
     tallest = int(coarse.height()[keep].max()) * ink.scale
     scale = max(1, tallest // SEGMENT_HEIGHT)
-    if scale > 1:
-        strength = ink_mod.shrunk(strength, scale)
+    strength = digit_strength(pixels, ink, coarse, keep, box, scale)
+    if not strength.any():
+        return None
     level = ink_mod.quantile(strength[strength > 0], ink_mod.STRONG_INK_QUANTILE)
     shapes = components.label(strength >= ink_mod.FAINT_FRACTION * level)
     lines, heights = _lines(shapes)
@@ -119,116 +119,128 @@ def _union(boxes: np.ndarray) -> tuple[int, int, int, int]:
     return tuple(int(v) for v in digit_shapes.union(boxes))
 
 
-def _overlap(a0, a1, b0, b1):
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     """How much [a0, a1) and [b0, b1) share (negative: the gap between them)."""
-    return np.minimum(a1, b1) - np.maximum(a0, b0)
+    return min(a1, b1) - max(a0, b0)
 
 
-def _components_of(n: int, pairs: list[tuple[int, int]]) -> np.ndarray:
-    """Connected parts of a small graph: a part number for each of n nodes."""
-    part = np.arange(n)
+def _sharing(lo: np.ndarray, hi: np.ndarray, share: float) -> list[tuple[int, int]]:
+    """The pairs (i, j), i < j, of spans [lo, hi) that share at least ``share`` of the
+    shorter one's length."""
+    shared = np.minimum(hi[:, None], hi[None, :]) - np.maximum(lo[:, None], lo[None, :])
+    size = hi - lo
+    close = shared >= share * np.minimum(size[:, None], size[None, :])
+    return [(int(i), int(j)) for i, j in np.argwhere(np.triu(close, 1))]
+
+
+def _components_of(n: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """Connected parts of a small graph of n nodes: each part's nodes, in order, the parts
+    by their first node."""
+    part = list(range(n))
     for a, b in pairs:
         ra, rb = part[a], part[b]
         if ra != rb:
-            part[part == rb] = ra
-    return part
+            part = [ra if p == rb else p for p in part]
+    groups: dict[int, list[int]] = {}
+    for node, p in enumerate(part):
+        groups.setdefault(p, []).append(node)
+    return sorted(groups.values())
+
+
+def _box_union(boxes: list[list[int]]) -> tuple[int, int, int, int]:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
 
 
 def _lines(shapes: Shapes) -> tuple[list[list[Mark]], list[float]]:
     if shapes.count == 0:
         return [], []
-    box = shapes.box
+    # a picture has a handful of shapes: plain Python numbers are quicker than NumPy's here
+    box = shapes.box.tolist()
     h = shapes.height()
     body = np.flatnonzero(h >= BODY * h.max())
     # bodies chain into lines when their rows overlap enough
-    pairs = []
-    for i, a in enumerate(body):
-        for j in range(i + 1, len(body)):
-            b = body[j]
-            shared = _overlap(box[a, 1], box[a, 3], box[b, 1], box[b, 3])
-            if shared >= SAME_LINE * min(h[a], h[b]):
-                pairs.append((i, j))
-    part = _components_of(len(body), pairs)
+    rows = shapes.box[body][:, [1, 3]]
     found = []
-    for p in np.unique(part):
-        members = body[part == p]
-        found.append((float(np.mean((box[members, 1] + box[members, 3]) / 2)), members))
+    for part in _components_of(len(body), _sharing(rows[:, 0], rows[:, 1], SAME_LINE)):
+        members = [int(body[i]) for i in part]
+        middle = sum(box[m][1] + box[m][3] for m in members) / (2 * len(members))
+        found.append((middle, members))
     found.sort(key=lambda t: t[0])
-    taken = np.zeros(shapes.count, bool)
-    taken[body] = True
-    small = [int(s) for s in np.flatnonzero(~taken)]
+    taken = set(body.tolist())
+    small = [s for s in range(shapes.count) if s not in taken]
     line_of = {s: _nearest_line(box[s], found, box) for s in small}
     lines, heights = [], []
     for k, (_, members) in enumerate(found):
-        height = float(np.median(h[members]))
-        top = float(np.median(box[members, 1]))
-        bottom = float(np.median(box[members, 3]))
+        height = float(statistics.median(box[m][3] - box[m][1] for m in members))
+        top = float(statistics.median(box[m][1] for m in members))
+        bottom = float(statistics.median(box[m][3] for m in members))
         mine = [s for s in small if line_of[s] == k]
-        lines.append(_marks(shapes, list(members), mine, height, top, bottom))
+        lines.append(_marks(box, members, mine, height, top, bottom))
         heights.append(height)
     return lines, heights
 
 
-def _nearest_line(b: np.ndarray, found, box: np.ndarray) -> int:
+def _nearest_line(b: list[int], found, box: list[list[int]]) -> int:
     """The line whose bodies are vertically nearest to box b (their rows, at b's columns)."""
     cy = (b[1] + b[3]) / 2
-    best, where = np.inf, 0
+    best, where = math.inf, 0
     for k, (_, members) in enumerate(found):
-        tops, bottoms = box[members, 1], box[members, 3]
-        d = np.maximum(0, np.maximum(tops - cy, cy - bottoms)).min()
+        d = min(max(0, box[m][1] - cy, cy - box[m][3]) for m in members)
         if d < best:
             best, where = d, k
     return where
 
 
 def _marks(
-    shapes: Shapes, bodies: list[int], small: list[int], height: float, top: float, bottom: float
+    box: list[list[int]],
+    bodies: list[int],
+    small: list[int],
+    height: float,
+    top: float,
+    bottom: float,
 ) -> list[Mark]:
-    """A line's digits and separators, left to right."""
-    box = shapes.box
-    w = shapes.width()
+    """A line's digits and separators, left to right (``box``: every shape's box)."""
     # bodies sharing most of their columns are one digit (a 4 in two strokes)
-    pairs = []
-    for i, a in enumerate(bodies):
-        for j in range(i + 1, len(bodies)):
-            b = bodies[j]
-            shared = _overlap(box[a, 0], box[a, 2], box[b, 0], box[b, 2])
-            if shared >= SAME_DIGIT * min(w[a], w[b]):
-                pairs.append((i, j))
-    part = _components_of(len(bodies), pairs)
-    digits = [[bodies[i] for i in np.flatnonzero(part == p)] for p in np.unique(part)]
+    columns = np.array([[box[b][0], box[b][2]] for b in bodies])
+    digits = [
+        [bodies[i] for i in part]
+        for part in _components_of(len(bodies), _sharing(columns[:, 0], columns[:, 1], SAME_DIGIT))
+    ]
+    spans = [_box_union([box[s] for s in d]) for d in digits]
     separators = []
     for s in small:
         b = box[s]
-        sw, sh = b[2] - b[0], b[3] - b[1]
-        if max(sw, sh) < SPECK * height:
+        if max(b[2] - b[0], b[3] - b[1]) < SPECK * height:
             continue
-        # a piece of a digit: under or over it, sharing its columns (a 5's bar)
-        host = _host(b, digits, box, height)
+        # a piece of a digit: under or over it, sharing its columns (a 5's bar); else a
+        # separator by its shape; else a piece of the digit it shares most columns with (a
+        # 5's bar drawn off to the side), if any
+        host = _host(b, spans, height)
+        kind = _separator(b, height, top, bottom) if host is None else None
+        if host is None and kind is None:
+            host = _host(b, spans, height, least=0.0)
         if host is not None:
             digits[host].append(s)
-            continue
-        kind = _separator(b, height, top, bottom)
-        if kind is not None:
-            separators.append(Mark(kind, tuple(int(v) for v in b), (s + 1,)))
-            continue
-        # no separator's shape: a piece of the digit it shares most columns with (a 5's
-        # bar drawn off to the side), if any
-        host = _host(b, digits, box, height, least=0.0)
-        if host is not None:
-            digits[host].append(s)
-    marks = [Mark("digit", _union(box[d]), tuple(int(v) + 1 for v in d)) for d in digits]
+            spans[host] = _box_union([spans[host], b])
+        elif kind is not None:
+            separators.append(Mark(kind, tuple(b), (s + 1,)))
+    marks = [Mark("digit", u, tuple(v + 1 for v in d)) for d, u in zip(digits, spans, strict=True)]
     marks += separators
     marks.sort(key=lambda m: (m.box[0] + m.box[2]) / 2)
     return _with_spaces(marks, height)
 
 
-def _host(b: np.ndarray, digits: list[list[int]], box: np.ndarray, height: float, least=SAME_DIGIT):
-    """The digit a small shape is a piece of: the one sharing the most of its columns, more
-    than ``least`` of them, no further than PIECE_REACH above or below; or None."""
+def _host(b: list[int], spans: list[tuple[int, ...]], height: float, least=SAME_DIGIT):
+    """The digit a small shape is a piece of: the one (of the digits' boxes ``spans``)
+    sharing the most of its columns, more than ``least`` of them, no further than
+    PIECE_REACH above or below; or None."""
     best, host = 0, None
-    for k, d in enumerate(digits):
-        u = _union(box[d])
+    for k, u in enumerate(spans):
         shared = _overlap(b[0], b[2], u[0], u[2])
         gap = -_overlap(b[1], b[3], u[1], u[3])
         if shared >= least * (b[2] - b[0]) and shared > best and gap <= PIECE_REACH * height:
@@ -258,7 +270,9 @@ def _with_spaces(marks: list[Mark], height: float) -> list[Mark]:
     usual gap between neighbouring marks."""
     if len(marks) < 3:
         return marks
-    usual = float(np.median([b.box[0] - a.box[2] for a, b in zip(marks, marks[1:], strict=False)]))
+    usual = float(
+        statistics.median(b.box[0] - a.box[2] for a, b in zip(marks, marks[1:], strict=False))
+    )
     out: list[Mark] = []
     for a, b in zip(marks, [*marks[1:], None], strict=True):
         out.append(a)
