@@ -252,7 +252,7 @@ def _beside(a: np.ndarray, b: np.ndarray) -> bool:
 def _has_hole(shapes: Shapes, keep: np.ndarray, box: tuple) -> bool:
     """Whether the kept ink encloses paper (a fat 0, 6, 8 or 9 does; a blot does not)."""
     left, top, right, bottom = box
-    ink = np.isin(shapes.labels[top:bottom, left:right], np.flatnonzero(keep) + 1)
+    ink = shapes.pixels_of(np.flatnonzero(keep) + 1, box)
     paper = label(~ink)
     inner = (paper.box[:, 0] > 0) & (paper.box[:, 1] > 0)
     inner &= (paper.box[:, 2] < right - left) & (paper.box[:, 3] < bottom - top)

@@ -224,7 +224,7 @@ def ink_blobs(up: np.ndarray, opened: np.ndarray, side: int, lit: float) -> np.n
     left, top, right, bottom = shapes.box.T
     inside = (left > 0) & (top > 0) & (right < cols) & (bottom < rows)
     small = np.maximum(right - left, bottom - top) <= DEEP_BLOB * side
-    return np.isin(shapes.labels, np.flatnonzero(inside | small) + 1)
+    return shapes.pixels_of(np.flatnonzero(inside | small) + 1)
 
 
 def _quadratic_fit(a: np.ndarray) -> np.ndarray:

@@ -285,7 +285,7 @@ def digit_strength(
     paper = Image.fromarray(ink.paper.astype(np.float32), "F").resize(
         (w, h), Image.Resampling.BILINEAR, box=(x0 / k, y0 / k, (x0 + w * f) / k, (y0 + h * f) / k)
     )
-    keep = ink_mod.dilate(np.isin(shapes.labels, np.flatnonzero(keep) + 1))
+    keep = ink_mod.dilate(shapes.pixels_of(np.flatnonzero(keep) + 1))
     # the analysis pixel under each block's centre
     rows = np.minimum((y0 + np.arange(h) * f + f // 2) // k, keep.shape[0] - 1)
     cols = np.minimum((x0 + np.arange(w) * f + f // 2) // k, keep.shape[1] - 1)
