@@ -282,8 +282,11 @@ def digit_strength(
     h, w = crop.shape
     up = crop.astype(np.float32) / 255
     up = 1 - up if ink.dark else up
+    ph, pw = ink.paper.shape  # a partial last block may reach past the paper
     paper = Image.fromarray(ink.paper.astype(np.float32), "F").resize(
-        (w, h), Image.Resampling.BILINEAR, box=(x0 / k, y0 / k, (x0 + w * f) / k, (y0 + h * f) / k)
+        (w, h),
+        Image.Resampling.BILINEAR,
+        box=(x0 / k, y0 / k, min((x0 + w * f) / k, pw), min((y0 + h * f) / k, ph)),
     )
     keep = ink_mod.dilate(shapes.pixels_of(np.flatnonzero(keep) + 1))
     # the analysis pixel under each block's centre

@@ -20,7 +20,7 @@ import numpy as np
 
 from digitnet import components, segment
 from digitnet.errors import ImageError, NotOneDigitError
-from digitnet.framing import fit
+from digitnet.framing import fit_many
 from digitnet.ink import dilate, shrunk
 from digitnet.network import Network
 
@@ -239,7 +239,8 @@ def read_pixels(pixels: np.ndarray, net: Network, judge: Network | None = JUDGE)
     # to lose (a cut scores at most the cheapest cut's cost), unless clearly one digit, are
     # cut at their valleys, in a second batch; the best paths' cuts are then moved about
     # and tried again (_refine)
-    wholes = {mark: parts.add(mark) for mark, _ in marks}
+    each = [mark for mark, _ in marks]
+    wholes = dict(zip(each, parts.add_all([(mark, None) for mark in each]), strict=True))
     parts.judge_new()
     cut: dict[segment.Mark, _Cuts] = {}
     for mark, height in marks:
@@ -297,12 +298,25 @@ class _Parts:
     def add(self, mark: segment.Mark, own: np.ndarray | None = None) -> int | None:
         """A mark, or the part of it that is ``own`` (a mask of its box): its number, or
         None when no ink is left in it."""
-        made = _part(self.found, mark, self.mask(mark) if own is None else own, own is not None)
-        if made is None:
-            return None
-        self.inputs.append(made[0])
-        self.where.append(made[1])
-        return len(self.inputs) - 1
+        return self.add_all([(mark, own)])[0]
+
+    def add_all(self, wanted: list[tuple[segment.Mark, np.ndarray | None]]) -> list[int | None]:
+        """add() for several (mark, own) at once, framed in one go (framing.fit_many)."""
+        made = [
+            _part_ink(self.found, mark, self.mask(mark) if own is None else own, own is not None)
+            for mark, own in wanted
+        ]
+        framed = iter(fit_many([m[0] for m in made if m is not None]))
+        numbers: list[int | None] = []
+        for m in made:
+            inputs = None if m is None else next(framed)
+            if inputs is None:
+                numbers.append(None)
+                continue
+            self.inputs.append(inputs.ravel())
+            self.where.append(m[1])
+            numbers.append(len(self.inputs) - 1)
+        return numbers
 
     def judge_new(self) -> None:
         """The network's outputs and the judge's say for the parts added since, in one batch."""
@@ -338,8 +352,7 @@ class _Cuts:
         self.right: dict[int, np.ndarray] = {}
         self._part: dict[tuple[int, int], int | None] = {(nodes[0], nodes[-1]): whole}
         self.at(nodes[1:-1])
-        for i, j in edges:
-            self.part(nodes[i], nodes[j])
+        self.prepare([(nodes[i], nodes[j]) for i, j in edges])
         self.edges = edges
 
     def at(self, columns) -> None:
@@ -353,10 +366,15 @@ class _Cuts:
         self.right.update(zip(new, found[1:-1], strict=True))
         self.right[x0], self.right[x1] = found[0], found[-1]
 
+    def prepare(self, pairs: list[tuple[int, int]]) -> None:
+        """Add the parts between these pairs of cuts that are not made yet, in one go."""
+        new = [p for p in dict.fromkeys(pairs) if p not in self._part]
+        wanted = [(self.mark, self.right[a] & ~self.right[b]) for a, b in new]
+        self._part.update(zip(new, self.parts.add_all(wanted), strict=True))
+
     def part(self, a: int, b: int) -> int | None:
         """The part between cuts a and b."""
-        if (a, b) not in self._part:
-            self._part[a, b] = self.parts.add(self.mark, self.right[a] & ~self.right[b])
+        self.prepare([(a, b)])
         return self._part[a, b]
 
     def parts_of(self, cuts: list[int]) -> list[int | None]:
@@ -434,10 +452,16 @@ def _refine(parts: _Parts, marks: list[_Cuts]) -> dict[segment.Mark, list[int | 
             ]
     for c in marks:
         c.at(col for (n, _), cols in tries.items() if plans[n][0] is c for col in cols)
-    for (n, k), cols in tries.items():
-        c, path = plans[n]
-        for col in cols:
-            c.parts_of([path[k - 1], col, path[k + 1]])
+    for c in marks:
+        c.prepare(
+            [
+                pair
+                for (n, k), cols in tries.items()
+                if plans[n][0] is c
+                for col in cols
+                for pair in ((plans[n][1][k - 1], col), (col, plans[n][1][k + 1]))
+            ]
+        )
     parts.judge_new()
     moved = []
     for n, (c, path) in enumerate(plans):
@@ -556,13 +580,13 @@ def _race(left: np.ndarray, right: np.ndarray, ink: np.ndarray, right_side: np.n
         free &= ~(front_left | front_right)
 
 
-def _part(found: segment.Segments, mark: segment.Mark, own: np.ndarray, cut: bool):
-    """The part of a digit mark that is ``own`` (a mask of its box): its 784 inputs and its
-    box in image pixels, or None when no ink is left in it. A ``cut`` part is read without
-    the neighbour's crumbs."""
+def _part_ink(found: segment.Segments, mark: segment.Mark, own: np.ndarray, cut: bool):
+    """The part of a digit mark that is ``own`` (a mask of its box): its ink and its box
+    (``found.strength``'s pixels), or None when no ink is left in it. A ``cut`` part is
+    read without the neighbour's crumbs."""
     _, top, _, bottom = mark.box
     if not cut:  # the mark's own shapes, all of them ink: their box is the mark's
-        return _fitted(found.strength[top:bottom, mark.box[0] : mark.box[2]] * own, mark.box)
+        return found.strength[top:bottom, mark.box[0] : mark.box[2]] * own, mark.box
     inked = np.flatnonzero(own.any(axis=0))
     if not len(inked):
         return None
@@ -578,15 +602,7 @@ def _part(found: segment.Segments, mark: segment.Mark, own: np.ndarray, cut: boo
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     ink = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
     box = (x0 + int(cols[0]), top + int(rows[0]), x0 + int(cols[-1]) + 1, top + int(rows[-1]) + 1)
-    return _fitted(ink, box)
-
-
-def _fitted(ink: np.ndarray, box: tuple[int, int, int, int]):
-    """A part's 784 inputs and its box, or None when its ink does not survive framing."""
-    try:
-        return fit(ink).ravel(), box
-    except ImageError:
-        return None
+    return ink, box
 
 
 def _part_score(output: np.ndarray, one: float, box, height: float) -> float:

@@ -124,13 +124,16 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     return min(a1, b1) - max(a0, b0)
 
 
-def _sharing(lo: np.ndarray, hi: np.ndarray, share: float) -> list[tuple[int, int]]:
+def _sharing(spans: list[tuple[int, int]], share: float) -> list[tuple[int, int]]:
     """The pairs (i, j), i < j, of spans [lo, hi) that share at least ``share`` of the
-    shorter one's length."""
-    shared = np.minimum(hi[:, None], hi[None, :]) - np.maximum(lo[:, None], lo[None, :])
-    size = hi - lo
-    close = shared >= share * np.minimum(size[:, None], size[None, :])
-    return [(int(i), int(j)) for i, j in np.argwhere(np.triu(close, 1))]
+    shorter one's length. In plain Python: a line's handful of shapes take 10 us, against
+    110 us for NumPy's broadcast comparison (a page of 200 digits, 10 ms)."""
+    return [
+        (i, j)
+        for i, (a0, a1) in enumerate(spans)
+        for j in range(i + 1, len(spans))
+        if _overlap(a0, a1, *spans[j]) >= share * min(a1 - a0, spans[j][1] - spans[j][0])
+    ]
 
 
 def _components_of(n: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
@@ -161,17 +164,17 @@ def _lines(shapes: Shapes) -> tuple[list[list[Mark]], list[float]]:
         return [], []
     # a picture has a handful of shapes: plain Python numbers are quicker than NumPy's here
     box = shapes.box.tolist()
-    h = shapes.height()
-    body = np.flatnonzero(h >= BODY * h.max())
+    tallest = max(b[3] - b[1] for b in box)
+    body = [i for i, b in enumerate(box) if b[3] - b[1] >= BODY * tallest]
     # bodies chain into lines when their rows overlap enough
-    rows = shapes.box[body][:, [1, 3]]
+    rows = [(box[b][1], box[b][3]) for b in body]
     found = []
-    for part in _components_of(len(body), _sharing(rows[:, 0], rows[:, 1], SAME_LINE)):
-        members = [int(body[i]) for i in part]
+    for part in _components_of(len(body), _sharing(rows, SAME_LINE)):
+        members = [body[i] for i in part]
         middle = sum(box[m][1] + box[m][3] for m in members) / (2 * len(members))
         found.append((middle, members))
     found.sort(key=lambda t: t[0])
-    taken = set(body.tolist())
+    taken = set(body)
     small = [s for s in range(shapes.count) if s not in taken]
     line_of = {s: _nearest_line(box[s], found, box) for s in small}
     lines, heights = [], []
@@ -206,10 +209,10 @@ def _marks(
 ) -> list[Mark]:
     """A line's digits and separators, left to right (``box``: every shape's box)."""
     # bodies sharing most of their columns are one digit (a 4 in two strokes)
-    columns = np.array([[box[b][0], box[b][2]] for b in bodies])
+    columns = [(box[b][0], box[b][2]) for b in bodies]
     digits = [
         [bodies[i] for i in part]
-        for part in _components_of(len(bodies), _sharing(columns[:, 0], columns[:, 1], SAME_DIGIT))
+        for part in _components_of(len(bodies), _sharing(columns, SAME_DIGIT))
     ]
     spans = [_box_union([box[s] for s in d]) for d in digits]
     separators = []

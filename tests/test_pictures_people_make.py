@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from digitnet import framing, preprocess, shipped
 from digitnet.errors import BlankImageError, ImageError, NotOneDigitError
@@ -137,6 +137,38 @@ def test_thin_pen_strokes_are_grown_to_mnist_width_and_normal_ones_kept():
         assert framing.stroke_width(preprocess.inputs_of(thin).reshape(28, 28)) < 1.2
     finally:
         framing.THIN_STROKE = saved
+
+
+def test_stroke_widths_of_a_padded_stack_are_each_box_on_its_own():
+    rng = np.random.default_rng(5)
+    boxes = [
+        rng.random((int(h), int(w))).astype(np.float32)
+        for h, w in [(20, 7), (13, 20), (20, 20), (4, 9)]
+    ]
+    stack = np.zeros((len(boxes), framing.BOX, framing.BOX), np.float32)
+    for i, a in enumerate(boxes):
+        stack[i, : a.shape[0], : a.shape[1]] = a
+    size = np.array([a.shape for a in boxes])
+    want = [framing.stroke_width(a) for a in boxes]
+    np.testing.assert_allclose(framing._stroke_widths(stack, size), want, rtol=1e-5)
+
+
+def test_fit_many_frames_each_ink_as_fit_does_and_none_for_a_blank_one():
+    pen = Image.new("F", (120, 200))
+    ImageDraw.Draw(pen).line([(10, 10), (110, 10), (40, 190)], fill=1.0, width=2)
+    thin = np.asarray(pen)
+    scaled = framing._resized(framing._ink_box(thin), framing.BOX)
+    assert framing.stroke_width(scaled) < framing.THIN_STROKE  # so fit grows it
+    wide = np.zeros((30, 90), np.float32)
+    wide[10:20, 5:85] = 1.0
+    inks = [wide, np.zeros((10, 10), np.float32), thin, wide[:, :40]]
+    framed = framing.fit_many(inks)
+    assert framed[1] is None
+    for ink, got in zip(inks, framed, strict=True):
+        if got is not None:
+            np.testing.assert_array_equal(got, framing.fit(ink))
+    with pytest.raises(BlankImageError, match="no ink found"):
+        framing.fit(inks[1])
 
 
 def test_a_dark_ruling_line_across_the_picture_is_not_the_digit():
