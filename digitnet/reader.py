@@ -40,13 +40,18 @@ JUDGE_FILE = "judge.npz"
 JUDGE = "shipped"  # read_pixels's default: the judge that ships in models/
 JUDGE_WEIGHT = 1.5
 ASPECT_SLACK = 1.0  # widths within this many spreads of their digit's mean are all as likely
-# A mark read with at least this confidence, judged one digit at least this likely, and as
-# wide as its digit usually is, is not cut: on 400 numbers of each of benchmarks/read.py's
-# families, cutting such marks changed no reading, and not cutting them halved the time.
-# The judge trained on read's own parts doubts more clean digits: judged 0.25 instead of 0.5,
-# every family read as many numbers right (200 each) and six-digit numbers read in 17.3 ms
-# instead of 22.9 (medians of 20, benchmarks/read.py).
+# A mark read with at least this confidence, judged one digit at least this likely, and
+# about as wide as its digit usually is, is not cut: on 400 numbers of each of
+# benchmarks/read.py's families, cutting such marks changed no reading, and not cutting them
+# halved the time. The judge trained on read's own parts doubts more clean digits: judged
+# 0.25 instead of 0.5, every family read as many numbers right (200 each) and six-digit
+# numbers read in 17.3 ms instead of 22.9 (medians of 20, benchmarks/read.py).
 CLEARLY_ONE = (0.95, 0.25)
+# "About as wide": at most this many spreads beyond ASPECT_SLACK. With the judge, no reading
+# of 300 numbers of 4 families and 200 of the other 3 changed at 0, 0.5, 1, 2 or no limit;
+# 1 keeps a guard for reading without a judge, and 3 more of benchmarks/read.py's 20
+# six-digit numbers (a 9 as wide as tall) are read without trying cuts.
+CLEAR_EXCESS = 1.0
 
 # A cut's log-likelihood by its valley's depth (the ink in the cut column over the usual
 # column's): touching digits meet in a little ink; a cut through one digit crosses as much
@@ -626,7 +631,11 @@ def _excess_width(output: np.ndarray, box, height: float) -> float:
 def _clearly_one(output: np.ndarray, one: float, box, height: float) -> bool:
     """A whole mark read surely, judged one digit and as wide as its digit usually is."""
     surely, judged = CLEARLY_ONE
-    return output.max() >= surely and one >= judged and _excess_width(output, box, height) == 0
+    return (
+        output.max() >= surely
+        and one >= judged
+        and _excess_width(output, box, height) <= CLEAR_EXCESS
+    )
 
 
 @functools.cache

@@ -523,8 +523,11 @@ def test_a_mark_clearly_one_digit_is_not_cut():
     assert not reader._clearly_one(zero, 0.2, usual, h)  # the judge doubts it
     assert not reader._clearly_one(zero, 0.9, (0, 0, 2 * h, h), h)  # as wide as two
     mean, spread = reader.LOG_ASPECT[0]
-    wide = round(h * np.exp(mean + (reader.ASPECT_SLACK + 0.5) * spread))
+    limit = reader.ASPECT_SLACK + reader.CLEAR_EXCESS
+    wide = round(h * np.exp(mean + (limit + 0.3) * spread))
     assert not reader._clearly_one(zero, 0.9, (0, 0, wide, h), h)  # a little too wide
+    wide = int(h * np.exp(mean + limit * spread))
+    assert reader._clearly_one(zero, 0.9, (0, 0, wide, h), h)  # wide, but not too wide
     edges = reader.CLEARLY_ONE
     assert reader._clearly_one(edges[0] * zero, edges[1], usual, h)  # the limits count
 
