@@ -49,6 +49,10 @@ IS_A_DIRECTORY = "is a directory"
 TOUCHING_ASPECT = 1.25
 TOUCHING_SURE = 0.95  # ... and refused when read as several digits, each this surely (at 0.9, one
 # framed digit of benchmarks/realworld.py was refused; at 0.95 none, and 15 of 40 touching pairs)
+# ... or read as several digits at all when digitnet read's judge gives the whole shape less
+# than this of being one digit: touching pairs judge 0.00 to 0.01; 100 pictures of each of
+# realworld.py's 21 families: 1 more digit refused, and 28 of 40 touching pairs, not 18
+TOUCHING_JUDGED = 0.02
 
 
 def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = MAX_PIXELS):
@@ -231,22 +235,23 @@ def _read_unframed(pixels: np.ndarray) -> Steps:
         inputs = fit(strength).ravel()
     except BlankImageError as e:
         return Steps(pixels, ink, shapes, choice, box, None, str(e))
-    if (count := _touching(strength)) > 1:
+    if (count := _touching(strength, inputs)) > 1:
         return Steps(
             pixels, ink, shapes, choice, box, None, digit_shapes.several(count, "touching")
         )
     return Steps(pixels, ink, shapes, choice, box, inputs, None)
 
 
-def _touching(strength: np.ndarray) -> int:
-    """How many digits touch in the chosen ink: 1 unless it is at least TOUCHING_ASPECT as
-    wide as tall and digitnet read finds several digits in it, each surely."""
+def _touching(strength: np.ndarray, inputs: np.ndarray) -> int:
+    """How many digits touch in the chosen ink (``inputs``: as the network sees it): 1
+    unless it is at least TOUCHING_ASPECT as wide as tall and digitnet read finds several
+    digits in it, each surely or the whole judged no single digit."""
     rows, cols = np.flatnonzero(strength.any(axis=1)), np.flatnonzero(strength.any(axis=0))
     if len(cols) < TOUCHING_ASPECT * max(len(rows), 1):
         return 1
     from digitnet import reader
 
-    return reader.touching_count(strength, TOUCHING_SURE)
+    return reader.touching_count(strength, inputs, TOUCHING_SURE, TOUCHING_JUDGED)
 
 
 def image_box(box, scale: int, shape: tuple[int, int]) -> tuple[int, int, int, int]:

@@ -514,9 +514,10 @@ def _lattice(mark: segment.Mark, height: float, mask: np.ndarray):
     return nodes, profile / typical, edges
 
 
-def touching_count(strength: np.ndarray, sure: float) -> int:
+def touching_count(strength: np.ndarray, inputs: np.ndarray, sure: float, judged: float) -> int:
     """How many digits the ink of one shape (its strength over the paper, 0..1) is read as
-    by the shipped default model, when each is read at least ``sure``; else 1."""
+    by the shipped default model, when each is read at least ``sure`` or the judge gives the
+    whole shape (its 784 ``inputs``) less than ``judged`` of being one digit; else 1."""
     from digitnet import shipped
 
     margin = max(strength.shape) // 4
@@ -525,7 +526,12 @@ def touching_count(strength: np.ndarray, sure: float) -> int:
         digits = read_pixels(gray, shipped.load(None)).digits
     except ImageError:
         return 1
-    return len(digits) if all(d.confidence >= sure for d in digits) else 1
+    if len(digits) < 2:
+        return 1
+    if all(d.confidence >= sure for d in digits):
+        return len(digits)
+    whole = one_digit(shipped_judge(), inputs.reshape(1, -1).astype(np.float64))[0]
+    return len(digits) if whole < judged else 1
 
 
 def _mask(found: segment.Segments, mark: segment.Mark) -> np.ndarray:

@@ -55,8 +55,8 @@ REFUSALS = {
 }
 
 
-# touching pairs are refused only when read as two digits surely (15 of 40 in
-# benchmarks/realworld.py): tests/test_read.py checks pairs that are
+# touching pairs are refused only when read as two digits surely or judged no single digit
+# (30 of 40 in benchmarks/realworld.py): tests/test_read.py checks pairs that are
 @pytest.mark.parametrize("kind", list(REFUSALS))
 def test_pictures_without_one_digit_are_refused_with_the_reason(kind, digits):
     pool = np.stack([d for d, _ in digits])
