@@ -551,15 +551,33 @@ def test_numbers_of_clear_digits_are_read_without_trying_cuts(net, monkeypatch):
 )
 def test_cuts_are_moved_to_where_touching_digits_part(net, text, gap, monkeypatch):
     """The column profile's valley is not where these pairs part; the best reading's cut,
-    moved by the steps of reader.REFINE, is."""
+    moved by the steps of reader.REFINE, is (without the helper's say, which reads some
+    of these right at the valley)."""
     pixels, boxes = compose(text, gap=gap)
-    got = reader.read_pixels(pixels, net)
+    got = reader.read_pixels(pixels, net, helper=None)
     assert got.number() == text
     with monkeypatch.context() as m:
         m.setattr(reader, "REFINE", ())
-        assert reader.read_pixels(pixels, net).number() != text  # the valleys alone misread
+        assert reader.read_pixels(pixels, net, helper=None).number() != text  # valleys alone
     meet = (boxes[0][2] + boxes[1][0]) / 2  # where the two digits' ink boxes meet
     assert abs(got.digits[0].box[2] - meet) <= 0.2 * HEIGHT, (got.digits[0].box, meet)
+
+
+# sample-digit pairs the helper's say reads right (10 of the 300 at gaps -2, -4 and -6; 5
+# others it reads wrong; benchmarks/read.py's touching numbers: 75.3% -> 78.2% of the ideal)
+@pytest.mark.parametrize(("text", "gap"), [("35", -4), ("57", -6), ("85", -6)])
+def test_a_second_network_s_say_picks_the_right_cut(text, gap):
+    pixels, _ = compose(text, gap=gap)
+    default = shipped.load("default")
+    assert reader.read_pixels(pixels, default).number() == text
+    assert reader.read_pixels(pixels, default, helper=None).number() != text
+
+
+def test_the_helper_is_large_for_smaller_networks_and_default_for_large():
+    default, large = shipped.load("default"), shipped.load("large")
+    size = lambda n: [layer.weights.shape for layer in n.layers]  # noqa: E731
+    assert size(reader.second_network(default)) == size(large)
+    assert size(reader.second_network(large)) == size(default)
 
 
 def test_best_paths_are_one_per_count_of_digits_best_first(net):
@@ -628,10 +646,10 @@ def test_predict_refuses_touching_digits(tmp_path, text):
     )
 
 
-@pytest.mark.parametrize("text", ["05", "36", "82"])
+@pytest.mark.parametrize("text", ["09", "36", "82"])
 def test_predict_refuses_touching_digits_the_judge_says_are_no_single_digit(text, monkeypatch):
     """Read as two digits, not each surely, but the whole shape judged no single digit: still
-    refused (of the 300 sample pairs at gaps -2, -4 and -6, 157 are refused, 71 without the
+    refused (of the 300 sample pairs at gaps -2, -4 and -6, 156 are refused, 75 without the
     judge)."""
     pixels, _ = compose(text, gap=-4)
     with pytest.raises(NotOneDigitError, match=r"several digits touching \(2\)"):
