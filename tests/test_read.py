@@ -632,6 +632,22 @@ def test_moved_cuts_do_not_split_a_wide_digit(real_mnist, family, index):
     assert got.number() == number.plain
 
 
+@pytest.mark.parametrize("index", [12, 21, 92])
+def test_the_helper_does_not_split_a_misread_whole_digit(real_mnist, index):
+    """Separated numbers of benchmarks/read.py with one digit the default network misreads:
+    the helper disagrees, and were its say counted for whole marks too, the digit would be
+    cut into two that both networks read alike. It counts for cut parts only."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from number_families import generate
+
+    from digitnet import mnist
+
+    images, labels = mnist.load(real_mnist, "test")
+    number = generate("separated", index + 1, images, labels)[index]
+    got = reader.read_pixels(preprocess.gray_pixels(number.data), shipped.load("default"))
+    assert len(got.digits) == len(number.plain), (got.number(), number.plain)
+
+
 @pytest.mark.parametrize("text", ["40", "21", "42", "73", "94"])
 def test_predict_refuses_touching_digits(tmp_path, text):
     """Two digits touching are one shape: predict reads it as a number and refuses it,
