@@ -74,15 +74,6 @@ def _extent(inked: np.ndarray) -> np.ndarray:
 _INDEX = np.arange(SIDE, dtype=np.float32)
 
 
-def _centre_of_mass(a: np.ndarray) -> tuple[float, float]:
-    rows = a.sum(axis=1)
-    total = float(rows.sum())
-    h, w = a.shape
-    return float(rows @ np.arange(float(h))) / total, float(
-        a.sum(axis=0) @ np.arange(float(w))
-    ) / total
-
-
 def _resized(a: np.ndarray, side: int) -> np.ndarray:
     """An ink image scaled so its longer side is ``side``, its strongest ink 1."""
     h, w = a.shape
@@ -188,16 +179,3 @@ def _grown(strength: np.ndarray, a: np.ndarray, width: float) -> np.ndarray:
             break
         a, width = candidate, stroke_width(candidate)
     return a
-
-
-def frame(ink_box: np.ndarray) -> np.ndarray:
-    """Place an ink image (values 0..1, at most 20x20) in 28x28, its centre of mass central."""
-    h, w = ink_box.shape
-    if float(ink_box.sum()) <= 0:  # the ink did not survive scaling: too faint or too thin
-        raise BlankImageError("no ink found: the image looks blank")
-    cy, cx = _centre_of_mass(ink_box)
-    top = min(max(int(round(CENTRE - cy)), 0), SIDE - h)
-    left = min(max(int(round(CENTRE - cx)), 0), SIDE - w)
-    out = np.zeros((SIDE, SIDE), dtype=np.float32)
-    out[top : top + h, left : left + w] = ink_box
-    return out

@@ -236,7 +236,10 @@ def readings(net: Network, paths, max_pixels: int, jobs: int = 1):
 
 
 def read_pixels(
-    pixels: np.ndarray, net: Network, judge: Network | None = JUDGE, helper: Network | None = HELPER
+    pixels: np.ndarray,
+    net: Network,
+    judge: Network | None = JUDGE,
+    helper: Network | str | None = HELPER,
 ) -> Reading:
     """The number in a grayscale picture (rows x columns, uint8). ImageError when there is
     no ink, or no digit in it. ``judge`` tells a whole digit from a piece or a pair (see
@@ -244,8 +247,6 @@ def read_pixels(
     alone. ``helper`` gives a second opinion on cut parts (HELPER): None for none."""
     if judge is JUDGE:
         judge = shipped_judge()
-    if helper is HELPER:
-        helper = second_network(net)
     found = segment.find(pixels)
     if found is None or not any(m.kind == "digit" for line in found.lines for m in line):
         raise NotOneDigitError("no digits found")
@@ -304,13 +305,14 @@ class _Parts:
         found: segment.Segments,
         net: Network,
         judge: Network | None,
-        helper: Network | None = None,
+        helper: Network | str | None = None,
     ):
         self.found, self.net, self.judge, self.helper = found, net, judge, helper
         self.inputs: list[np.ndarray] = []
         self.where: list[tuple[int, int, int, int]] = []
         self.outputs, self.one = np.zeros((0, 10)), np.zeros(0)
         self.second = np.zeros((0, 10))  # the helper's outputs, made when first scored
+        # (HELPER is resolved then too: a number with no cut mark never loads the helper)
         self.cut: list[bool] = []  # whether each part is a cut one (else a whole mark)
         self._masks: dict[segment.Mark, np.ndarray] = {}
 
@@ -326,6 +328,8 @@ class _Parts:
 
     def add_all(self, wanted: list[tuple[segment.Mark, np.ndarray | None]]) -> list[int | None]:
         """add() for several (mark, own) at once, framed in one go (framing.fit_many)."""
+        if not wanted:
+            return []
         made = [
             _part_ink(self.found, mark, self.mask(mark) if own is None else own, own is not None)
             for mark, own in wanted
@@ -363,6 +367,8 @@ class _Parts:
         first asked."""
         if self.helper is None or not self.cut[i]:
             return 0.0
+        if self.helper is HELPER:
+            self.helper = second_network(self.net)
         if len(self.second) <= i:
             x = np.stack(self.inputs[len(self.second) : len(self.outputs)]).astype(np.float64)
             self.second = np.concatenate([self.second, self.helper.forward(x)])
@@ -411,7 +417,8 @@ class _Cuts:
 
     def part(self, a: int, b: int) -> int | None:
         """The part between cuts a and b."""
-        self.prepare([(a, b)])
+        if (a, b) not in self._part:
+            self.prepare([(a, b)])
         return self._part[a, b]
 
     def parts_of(self, cuts: list[int]) -> list[int | None]:
@@ -667,7 +674,8 @@ def _excess_width(output: np.ndarray, box, height: float) -> float:
 
 
 def _clearly_one(output: np.ndarray, one: float, box, height: float) -> bool:
-    """A whole mark read surely, judged one digit and as wide as its digit usually is."""
+    """A whole mark read surely, judged one digit and about as wide as its digit usually is
+    (CLEAR_EXCESS)."""
     surely, judged = CLEARLY_ONE
     return (
         output.max() >= surely
