@@ -96,10 +96,11 @@ ROUNDS = 2
 REFINE_FROM = 1.1
 # ... and a moved reading with another count of digits than the lattice's best must win by
 # this much (log-likelihood): the judge takes two halves of one wide digit for two digits
-# often enough (a 3 read as "27" in the uneven family; on 200 numbers of each family, -1
-# kept 3 more numbers of large's uneven and separators right and cost 3 of default's
-# touching)
-RECOUNT = -1.0
+# often enough (a 3 read as "27" in the uneven family). With cuts moved in two rounds, on
+# 200 numbers of each family of benchmarks/read.py, -0.3 read 5 more touching numbers than
+# -1 (2 of large's, 3 of default's) and 1 fewer of default's two lines (large's touching:
+# 0 read as many as -0.3)
+RECOUNT = -0.3
 CRUMB = 0.2  # a cut leaves crumbs of the neighbour's strokes: pieces this much smaller than
 # the part's largest are left out
 
