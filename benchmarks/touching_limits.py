@@ -1,0 +1,146 @@
+"""Where `digitnet read` loses touching numbers: the cuts it tries, or how it shares out ink.
+
+    DIGITNET_DATA=../shared/data/mnist python benchmarks/touching_limits.py [--count 200]
+        [--model large]
+
+On benchmarks/read.py's touching family (the same numbers), the numbers read exactly:
+
+- read: `digitnet read` as it is;
+- with the true partings as cuts: the columns where each pair of touching digits part (the
+  middle of their ink boxes' overlap, known from how the number was drawn) added to the
+  valleys' candidate cuts, read as usual;
+- cut at the true partings: each mark cut there and nowhere else, its ink shared out near
+  each cut as read does (reader._right_of);
+- true ownership: each ink pixel given to the digit whose own ink is strongest there;
+- the ideal: every digit right as a plain 28x28 input.
+
+The gap between the first two is what better candidate cuts could win; between the third
+and the fourth, what a better sharing out of overlapping strokes could.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import numpy as np
+from families import ink
+from number_families import Number, generate
+
+from digitnet import mnist, preprocess, reader, segment, shipped
+from digitnet.framing import fit_many
+from digitnet.network import Network
+
+OWN_INK = 0.05  # a digit's drawn ink counts as its own above this (of 0..1)
+
+
+def _layers(number: Number, images: np.ndarray, shape) -> np.ndarray:
+    """Each digit's own ink, where it was drawn in the picture."""
+    out = np.zeros((len(number.digits), *shape), np.float32)
+    for k, (i, (left, top, _, bottom)) in enumerate(zip(number.digits, number.boxes, strict=True)):
+        a = ink(images[i], bottom - top)
+        out[k, top : top + a.shape[0], left : left + a.shape[1]] = a
+    return out
+
+
+def _read_owned(net: Network, found, mark, owns: list[np.ndarray]) -> str:
+    made = [reader._part_ink(found, mark, own, True) for own in owns]
+    if any(m is None for m in made):
+        return ""
+    x = np.stack([a.ravel() for a in fit_many([m[0] for m in made])]).astype(np.float64)
+    return "".join(str(int(d)) for d in net.forward(x).argmax(axis=1))
+
+
+def _by_parts(net: Network, number: Number, pixels: np.ndarray, layers) -> tuple[str, str]:
+    """The number read with each mark cut at the true partings, ink shared out by
+    reader._right_of, and with each pixel given to its true digit."""
+    found = segment.find(pixels)
+    boxes = np.array(number.boxes)
+    centres = (boxes[:, 0] + boxes[:, 2]) / 2
+    s, (x0, y0) = found.scale, found.box[:2]
+    raced, owned = [], []
+    for mark, height in reader.digit_marks(found):
+        left, _, right, _ = found.in_picture(mark.box)
+        inside = np.flatnonzero((centres >= left) & (centres < right))
+        mask = reader._mask(found, mark)
+        if len(inside) < 2:
+            whole = _read_owned(net, found, mark, [mask])
+            raced.append(whole)
+            owned.append(whole)
+            continue
+        partings = [
+            round(((boxes[a, 2] + boxes[b, 0]) / 2 - x0) / s) - mark.box[0]
+            for a, b in zip(inside, inside[1:], strict=False)
+        ]
+        rights = reader._right_of(mask, [0, *partings, mask.shape[1]], height)
+        pieces = [a & ~b for a, b in zip(rights, rights[1:], strict=False)]
+        raced.append(_read_owned(net, found, mark, pieces))
+        t, b = y0 + mark.box[1] * s, x0 + mark.box[0] * s
+        own = layers[inside][:, t : t + mask.shape[0] * s : s, b : b + mask.shape[1] * s : s]
+        strongest = own.argmax(axis=0)
+        owns = [mask & (strongest == k) & (own[k] > OWN_INK) for k in range(len(inside))]
+        owned.append(_read_owned(net, found, mark, owns))
+    return "".join(raced), "".join(owned)
+
+
+def _with_true_cuts(net: Network, number: Number, pixels: np.ndarray) -> str:
+    """The number read with the true partings added to every mark's candidate cuts."""
+    found = segment.find(pixels)
+    boxes = np.array(number.boxes)
+    partings = [
+        ((a[2] + b[0]) / 2 - found.box[0]) / found.scale
+        for a, b in zip(boxes, boxes[1:], strict=False)
+    ]
+    valleys, lattice = segment.cuts, reader._lattice
+    left = [0]  # the left edge of the mark being cut (its profile's first column)
+
+    def cuts(profile, height, most=5):
+        extra = [round(p) - left[0] for p in partings if 0 < p - left[0] < len(profile)]
+        return valleys(profile, height, most) + extra
+
+    def noted(mark, height, mask):
+        left[0] = mark.box[0]
+        return lattice(mark, height, mask)
+
+    segment.cuts, reader._lattice = cuts, noted
+    try:
+        return reader.read_pixels(pixels, net).number()
+    finally:
+        segment.cuts, reader._lattice = valleys, lattice
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--model", default="large")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    images, labels = mnist.load(mnist.default_data_dir(), "test")
+    net = shipped.load(args.model)
+    right = dict.fromkeys(
+        ["read", "with the true partings as cuts", "cut at the true partings", "true ownership"], 0
+    )
+    ideal = 0
+    for number in generate("touching", args.count, images, labels):
+        pixels = preprocess.gray_pixels(number.data)
+        raced, owned = _by_parts(net, number, pixels, _layers(number, images, pixels.shape))
+        got = [
+            reader.read_pixels(pixels, net).number(),
+            _with_true_cuts(net, number, pixels),
+            raced,
+            owned,
+        ]
+        for name, text in zip(right, got, strict=True):
+            right[name] += text == number.plain
+        plain = net.forward(mnist.as_inputs(images[number.digits])).argmax(axis=1)
+        ideal += bool((plain == labels[number.digits]).all())
+    print(f"{args.count} touching numbers (benchmarks/read.py's), {args.model}: read exactly")
+    for name, n in right.items():
+        print(f"  {name:<32} {n:>4}  {n / max(ideal, 1):6.1%} of the ideal")
+    print(f"  {'the ideal':<32} {ideal:>4}")
+    print(f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
