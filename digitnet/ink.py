@@ -184,17 +184,18 @@ def opening(a: np.ndarray, size: int) -> np.ndarray:
 
 
 def dilate(mask: np.ndarray) -> np.ndarray:
-    """A boolean mask grown by one pixel all round (8 neighbours).
+    """A boolean mask grown by one pixel all round (8 neighbours); a stack of masks (any
+    leading axes) each on its own.
 
     The same as ``square_filter(mask, 3, np.maximum)``, in shifted ORs: 21 against 48 us on
     a 75x45 mask, and digitnet.reader's race grows its fronts hundreds of times a picture.
     """
     tall = mask.copy()
-    tall[1:] |= mask[:-1]
-    tall[:-1] |= mask[1:]
+    tall[..., 1:, :] |= mask[..., :-1, :]
+    tall[..., :-1, :] |= mask[..., 1:, :]
     out = tall.copy()
-    out[:, 1:] |= tall[:, :-1]
-    out[:, :-1] |= tall[:, 1:]
+    out[..., 1:] |= tall[..., :-1]
+    out[..., :-1] |= tall[..., 1:]
     return out
 
 

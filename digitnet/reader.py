@@ -615,20 +615,36 @@ def _right_of(mask: np.ndarray, cuts: list[int], height: float) -> list[np.ndarr
     """
     h, w = mask.shape
     f = max(1, int(height // RACE_HEIGHT))
-    small = shrunk(mask, f) > 0  # inked if any of its block is
-    cols = np.arange(small.shape[1])
+    small = shrunk(mask, f) > 0
     reach = max(2, round(SIDE_REACH * height / f))
     band = max(1, round(SEED_BAND * height / f))
+    inner = [cut // f for cut in cuts[1:-1]]  # the cuts on the shrunk copy
+    spans = [(max(0, c - reach), min(small.shape[1], c + reach)) for c in inner]
+    # every cut's window near it, left-aligned in one stack: all races run at once
+    near = np.zeros((len(inner), small.shape[0], 2 * reach), bool)
+    for k, (lo, hi) in enumerate(spans):
+        near[k, :, : hi - lo] = small[:, lo:hi]
+    col = np.arange(2 * reach)
+    ends = np.array([hi - lo for lo, hi in spans]).reshape(-1, 1, 1)
+    starts = np.array([c - lo for c, (lo, _) in zip(inner, spans, strict=True)]).reshape(-1, 1, 1)
+    left, right_seed = near & (col < band), near & (col >= ends - band)
+    racing = np.flatnonzero(left.any(axis=(1, 2)) & right_seed.any(axis=(1, 2)))
+    won = dict(
+        zip(
+            racing.tolist(),
+            _race(
+                left[racing], right_seed[racing], near[racing],
+                np.broadcast_to(col >= starts[racing], near[racing].shape),
+            ),
+            strict=True,
+        )
+    )  # fmt: skip
     out = [np.ones_like(mask)]
-    for cut in cuts[1:-1]:
+    for k, (cut, (lo, hi)) in enumerate(zip(cuts[1:-1], spans, strict=True)):
         right = np.broadcast_to(np.arange(w) >= cut, mask.shape).copy()
-        c = cut // f
-        lo, hi = max(0, c - reach), min(small.shape[1], c + reach)
-        near = small[:, lo:hi]
-        left, right_seed = near & (cols[lo:hi] < lo + band), near & (cols[lo:hi] >= hi - band)
-        if left.any() and right_seed.any():
-            won = _race(left, right_seed, near, np.broadcast_to(cols[lo:hi] >= c, near.shape))
-            full = np.repeat(np.repeat(won, f, axis=0), f, axis=1)[:h, : w - lo * f]
+        if k in won:
+            full = np.repeat(np.repeat(won[k][:, : hi - lo], f, axis=0), f, axis=1)
+            full = full[:h, : w - lo * f]
             inked = mask[:, lo * f : hi * f]
             right[:, lo * f : hi * f][inked] = full[:, : inked.shape[1]][inked]
         out.append(right)
@@ -639,7 +655,8 @@ def _right_of(mask: np.ndarray, cuts: list[int], height: float) -> list[np.ndarr
 def _race(left: np.ndarray, right: np.ndarray, ink: np.ndarray, right_side: np.ndarray):
     """Which of ``ink`` the right seed wins: both seeds grow through it a pixel a step (8
     neighbours) until they meet; a pixel both reach in one step, or neither ever reaches,
-    goes by ``right_side``. Only each step's newest pixels need growing."""
+    goes by ``right_side``. Only each step's newest pixels need growing. Stacks of windows
+    (any leading axes) race each on its own, all at once."""
     free = ink & ~(left | right)
     right = right.copy()
     front_left, front_right = left, right

@@ -249,3 +249,5 @@ def test_dilate_is_a_three_by_three_maximum():
     for shape in [(1, 1), (1, 7), (6, 1), (2, 2), (40, 25)]:
         mask = rng.random(shape) < 0.15
         assert np.array_equal(ink.dilate(mask), ink.square_filter(mask, 3, np.maximum))
+    stack = rng.random((3, 12, 9)) < 0.15  # a stack: each mask grows on its own
+    assert np.array_equal(ink.dilate(stack), np.stack([ink.dilate(m) for m in stack]))

@@ -467,6 +467,18 @@ def test_a_stroke_reaching_over_the_cut_stays_with_its_digit():
     assert owned[5:8, 33:36].all()
 
 
+def test_the_races_of_several_cuts_run_at_once_each_on_its_own():
+    """One call shares out the ink at every cut of a mark in one stack of races; each cut's
+    share is what a call for that cut alone gives (near the mark's edges too, where a
+    window is narrower)."""
+    mask = np.hstack([_bar_over_the_cut(), _bar_over_the_cut()[::-1], _bar_over_the_cut()])
+    mask |= np.random.default_rng(5).random(mask.shape) < 0.05  # and specks
+    cuts = [8, 30, 62, 80, 130, 144]  # 8 and 144: windows clipped by the mark's edges
+    together = reader._right_of(mask, [0, *cuts, 150], 50)
+    for k, cut in enumerate(cuts, start=1):
+        assert np.array_equal(together[k], reader._right_of(mask, [0, cut, 150], 50)[1]), cut
+
+
 def test_without_ink_to_start_from_on_one_side_the_cut_is_straight():
     mask = np.zeros((40, 40), bool)
     mask[10:30, 5:25] = True  # nothing within reach right of a cut at 30
