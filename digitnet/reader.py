@@ -615,7 +615,7 @@ def _right_of(mask: np.ndarray, cuts: list[int], height: float) -> list[np.ndarr
     """
     h, w = mask.shape
     f = max(1, int(height // RACE_HEIGHT))
-    small = shrunk(mask, f) > 0
+    small = shrunk(mask, f) > 0  # inked if any of its block is
     reach = max(2, round(SIDE_REACH * height / f))
     band = max(1, round(SEED_BAND * height / f))
     inner = [cut // f for cut in cuts[1:-1]]  # the cuts on the shrunk copy
