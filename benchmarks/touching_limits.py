@@ -29,7 +29,6 @@ from families import ink
 from number_families import Number, generate
 
 from digitnet import mnist, preprocess, reader, segment, shipped
-from digitnet.framing import fit_many
 from digitnet.network import Network
 
 OWN_INK = 0.05  # a digit's drawn ink counts as its own above this (of 0..1)
@@ -44,18 +43,20 @@ def _layers(number: Number, images: np.ndarray, shape) -> np.ndarray:
     return out
 
 
-def _read_owned(net: Network, found, mark, owns: list[np.ndarray]) -> str:
-    made = [reader._part_ink(found, mark, own, True) for own in owns]
-    if any(m is None for m in made):
+def _read_owned(net: Network, found, mark, owns: list[np.ndarray | None]) -> str:
+    """The digits the parts of a mark that are ``owns`` (None: the whole mark) read as,
+    each made and framed as read makes it (reader._Parts)."""
+    parts = reader._Parts(found, net, judge=None)
+    ids = parts.add_all([(mark, own) for own in owns])
+    if None in ids:
         return ""
-    x = np.stack([a.ravel() for a in fit_many([m[0] for m in made])]).astype(np.float64)
-    return "".join(str(int(d)) for d in net.forward(x).argmax(axis=1))
+    parts.judge_new()
+    return "".join(str(int(parts.outputs[i].argmax())) for i in ids)
 
 
-def _by_parts(net: Network, number: Number, pixels: np.ndarray, layers) -> tuple[str, str]:
+def _by_parts(net: Network, number: Number, found, layers) -> tuple[str, str]:
     """The number read with each mark cut at the true partings, ink shared out by
     reader._right_of, and with each pixel given to its true digit."""
-    found = segment.find(pixels)
     boxes = np.array(number.boxes)
     centres = (boxes[:, 0] + boxes[:, 2]) / 2
     s, (x0, y0) = found.scale, found.box[:2]
@@ -65,7 +66,7 @@ def _by_parts(net: Network, number: Number, pixels: np.ndarray, layers) -> tuple
         inside = np.flatnonzero((centres >= left) & (centres < right))
         mask = reader._mask(found, mark)
         if len(inside) < 2:
-            whole = _read_owned(net, found, mark, [mask])
+            whole = _read_owned(net, found, mark, [None])
             raced.append(whole)
             owned.append(whole)
             continue
@@ -84,9 +85,9 @@ def _by_parts(net: Network, number: Number, pixels: np.ndarray, layers) -> tuple
     return "".join(raced), "".join(owned)
 
 
-def _with_true_cuts(net: Network, number: Number, pixels: np.ndarray) -> str:
-    """The number read with the true partings added to every mark's candidate cuts."""
-    found = segment.find(pixels)
+def _with_true_cuts(net: Network, number: Number, pixels: np.ndarray, found) -> str:
+    """The number read with the true partings added to every mark's candidate cuts
+    (``found``: the picture's segments, for where its strength lies)."""
     boxes = np.array(number.boxes)
     partings = [
         ((a[2] + b[0]) / 2 - found.box[0]) / found.scale
@@ -124,10 +125,11 @@ def main() -> None:
     ideal = 0
     for number in generate("touching", args.count, images, labels):
         pixels = preprocess.gray_pixels(number.data)
-        raced, owned = _by_parts(net, number, pixels, _layers(number, images, pixels.shape))
+        found = segment.find(pixels)
+        raced, owned = _by_parts(net, number, found, _layers(number, images, pixels.shape))
         got = [
             reader.read_pixels(pixels, net).number(),
-            _with_true_cuts(net, number, pixels),
+            _with_true_cuts(net, number, pixels, found),
             raced,
             owned,
         ]
