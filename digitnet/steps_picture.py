@@ -96,10 +96,30 @@ SEPARATOR_BOX = (70, 150, 255)
 LABEL_SIZE = 15  # pixels: each digit's answer over its box, readable on a photo
 
 
+def _draw_line(d: ImageDraw.ImageDraw, line, scale: float, label_font) -> None:
+    """One line's boxes, each digit's answer above it, or below it where it would run into
+    the label before (digits cut apart may overlap)."""
+    from digitnet.reader import Digit
+
+    label_end = -1.0  # where the last label above a box ends
+    for m in line:
+        x0, y0, x1, y1 = (v * scale for v in m.box)
+        if isinstance(m, Digit):
+            d.rectangle([x0, y0, x1 - 1, y1 - 1], outline=DIGIT_BOX, width=2)
+            label = f"{m.digit} {m.confidence:.2f}"
+            if x0 > label_end:  # above the box, as usual
+                d.text((x0, max(0, y0 - LABEL_SIZE - 3)), label, fill=BOX, font=label_font)
+                # a space clear of the next label: touching digits' labels ran together
+                label_end = x0 + d.textlength(label + " ", font=label_font)
+            else:  # below it, clear of its neighbour's
+                d.text((x0, y1 + 3), label, fill=BOX, font=label_font)
+        elif m.char != " ":
+            d.rectangle([x0, y0, x1 - 1, y1 - 1], outline=SEPARATOR_BOX, width=1)
+
+
 def draw_reading(gray: np.ndarray, reading, separators: bool = False) -> Image.Image:
     """How a number was read (``digitnet read FILE --steps OUT.png``): the picture with each
     digit's box and answer (separators in blue), then each digit as the network saw it."""
-    from digitnet.reader import Digit
 
     font = ImageFont.load_default()
     picture = Image.fromarray(gray).convert("RGB")
@@ -109,20 +129,8 @@ def draw_reading(gray: np.ndarray, reading, separators: bool = False) -> Image.I
         picture = picture.resize(size, Image.Resampling.LANCZOS)
     d = ImageDraw.Draw(picture)
     label_font = ImageFont.load_default(size=LABEL_SIZE)
-    marks = [] if reading is None else [m for line in reading.lines for m in line]
-    label_end = -1.0  # where the last label above a box ends: digits cut apart may overlap
-    for m in marks:
-        x0, y0, x1, y1 = (v * scale for v in m.box)
-        if isinstance(m, Digit):
-            d.rectangle([x0, y0, x1 - 1, y1 - 1], outline=DIGIT_BOX, width=2)
-            label = f"{m.digit} {m.confidence:.2f}"
-            if x0 > label_end:  # above the box, as usual
-                d.text((x0, max(0, y0 - LABEL_SIZE - 3)), label, fill=BOX, font=label_font)
-                label_end = x0 + d.textlength(label, font=label_font)
-            else:  # below it, clear of its neighbour's
-                d.text((x0, y1 + 3), label, fill=BOX, font=label_font)
-        elif m.char != " ":
-            d.rectangle([x0, y0, x1 - 1, y1 - 1], outline=SEPARATOR_BOX, width=1)
+    for line in [] if reading is None else reading.lines:
+        _draw_line(d, line, scale, label_font)
     digits = [] if reading is None else reading.digits
     side = SIDE * SEEN_SCALE
     per_row = max(1, (max(picture.width, 400) - 10) // (side + 10))

@@ -516,6 +516,52 @@ def test_steps_labels_of_overlapping_digits_do_not_collide():
     assert below[:, 130:200].any() and not below[:, :128].any()  # the 4's, below its box
 
 
+def test_steps_labels_of_touching_digits_keep_a_space_apart():
+    """Boxes side by side whose labels would run together ("3 0.968 1.00"): the second
+    label goes under its box unless a space's width is left between them."""
+    from PIL import ImageDraw, ImageFont
+
+    from digitnet import steps_picture
+
+    font = ImageFont.load_default(size=steps_picture.LABEL_SIZE)
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength
+    gray = np.full((200, 400), 255, np.uint8)
+    for gap, under in (
+        (measure("1 1.00", font=font) + 2, True),
+        (measure("1 1.00 ", font=font) + 2, False),
+    ):
+        x = 100 + int(gap)
+        digits = [
+            reader.Digit(1, 1.0, (100, 60, x, 140), np.eye(10)[1], np.zeros(784)),
+            reader.Digit(4, 1.0, (x, 60, x + 60, 140), np.eye(10)[4], np.zeros(784)),
+        ]
+        img = np.asarray(steps_picture.draw_reading(gray, reader.Reading([digits])))
+        ys, xs = np.nonzero((img == steps_picture.DIGIT_BOX).all(axis=-1))
+        img = img[ys.min() - 60 :, xs.min() - 100 :]
+        label = (img == steps_picture.BOX).all(axis=-1)
+        below = label[141 : 141 + steps_picture.LABEL_SIZE + 6]
+        assert below[:, x : x + 60].any() == under, gap
+
+
+def test_steps_labels_of_each_line_start_above_their_boxes():
+    """A second line's first digit lies left of where the first line's last label ended:
+    its label still goes above its box (each line's labels are placed on their own)."""
+    from digitnet import steps_picture
+
+    gray = np.full((300, 400), 255, np.uint8)
+    first = [
+        reader.Digit(k, 1.0, (60 + 70 * k, 40, 120 + 70 * k, 110), np.eye(10)[k], np.zeros(784))
+        for k in range(4)
+    ]
+    second = reader.Digit(7, 1.0, (60, 180, 120, 250), np.eye(10)[7], np.zeros(784))
+    img = np.asarray(steps_picture.draw_reading(gray, reader.Reading([first, [second]])))
+    ys, xs = np.nonzero((img == steps_picture.DIGIT_BOX).all(axis=-1))
+    img = img[ys.min() - 40 :, xs.min() - 60 :]  # the picture's own pixels
+    label = (img == steps_picture.BOX).all(axis=-1)
+    assert label[180 - steps_picture.LABEL_SIZE - 6 : 180, 60:120].any()  # above the 7's box
+    assert not label[251 : 251 + steps_picture.LABEL_SIZE + 6, 60:120].any()  # not below
+
+
 def test_a_pixel_both_seeds_reach_at_once_goes_by_its_column():
     """Along a plain bar the seeds meet halfway; where they reach a pixel in the same step
     (here at the cut itself), the cut's column decides: the bar is cut straight."""
