@@ -11,11 +11,16 @@ On benchmarks/read.py's touching family (the same numbers), the numbers read exa
   valleys' candidate cuts, read as usual;
 - cut at the true partings: each mark cut there and nowhere else, its ink shared out near
   each cut as read does (reader._right_of);
+- the best of the ways to share ink: cut at the true partings, the ink shared out in each
+  of SHARINGS' ways (read's, and others), a mark counted right when any way reads it right;
+- the way read's score picks: the same ways, each mark's chosen by read's score of its
+  parts (network, judge, widths and helper: reader._Parts.score);
 - true ownership: each ink pixel given to the digit whose own ink is strongest there;
 - the ideal: every digit right as a plain 28x28 input.
 
 The gap between the first two is what better candidate cuts could win; between the third
-and the fourth, what a better sharing out of overlapping strokes could.
+and true ownership, what a better sharing out of overlapping strokes could; between the
+best of the ways and the one read's score picks, what a better score could win from them.
 """
 
 from __future__ import annotations
@@ -32,6 +37,19 @@ from digitnet import mnist, preprocess, reader, segment, shipped
 from digitnet.network import Network
 
 OWN_INK = 0.05  # a digit's drawn ink counts as its own above this (of 0..1)
+# Ways to share out the ink near a cut: raced from seeds this far (of the height) either
+# side (reader._right_of; read's own is reader.SIDE_REACH), or 0, by the cut's column alone
+SHARINGS = (reader.SIDE_REACH, 0.15, 0.45, 0.0)
+
+
+def _shared(mask: np.ndarray, cuts: list[int], height: float, reach: float) -> list[np.ndarray]:
+    """Each part's ink when a mark is cut at ``cuts`` (its edges included), shared out near
+    the cuts by a race from ``reach`` away, or by the cut's column alone for 0."""
+    if reach:
+        rights = reader._right_of(mask, cuts, height, reach)
+    else:
+        rights = [np.arange(mask.shape[1]) >= c for c in cuts]
+    return [mask & a & ~b for a, b in zip(rights, rights[1:], strict=False)]
 
 
 def _layers(number: Number, images: np.ndarray, shape) -> np.ndarray:
@@ -43,46 +61,59 @@ def _layers(number: Number, images: np.ndarray, shape) -> np.ndarray:
     return out
 
 
-def _read_owned(net: Network, found, mark, owns: list[np.ndarray | None]) -> str:
-    """The digits the parts of a mark that are ``owns`` (None: the whole mark) read as,
-    each made and framed as read makes it (reader._Parts)."""
-    parts = reader._Parts(found, net, judge=None)
+def _read_owned(net: Network, found, mark, owns: list[np.ndarray | None], judge=None):
+    """The digits the parts of a mark that are ``owns`` (None: the whole mark) read as, each
+    made and framed as read makes it (reader._Parts), and how read scores them (with
+    ``judge``, the shipped helper, and the mark's line height)."""
+    parts = reader._Parts(found, net, judge, reader.HELPER)
     ids = parts.add_all([(mark, own) for own in owns])
     if None in ids:
-        return ""
+        return "", -np.inf
     parts.judge_new()
-    return "".join(str(int(parts.outputs[i].argmax())) for i in ids)
+    height = dict(reader.digit_marks(found))[mark]
+    score = sum(parts.score(i, height) for i in ids)
+    return "".join(str(int(parts.outputs[i].argmax())) for i in ids), score
 
 
-def _by_parts(net: Network, number: Number, found, layers) -> tuple[str, str]:
-    """The number read with each mark cut at the true partings, ink shared out by
-    reader._right_of, and with each pixel given to its true digit."""
+def _by_parts(net: Network, number: Number, found, layers) -> dict[str, str]:
+    """The number read with each mark cut at the true partings (ink shared out as read
+    does; the best of SHARINGS; the one read's score picks), and with each pixel given to its
+    true digit."""
     boxes = np.array(number.boxes)
     centres = (boxes[:, 0] + boxes[:, 2]) / 2
     s, (x0, y0) = found.scale, found.box[:2]
-    raced, owned = [], []
+    got: dict[str, list[str]] = {k: [] for k in ("raced", "best", "scored", "owned")}
+    judge = reader.shipped_judge()
     for mark, height in reader.digit_marks(found):
         left, _, right, _ = found.in_picture(mark.box)
         inside = np.flatnonzero((centres >= left) & (centres < right))
         mask = reader._mask(found, mark)
         if len(inside) < 2:
-            whole = _read_owned(net, found, mark, [None])
-            raced.append(whole)
-            owned.append(whole)
+            whole = _read_owned(net, found, mark, [None])[0]
+            for reading in got.values():
+                reading.append(whole)
             continue
-        partings = [
-            round(((boxes[a, 2] + boxes[b, 0]) / 2 - x0) / s) - mark.box[0]
-            for a, b in zip(inside, inside[1:], strict=False)
+        cuts = [
+            0,
+            *(
+                round(((boxes[a, 2] + boxes[b, 0]) / 2 - x0) / s) - mark.box[0]
+                for a, b in zip(inside, inside[1:], strict=False)
+            ),
+            mask.shape[1],
         ]
-        rights = reader._right_of(mask, [0, *partings, mask.shape[1]], height)
-        pieces = [a & ~b for a, b in zip(rights, rights[1:], strict=False)]
-        raced.append(_read_owned(net, found, mark, pieces))
+        ways = [
+            _read_owned(net, found, mark, _shared(mask, cuts, height, r), judge) for r in SHARINGS
+        ]
+        truth = "".join(number.plain[i] for i in inside)
+        got["raced"].append(ways[0][0])
+        got["best"].append(truth if truth in [w for w, _ in ways] else ways[0][0])
+        got["scored"].append(max(ways, key=lambda w: w[1])[0])
         t, b = y0 + mark.box[1] * s, x0 + mark.box[0] * s
         own = layers[inside][:, t : t + mask.shape[0] * s : s, b : b + mask.shape[1] * s : s]
         strongest = own.argmax(axis=0)
         owns = [mask & (strongest == k) & (own[k] > OWN_INK) for k in range(len(inside))]
-        owned.append(_read_owned(net, found, mark, owns))
-    return "".join(raced), "".join(owned)
+        got["owned"].append(_read_owned(net, found, mark, owns)[0])
+    return {k: "".join(v) for k, v in got.items()}
 
 
 def _with_true_cuts(net: Network, number: Number, pixels: np.ndarray, found) -> str:
@@ -120,18 +151,25 @@ def main() -> None:
     images, labels = mnist.load(mnist.default_data_dir(), "test")
     net = shipped.load(args.model)
     right = dict.fromkeys(
-        ["read", "with the true partings as cuts", "cut at the true partings", "true ownership"], 0
+        [
+            "read",
+            "with the true partings as cuts",
+            "cut at the true partings",
+            f"the best of {len(SHARINGS)} ways to share ink",
+            "the way read's score picks",
+            "true ownership",
+        ],
+        0,
     )
     ideal = 0
     for number in generate("touching", args.count, images, labels):
         pixels = preprocess.gray_pixels(number.data)
         found = segment.find(pixels)
-        raced, owned = _by_parts(net, number, found, _layers(number, images, pixels.shape))
+        cut = _by_parts(net, number, found, _layers(number, images, pixels.shape))
         got = [
             reader.read_pixels(pixels, net).number(),
             _with_true_cuts(net, number, pixels, found),
-            raced,
-            owned,
+            *cut.values(),
         ]
         for name, text in zip(right, got, strict=True):
             right[name] += text == number.plain

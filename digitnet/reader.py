@@ -601,13 +601,15 @@ def _mask(found: segment.Segments, mark: segment.Mark) -> np.ndarray:
     return found.shapes.pixels_of(mark.shapes, mark.box)
 
 
-def _right_of(mask: np.ndarray, cuts: list[int], height: float) -> list[np.ndarray]:
+def _right_of(
+    mask: np.ndarray, cuts: list[int], height: float, side_reach: float = SIDE_REACH
+) -> list[np.ndarray]:
     """For each cut of a mark (columns of its box, its left and right edges first and last),
     which of its ink lies right of the cut.
 
     A straight cut gives a neighbour's overlapping strokes to the wrong digit (the bar of a 7
-    reaching over the next digit). Near the cut, within SIDE_REACH of it, each pixel goes
-    instead to the side whose seed (the ink SIDE_REACH away on that side) reaches it first
+    reaching over the next digit). Near the cut, within ``side_reach`` of the height of it,
+    each pixel goes instead to the side whose seed (the ink that far away) reaches it first
     along the ink: a stroke goes with the digit it belongs to, and the digits part where
     they touch. Farther away, the cut's column decides. The race is run on a copy shrunk by
     a whole factor, never below RACE_HEIGHT pixels tall (each of its pixels a block of the
@@ -616,7 +618,7 @@ def _right_of(mask: np.ndarray, cuts: list[int], height: float) -> list[np.ndarr
     h, w = mask.shape
     f = max(1, int(height // RACE_HEIGHT))
     small = shrunk(mask, f) > 0  # inked if any of its block is
-    reach = max(2, round(SIDE_REACH * height / f))
+    reach = max(2, round(side_reach * height / f))
     band = max(1, round(SEED_BAND * height / f))
     inner = [cut // f for cut in cuts[1:-1]]  # the cuts on the shrunk copy
     spans = [(max(0, c - reach), min(small.shape[1], c + reach)) for c in inner]
