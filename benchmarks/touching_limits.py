@@ -61,18 +61,32 @@ def _layers(number: Number, images: np.ndarray, shape) -> np.ndarray:
     return out
 
 
-def _read_owned(net: Network, found, mark, owns: list[np.ndarray | None], judge=None):
-    """The digits the parts of a mark that are ``owns`` (None: the whole mark) read as, each
-    made and framed as read makes it (reader._Parts), and how read scores them (with
-    ``judge``, the shipped helper, and the mark's line height)."""
+def _made(net: Network, found, mark, owns: list[np.ndarray | None], judge=None):
+    """The parts of a mark that are ``owns`` (None: the whole mark), made, framed and read
+    as read does (reader._Parts, with ``judge`` and the shipped helper), and their numbers;
+    None for numbers when a part has no ink."""
     parts = reader._Parts(found, net, judge, reader.HELPER)
     ids = parts.add_all([(mark, own) for own in owns])
     if None in ids:
-        return "", -np.inf
+        return parts, None
     parts.judge_new()
-    height = dict(reader.digit_marks(found))[mark]
-    score = sum(parts.score(i, height) for i in ids)
-    return "".join(str(int(parts.outputs[i].argmax())) for i in ids), score
+    return parts, ids
+
+
+def _text(parts, ids) -> str:
+    return "" if ids is None else "".join(str(int(parts.outputs[i].argmax())) for i in ids)
+
+
+def _read_owned(net: Network, found, mark, owns: list[np.ndarray | None]) -> str:
+    """The digits the parts of a mark that are ``owns`` read as."""
+    return _text(*_made(net, found, mark, owns))
+
+
+def _read_scored(net: Network, found, mark, owns, height: float, judge) -> tuple[str, float]:
+    """The same, and how read scores those parts (reader._Parts.score, with ``judge``)."""
+    parts, ids = _made(net, found, mark, owns, judge)
+    score = -np.inf if ids is None else sum(parts.score(i, height) for i in ids)
+    return _text(parts, ids), score
 
 
 def _by_parts(net: Network, number: Number, found, layers) -> dict[str, str]:
@@ -89,7 +103,7 @@ def _by_parts(net: Network, number: Number, found, layers) -> dict[str, str]:
         inside = np.flatnonzero((centres >= left) & (centres < right))
         mask = reader._mask(found, mark)
         if len(inside) < 2:
-            whole = _read_owned(net, found, mark, [None])[0]
+            whole = _read_owned(net, found, mark, [None])
             for reading in got.values():
                 reading.append(whole)
             continue
@@ -102,7 +116,8 @@ def _by_parts(net: Network, number: Number, found, layers) -> dict[str, str]:
             mask.shape[1],
         ]
         ways = [
-            _read_owned(net, found, mark, _shared(mask, cuts, height, r), judge) for r in SHARINGS
+            _read_scored(net, found, mark, _shared(mask, cuts, height, r), height, judge)
+            for r in SHARINGS
         ]
         truth = "".join(number.plain[i] for i in inside)
         got["raced"].append(ways[0][0])
@@ -112,7 +127,7 @@ def _by_parts(net: Network, number: Number, found, layers) -> dict[str, str]:
         own = layers[inside][:, t : t + mask.shape[0] * s : s, b : b + mask.shape[1] * s : s]
         strongest = own.argmax(axis=0)
         owns = [mask & (strongest == k) & (own[k] > OWN_INK) for k in range(len(inside))]
-        got["owned"].append(_read_owned(net, found, mark, owns)[0])
+        got["owned"].append(_read_owned(net, found, mark, owns))
     return {k: "".join(v) for k, v in got.items()}
 
 

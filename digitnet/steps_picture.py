@@ -120,7 +120,6 @@ def _draw_line(d: ImageDraw.ImageDraw, line, scale: float, label_font) -> None:
 def draw_reading(gray: np.ndarray, reading, separators: bool = False) -> Image.Image:
     """How a number was read (``digitnet read FILE --steps OUT.png``): the picture with each
     digit's box and answer (separators in blue), then each digit as the network saw it."""
-
     font = ImageFont.load_default()
     picture = Image.fromarray(gray).convert("RGB")
     scale = min(1.0, READING_WIDTH / picture.width, 600 / picture.height)

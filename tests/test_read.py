@@ -497,6 +497,19 @@ def test_the_race_runs_on_a_smaller_copy_of_a_tall_mark():
     assert np.array_equal(owned[~big], (np.arange(200) >= 120)[None, :].repeat(200, 0)[~big])
 
 
+def _steps_labels(gray: np.ndarray, lines) -> np.ndarray:
+    """Where draw_reading writes the digits' answers, in the picture's own pixels (located
+    by the boxes it draws: the top-left box's corner is where its digit's box says)."""
+    from digitnet import steps_picture
+
+    img = np.asarray(steps_picture.draw_reading(gray, reader.Reading(lines)))
+    ys, xs = np.nonzero((img == steps_picture.DIGIT_BOX).all(axis=-1))
+    left = min(d.box[0] for line in lines for d in line)
+    top = min(d.box[1] for line in lines for d in line)
+    img = img[ys.min() - top :, xs.min() - left :]
+    return (img == steps_picture.BOX).all(axis=-1)
+
+
 def test_steps_labels_of_overlapping_digits_do_not_collide():
     """Digits cut apart may share columns: the second label goes under its box."""
     from digitnet import steps_picture
@@ -507,10 +520,7 @@ def test_steps_labels_of_overlapping_digits_do_not_collide():
         reader.Digit(1, 1.0, (100, 60, 150, 140), outputs, np.zeros(784)),
         reader.Digit(4, 1.0, (130, 60, 200, 140), np.eye(10)[4], np.zeros(784)),
     ]
-    img = np.asarray(steps_picture.draw_reading(gray, reader.Reading([digits])))
-    ys, xs = np.nonzero((img == steps_picture.DIGIT_BOX).all(axis=-1))
-    img = img[ys.min() - 60 :, xs.min() - 100 :]  # the picture's own pixels, boxes and all
-    label = (img == steps_picture.BOX).all(axis=-1)
+    label = _steps_labels(gray, [digits])
     above, below = label[: 60 - 2], label[141 : 141 + steps_picture.LABEL_SIZE + 6]
     assert above[:, 100:130].any() and not above[:, 165:].any()  # the 1's label, above
     assert below[:, 130:200].any() and not below[:, :128].any()  # the 4's, below its box
@@ -535,10 +545,7 @@ def test_steps_labels_of_touching_digits_keep_a_space_apart():
             reader.Digit(1, 1.0, (100, 60, x, 140), np.eye(10)[1], np.zeros(784)),
             reader.Digit(4, 1.0, (x, 60, x + 60, 140), np.eye(10)[4], np.zeros(784)),
         ]
-        img = np.asarray(steps_picture.draw_reading(gray, reader.Reading([digits])))
-        ys, xs = np.nonzero((img == steps_picture.DIGIT_BOX).all(axis=-1))
-        img = img[ys.min() - 60 :, xs.min() - 100 :]
-        label = (img == steps_picture.BOX).all(axis=-1)
+        label = _steps_labels(gray, [digits])
         below = label[141 : 141 + steps_picture.LABEL_SIZE + 6]
         assert below[:, x : x + 60].any() == under, gap
 
@@ -554,10 +561,7 @@ def test_steps_labels_of_each_line_start_above_their_boxes():
         for k in range(4)
     ]
     second = reader.Digit(7, 1.0, (60, 180, 120, 250), np.eye(10)[7], np.zeros(784))
-    img = np.asarray(steps_picture.draw_reading(gray, reader.Reading([first, [second]])))
-    ys, xs = np.nonzero((img == steps_picture.DIGIT_BOX).all(axis=-1))
-    img = img[ys.min() - 40 :, xs.min() - 60 :]  # the picture's own pixels
-    label = (img == steps_picture.BOX).all(axis=-1)
+    label = _steps_labels(gray, [first, [second]])
     assert label[180 - steps_picture.LABEL_SIZE - 6 : 180, 60:120].any()  # above the 7's box
     assert not label[251 : 251 + steps_picture.LABEL_SIZE + 6, 60:120].any()  # not below
 
@@ -690,6 +694,17 @@ def test_a_mark_narrower_than_two_digits_keeps_only_its_best_path(net, monkeypat
     assert kept == [1, reader.REFINED_COUNTS], kept
 
 
+def _read_py_number(data_dir: str, family: str, index: int):
+    """Number ``index`` of benchmarks/read.py's ``family`` (made from MNIST test digits)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from number_families import generate
+
+    from digitnet import mnist
+
+    images, labels = mnist.load(data_dir, "test")
+    return generate(family, index + 1, images, labels)[index]
+
+
 @pytest.mark.parametrize(
     ("family", "index", "model", "by_recount"),
     [
@@ -704,13 +719,7 @@ def test_moved_cuts_do_not_split_a_wide_digit(
     """Numbers of benchmarks/read.py with a wide digit (a 3, an 8, a 9) that moved cuts can
     read as two sure halves. The last one is read so when a new count of digits does not
     have to win by RECOUNT ("15295215" for "1529215")."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    from number_families import generate
-
-    from digitnet import mnist, preprocess
-
-    images, labels = mnist.load(real_mnist, "test")
-    number = generate(family, index + 1, images, labels)[index]
+    number = _read_py_number(real_mnist, family, index)
     pixels, net = preprocess.gray_pixels(number.data), shipped.load(model)
     assert reader.read_pixels(pixels, net).number() == number.plain
     if by_recount:
@@ -723,13 +732,7 @@ def test_the_helper_does_not_split_a_misread_whole_digit(real_mnist, index):
     """Separated numbers of benchmarks/read.py with one digit the default network misreads:
     the helper disagrees, and were its say counted for whole marks too, the digit would be
     cut into two that both networks read alike. It counts for cut parts only."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    from number_families import generate
-
-    from digitnet import mnist
-
-    images, labels = mnist.load(real_mnist, "test")
-    number = generate("separated", index + 1, images, labels)[index]
+    number = _read_py_number(real_mnist, "separated", index)
     got = reader.read_pixels(preprocess.gray_pixels(number.data), shipped.load("default"))
     assert len(got.digits) == len(number.plain), (got.number(), number.plain)
 
