@@ -279,3 +279,20 @@ def generate(name: str, count: int, images: np.ndarray, labels: np.ndarray) -> l
     """``count`` numbers of family ``name``, the same every time."""
     rng = np.random.default_rng(7000 + list(FAMILIES).index(name))
     return [FAMILIES[name](rng, images, labels) for _ in range(count)]
+
+
+def partings(number: Number, found, mark) -> tuple[np.ndarray, list[int]]:
+    """Which of a number's digits a digit mark holds (``found``: the picture's
+    digitnet.segment.Segments), by where their ink boxes' middles lie, and the columns of the
+    mark's box where each two neighbours part, its edges first and last: the middle of where
+    their ink boxes meet or overlap, known from how the number was drawn."""
+    boxes = np.array(number.boxes)
+    centres = (boxes[:, 0] + boxes[:, 2]) / 2
+    left, _, right, _ = found.in_picture(mark.box)
+    inside = np.flatnonzero((centres >= left) & (centres < right))
+    x0, width = mark.box[0], mark.box[2] - mark.box[0]
+    between = [
+        round(((boxes[a, 2] + boxes[b, 0]) / 2 - found.box[0]) / found.scale) - x0
+        for a, b in zip(inside, inside[1:], strict=False)
+    ]
+    return inside, [0, *between, width]

@@ -31,7 +31,7 @@ import time
 
 import numpy as np
 from families import ink
-from number_families import Number, generate
+from number_families import Number, generate, partings
 
 from digitnet import mnist, preprocess, reader, segment, shipped
 from digitnet.network import Network
@@ -63,18 +63,19 @@ def _layers(number: Number, images: np.ndarray, shape) -> np.ndarray:
 
 def _made(net: Network, found, mark, owns: list[np.ndarray | None], judge=None):
     """The parts of a mark that are ``owns`` (None: the whole mark), made, framed and read
-    as read does (reader._Parts, with ``judge`` and the shipped helper), and their numbers;
-    None for numbers when a part has no ink."""
+    as read does (reader._Parts, with ``judge``, the shipped helper and part reader), and
+    their numbers; None for numbers when a part has no ink."""
     parts = reader._Parts(found, net, judge, reader.HELPER)
     ids = parts.add_all([(mark, own) for own in owns])
     if None in ids:
         return parts, None
     parts.judge_new()
+    parts.read_cut(ids, reader.PART_READER)
     return parts, ids
 
 
 def _text(parts, ids) -> str:
-    return "" if ids is None else "".join(str(int(parts.outputs[i].argmax())) for i in ids)
+    return "" if ids is None else "".join(str(parts.digit(i).digit) for i in ids)
 
 
 def _read_owned(net: Network, found, mark, owns: list[np.ndarray | None]) -> str:
@@ -93,28 +94,17 @@ def _by_parts(net: Network, number: Number, found, layers) -> dict[str, str]:
     """The number read with each mark cut at the true partings (ink shared out as read
     does; the best of SHARINGS; the one read's score picks), and with each pixel given to its
     true digit."""
-    boxes = np.array(number.boxes)
-    centres = (boxes[:, 0] + boxes[:, 2]) / 2
-    s, (x0, y0) = found.scale, found.box[:2]
     got: dict[str, list[str]] = {k: [] for k in ("raced", "best", "scored", "owned")}
     judge = reader.shipped_judge()
+    s, (x0, y0) = found.scale, found.box[:2]
     for mark, height in reader.digit_marks(found):
-        left, _, right, _ = found.in_picture(mark.box)
-        inside = np.flatnonzero((centres >= left) & (centres < right))
+        inside, cuts = partings(number, found, mark)
         mask = reader._mask(found, mark)
         if len(inside) < 2:
             whole = _read_owned(net, found, mark, [None])
             for reading in got.values():
                 reading.append(whole)
             continue
-        cuts = [
-            0,
-            *(
-                round(((boxes[a, 2] + boxes[b, 0]) / 2 - x0) / s) - mark.box[0]
-                for a, b in zip(inside, inside[1:], strict=False)
-            ),
-            mask.shape[1],
-        ]
         ways = [
             _read_scored(net, found, mark, _shared(mask, cuts, height, r), height, judge)
             for r in SHARINGS
@@ -135,7 +125,7 @@ def _with_true_cuts(net: Network, number: Number, pixels: np.ndarray, found) -> 
     """The number read with the true partings added to every mark's candidate cuts
     (``found``: the picture's segments, for where its strength lies)."""
     boxes = np.array(number.boxes)
-    partings = [
+    parted = [
         ((a[2] + b[0]) / 2 - found.box[0]) / found.scale
         for a, b in zip(boxes, boxes[1:], strict=False)
     ]
@@ -143,7 +133,7 @@ def _with_true_cuts(net: Network, number: Number, pixels: np.ndarray, found) -> 
     left = [0]  # the left edge of the mark being cut (its profile's first column)
 
     def cuts(profile, height, most=5):
-        extra = [round(p) - left[0] for p in partings if 0 < p - left[0] < len(profile)]
+        extra = [round(p) - left[0] for p in parted if 0 < p - left[0] < len(profile)]
         return valleys(profile, height, most) + extra
 
     def noted(mark, height, mask):

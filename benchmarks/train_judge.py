@@ -147,6 +147,19 @@ def lattice_examples(
     return np.array(x, np.float32), np.array(y)
 
 
+def job_metadata(
+    purpose: str, held_out: float, held_examples: int, training: dict, **measured
+) -> dict:
+    """The metadata of a network made for one job of digitnet read (digitnet.metadata)."""
+    return {
+        "purpose": purpose,
+        "held_out_accuracy": held_out,
+        "held_out_examples": held_examples,
+        **measured,
+        "training": training,
+    }
+
+
 def _split(x: np.ndarray, y: np.ndarray, seed: int):
     """Shuffled, then (training x, y), (held-out x, y)."""
     order = np.random.default_rng(seed).permutation(len(x))
@@ -175,18 +188,18 @@ def main() -> None:
     net = train(CONFIG, np.concatenate([x, lx])[order], np.concatenate([y, ly])[order])
     held_out = float((net.forward(held_x)[:, :2].argmax(axis=1) == held_y).mean())
     held_parts = float((net.forward(held_lx)[:, :2].argmax(axis=1) == held_ly).mean())
-    net.metadata = {
-        "purpose": "digitnet read: is a part of a number one digit (output 0) or not (output 1)",
-        "held_out_accuracy": held_out,
-        "held_out_examples": len(held_x),
-        "training": training_record(
+    net.metadata = job_metadata(
+        "digitnet read: is a part of a number one digit (output 0) or not (output 1)",
+        held_out,
+        len(held_x),
+        training_record(
             CONFIG,
             f"python benchmarks/train_judge.py --count {args.count}",
             data="MNIST training images: single digits, touching pairs, pieces and slivers; "
             f"parts digitnet read tries on numbers ({held_parts:.2%} of {len(held_lx):,} held out)",
             train_images=len(x) + len(lx),
         ),
-    }
+    )
     modelfile.save(net, args.out)
     print(
         f"held-out accuracy {held_out:.2%} on {len(held_x):,} examples, {held_parts:.2%} on "

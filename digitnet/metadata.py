@@ -25,7 +25,8 @@ FIELDS = {
     "training": "how the network was trained (TRAINING_FIELDS)",
     "test_accuracy": "a fraction: measured once on the MNIST test images, after training",
     "test_images": "how many test images test_accuracy was measured on",
-    "purpose": "for a network that is not a digit classifier (models/judge.npz): what it does",
+    "purpose": "for a network made for one job of digitnet read (models/judge.npz, "
+    "models/parts.npz): what it does",
     "held_out_accuracy": "for such a network: its accuracy on examples kept out of training",
     "held_out_examples": "how many examples held_out_accuracy was measured on",
 }

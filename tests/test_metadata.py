@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from digitnet import metadata, modelfile, shipped
 from digitnet.cli import cli
-from digitnet.reader import shipped_judge
+from digitnet.reader import shipped_judge, shipped_part_reader
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -47,8 +47,9 @@ def test_shipped_models_write_only_known_keys(name):
     _keys_are_known(modelfile.load(shipped.resolve(name)).metadata | _file_keys())
 
 
-def test_the_judge_writes_only_known_keys():
-    _keys_are_known(shipped_judge().metadata)
+@pytest.mark.parametrize("load", [shipped_judge, shipped_part_reader])
+def test_read_s_own_networks_write_only_known_keys(load):
+    _keys_are_known(load().metadata)
 
 
 def _file_keys() -> dict:

@@ -123,3 +123,27 @@ def test_the_judge_ships_and_is_as_good_as_recorded(real_mnist):
     measured = float((said == y).mean())
     assert abs(measured - recorded) <= 0.02, (measured, recorded)  # 3,000 examples: +-1 point
     assert (y == NOT_ONE).mean() == pytest.approx(0.5, abs=0.02)
+
+
+def test_the_part_reader_ships_and_reads_cut_parts_as_recorded(real_mnist):
+    """models/parts.npz (digitnet read's reader of digits cut out of touching ones), measured
+    again: on the MNIST test digits as recorded, and on parts cut the same way from touching
+    numbers of *test* digits about as well as on its held-out parts, with at most half the
+    errors large makes on them."""
+    import sys
+
+    from digitnet.reader import shipped_part_reader
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from train_parts import part_examples
+
+    reader = shipped_part_reader()
+    assert reader.sizes == [784, 600, 600, 10]
+    images, labels = mnist.load(real_mnist, "test")
+    whole = evaluate(reader, mnist.as_inputs(images), labels).accuracy
+    assert whole == pytest.approx(reader.metadata["test_accuracy"], abs=0.0005)
+    x, y = part_examples(images, labels, 150, seed=5)
+    assert len(x) > 1000
+    parts = evaluate(reader, x, y).accuracy
+    assert abs(parts - reader.metadata["held_out_accuracy"]) <= 0.02, parts  # +-1 point
+    assert 1 - parts <= 0.5 * (1 - evaluate(shipped.load("large"), x, y).accuracy)
