@@ -70,8 +70,9 @@ def read(
 
     The digits are found as shapes of the ink (a digit's pieces kept together,
     touching digits split where the network reads the parts best), each framed as
-    a single digit is for 'digitnet predict', and read left to right; several
-    lines are read top to bottom, one output line each. A comma, point, dash or
+    a single digit is for 'digitnet predict', and read left to right (a digit cut
+    out of touching ones by the network and digitnet's part reader together);
+    several lines are read top to bottom, one output line each. A comma, point, dash or
     space between digits is a separator, dropped unless --keep-separators.
 
     \b
