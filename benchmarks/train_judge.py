@@ -148,15 +148,23 @@ def lattice_examples(
 
 
 def job_metadata(
-    purpose: str, held_out: float, held_examples: int, training: dict, **measured
+    purpose: str,
+    held_out: float,
+    held_examples: int,
+    config: TrainConfig,
+    command: str,
+    data: str,
+    train_images: int,
+    **measured,
 ) -> dict:
-    """The metadata of a network made for one job of digitnet read (digitnet.metadata)."""
+    """The metadata of a network made for one job of digitnet read (digitnet.metadata):
+    ``measured`` adds its accuracy on other examples (test_accuracy, test_images)."""
     return {
         "purpose": purpose,
         "held_out_accuracy": held_out,
         "held_out_examples": held_examples,
         **measured,
-        "training": training,
+        "training": training_record(config, command, data=data, train_images=train_images),
     }
 
 
@@ -192,13 +200,11 @@ def main() -> None:
         "digitnet read: is a part of a number one digit (output 0) or not (output 1)",
         held_out,
         len(held_x),
-        training_record(
-            CONFIG,
-            f"python benchmarks/train_judge.py --count {args.count}",
-            data="MNIST training images: single digits, touching pairs, pieces and slivers; "
-            f"parts digitnet read tries on numbers ({held_parts:.2%} of {len(held_lx):,} held out)",
-            train_images=len(x) + len(lx),
-        ),
+        CONFIG,
+        f"python benchmarks/train_judge.py --count {args.count}",
+        "MNIST training images: single digits, touching pairs, pieces and slivers; "
+        f"parts digitnet read tries on numbers ({held_parts:.2%} of {len(held_lx):,} held out)",
+        len(x) + len(lx),
     )
     modelfile.save(net, args.out)
     print(

@@ -30,7 +30,6 @@ from number_families import FAMILIES, partings
 from train_judge import job_metadata
 
 from digitnet import evaluate, mnist, modelfile, preprocess, reader, segment, shipped
-from digitnet.metadata import training_record
 from digitnet.train import TrainConfig, train
 
 OUT = Path(__file__).resolve().parents[1] / "models" / "parts.npz"
@@ -108,16 +107,17 @@ def main() -> None:
     held_out = evaluate.evaluate(net, held_x, held_y).accuracy
     test_images, test_labels = mnist.load(mnist.default_data_dir(), "test")
     test = evaluate.evaluate(net, mnist.as_inputs(test_images), test_labels)
-    record = training_record(
+    net.metadata = job_metadata(
+        "digitnet read: reads, with the model chosen, the digits cut out of touching ones",
+        held_out,
+        len(held_x),
         CONFIG,
         f"python benchmarks/train_parts.py --numbers {args.numbers}",
-        data="MNIST training images: parts of touching numbers cut as digitnet read cuts "
-        "them, and the whole digits",
-        train_images=len(x) + len(whole),
-    )
-    purpose = "digitnet read: reads, with the model chosen, the digits cut out of touching ones"
-    net.metadata = job_metadata(
-        purpose, held_out, len(held_x), record, test_accuracy=test.accuracy, test_images=test.n
+        "MNIST training images: parts of touching numbers cut as digitnet read cuts them, "
+        "and the whole digits",
+        len(x) + len(whole),
+        test_accuracy=test.accuracy,
+        test_images=test.n,
     )
     modelfile.save(net, args.out)
     print(
