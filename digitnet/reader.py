@@ -52,8 +52,8 @@ HELPER = "shipped"  # read_pixels's default: that second network
 # of such parts wrong (cut at the true partings of test-digit numbers), the part reader,
 # trained on them, 2.1%. The answer for a cut part is the two networks' together (_together).
 # The cuts are still chosen by the network's and the helper's say: a network taught to read
-# parts cut a little off reads every cut well, and scoring by it read 151 to 158 of
-# benchmarks/read.py's 200 touching numbers instead of 160 (large).
+# parts cut a little off reads every cut well, and scoring by it too read 157 to 163 of
+# benchmarks/read.py's 200 touching numbers instead of 164 (large; models/README.md).
 PARTS_FILE = "parts.npz"
 PART_READER = "shipped"  # read_pixels's default: the part reader that ships in models/
 ASPECT_SLACK = 1.0  # widths within this many spreads of their digit's mean are all as likely
@@ -612,7 +612,7 @@ def touching_count(strength: np.ndarray, inputs: np.ndarray, sure: float, judged
 
     margin = max(strength.shape) // 4
     gray = 255 - np.round(255 * np.pad(strength, margin)).astype(np.uint8)
-    try:
+    try:  # sure and judged were measured on the default network's own confidences
         digits = read_pixels(gray, shipped.load(None), part_reader=None).digits
     except ImageError:
         return 1
