@@ -32,24 +32,12 @@ import time
 import numpy as np
 from families import ink
 from number_families import Number, generate, partings
+from train_parts import SHARINGS, shared_out
 
 from digitnet import mnist, preprocess, reader, segment, shipped
 from digitnet.network import Network
 
 OWN_INK = 0.05  # a digit's drawn ink counts as its own above this (of 0..1)
-# Ways to share out the ink near a cut: raced from seeds this far (of the height) either
-# side (reader._right_of; read's own is reader.SIDE_REACH), or 0, by the cut's column alone
-SHARINGS = (reader.SIDE_REACH, 0.15, 0.45, 0.0)
-
-
-def _shared(mask: np.ndarray, cuts: list[int], height: float, reach: float) -> list[np.ndarray]:
-    """Each part's ink when a mark is cut at ``cuts`` (its edges included), shared out near
-    the cuts by a race from ``reach`` away, or by the cut's column alone for 0."""
-    if reach:
-        rights = reader._right_of(mask, cuts, height, reach)
-    else:
-        rights = [np.arange(mask.shape[1]) >= c for c in cuts]
-    return [mask & a & ~b for a, b in zip(rights, rights[1:], strict=False)]
 
 
 def _layers(number: Number, images: np.ndarray, shape) -> np.ndarray:
@@ -106,7 +94,7 @@ def _by_parts(net: Network, number: Number, found, layers) -> dict[str, str]:
                 reading.append(whole)
             continue
         ways = [
-            _read_scored(net, found, mark, _shared(mask, cuts, height, r), height, judge)
+            _read_scored(net, found, mark, shared_out(mask, cuts, height, r), height, judge)
             for r in SHARINGS
         ]
         truth = "".join(number.plain[i] for i in inside)

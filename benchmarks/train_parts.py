@@ -36,16 +36,19 @@ OUT = Path(__file__).resolve().parents[1] / "models" / "parts.npz"
 HELD_OUT = 0.05  # the share of the parts kept out of training, to measure the reader on
 CONFIG = TrainConfig(hidden=[600, 600], epochs=20, augment=0.5, batch_size=128, seed=1)
 JITTER = 0.06  # a second cut of each mark moves each parting by up to this (of the height) ...
-SHARINGS = (0.3, 0.15, 0.45, 0.0)  # ... and shares the ink out from one of these reaches
-# (reader._right_of's side_reach; 0: by the cut's column alone)
+# ... and shares the ink out in one of these ways: raced from seeds this far (of the height)
+# either side (reader._right_of; read's own is reader.SIDE_REACH), or 0, by the cut's column
+SHARINGS = (reader.SIDE_REACH, 0.15, 0.45, 0.0)
 
 
-def _owned(mask: np.ndarray, cuts: list[int], height: float, reach: float) -> list[np.ndarray]:
-    """Each part's ink when a mark (its ``mask``) is cut at ``cuts``, edges included."""
+def shared_out(mask: np.ndarray, cuts: list[int], height: float, reach: float) -> list[np.ndarray]:
+    """Each part's ink when a mark (its ``mask``) is cut at ``cuts`` (its edges included),
+    shared out near the cuts by a race from ``reach`` away, or by the cut's column alone for
+    0."""
     if reach:
         rights = reader._right_of(mask, cuts, height, reach)
     else:
-        rights = [np.broadcast_to(np.arange(mask.shape[1]) >= c, mask.shape) for c in cuts]
+        rights = [np.arange(mask.shape[1]) >= c for c in cuts]
     return [mask & a & ~b for a, b in zip(rights, rights[1:], strict=False)]
 
 
@@ -79,8 +82,8 @@ def part_examples(
                     for c in true[1:-1]
                 ]
                 reach = SHARINGS[int(rng.integers(len(SHARINGS)))]
-                owns = _owned(mask, true, height, reader.SIDE_REACH)
-                owns += _owned(mask, [0, *sorted(moved), width], height, reach)
+                owns = shared_out(mask, true, height, reader.SIDE_REACH)
+                owns += shared_out(mask, [0, *sorted(moved), width], height, reach)
                 wanted = [(mark, own) for own in owns]
                 inside = np.concatenate([inside, inside])
             for i, digit in zip(parts.add_all(wanted), inside, strict=True):

@@ -3,6 +3,7 @@ as their metadata says, measured again on the MNIST test set."""
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,9 @@ from click.testing import CliRunner
 from digitnet import mnist, preprocess, shipped
 from digitnet.cli import cli
 from digitnet.evaluate import evaluate
+
+# read's own networks are trained by scripts there, whose examples the tests make again
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 # The floor each model must clear on the MNIST test set (issue: the shipped models).
 TARGETS = {"default": 0.97, "lesson": 0.96, "large": 0.99}
@@ -107,12 +111,9 @@ def test_the_samples_shown_to_users_are_read_right_or_labelled_as_mistakes(sampl
 def test_the_judge_ships_and_is_as_good_as_recorded(real_mnist):
     """models/judge.npz (digitnet read's judge of one digit against a piece or a pair),
     measured again on examples made the same way from MNIST's *test* digits."""
-    import sys
+    from train_judge import NOT_ONE, examples
 
     from digitnet.reader import shipped_judge
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    from train_judge import NOT_ONE, examples
 
     judge = shipped_judge()
     assert judge.sizes[0] == 784 and judge.sizes[-1] == 10
@@ -130,12 +131,9 @@ def test_the_part_reader_ships_and_reads_cut_parts_as_recorded(real_mnist):
     again: on the MNIST test digits as recorded, and on parts cut the same way from touching
     numbers of *test* digits about as well as on its held-out parts, with at most half the
     errors large makes on them."""
-    import sys
+    from train_parts import part_examples
 
     from digitnet.reader import shipped_part_reader
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    from train_parts import part_examples
 
     reader = shipped_part_reader()
     assert reader.sizes == [784, 600, 600, 10]
