@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 import digitnet
-from digitnet import preprocess, reader, segment, shipped
+from digitnet import components, preprocess, reader, segment, shipped
 from digitnet.cli import cli
 from digitnet.errors import ImageError, NotOneDigitError
 
@@ -713,6 +713,51 @@ def test_best_paths_are_one_per_count_of_digits_best_first(net):
     assert scores == sorted(scores, reverse=True)
     assert all(p[0] == mark.box[0] and p[-1] == mark.box[2] for p in paths)
     assert cuts.best_paths(1) == paths[:1]
+
+
+def test_wide_marks_are_cut_every_lattice_step_narrow_ones_at_valleys_only():
+    """A mark at least DENSE_FROM as wide as tall gets a cut every LATTICE_STEP of the
+    height besides its valleys'; a narrower one (a wide single digit) only its valleys'."""
+    seen = []
+    for text, gap in (("357", -6), ("17", -3)):
+        pixels, _ = compose(text, gap=gap)
+        found = segment.find(pixels)
+        mark = max(found.lines[0], key=lambda m: m.box[2] - m.box[0])
+        height = found.line_heights[0]
+        mask = reader._mask(found, mark)
+        nodes = reader._lattice(mark, height, mask)[0]
+        width = mark.box[2] - mark.box[0]
+        valleys = sorted(mark.box[0] + c for c in segment.cuts(mask.sum(axis=0), height, 99))
+        inner = np.diff(nodes[1:-1])  # gaps between the cuts
+        seen.append(width >= reader.DENSE_FROM * height)
+        if seen[-1]:
+            assert inner.max() <= math.ceil(reader.LATTICE_STEP * height), (text, nodes)
+            assert len(nodes) - 2 >= width / (reader.LATTICE_STEP * height) - 3
+        else:
+            assert set(nodes[1:-1]) <= set(valleys), (text, nodes, valleys)
+    assert seen == [True, False]  # both kinds of mark
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_cut_parts_lose_crumbs_as_if_each_were_labelled_alone(seed):
+    """_cut_owns labels a mark's parts side by side in one call: each part keeps exactly
+    the pieces it keeps labelled on its own (none smaller than CRUMB of its largest)."""
+    rng = np.random.default_rng(seed)
+    mask = rng.random((12, 30)) < 0.45
+    owns = [mask & (rng.random(mask.shape) < 0.8) for _ in range(int(rng.integers(1, 6)))]
+    owns.append(np.zeros_like(mask))  # no ink
+    got = reader._cut_owns(owns)
+    for own, out in zip(owns, got, strict=True):
+        cols = np.flatnonzero(own.any(axis=0))
+        if not len(cols):
+            assert out is None
+            continue
+        crop = own[:, cols[0] : cols[-1] + 1]
+        pieces = components.label(crop)
+        keep = np.flatnonzero(pieces.area >= reader.CRUMB * pieces.area.max()) + 1
+        assert out[1] == cols[0]
+        assert np.array_equal(out[0], pieces.pixels_of(keep))
 
 
 def test_a_mark_narrower_than_two_digits_keeps_only_its_best_path(net, monkeypatch):
