@@ -615,12 +615,13 @@ def test_numbers_of_clear_digits_are_read_without_trying_cuts(net, monkeypatch):
 def test_cuts_are_moved_to_where_touching_digits_part(net, text, gap, monkeypatch):
     """The column profile's valley is not where these pairs part; the best reading's cut,
     moved by the steps of reader.REFINE, is (without the helper's say or the part reader,
-    which read some of these right at the valley)."""
+    which read some of these right at the valley; the cuts every LATTICE_STEP find some)."""
     pixels, boxes = compose(text, gap=gap)
     got = reader.read_pixels(pixels, net, helper=None, part_reader=None)
     assert got.number() == text
     with monkeypatch.context() as m:
         m.setattr(reader, "REFINE", ())
+        m.setattr(reader, "DENSE_FROM", math.inf)  # no cuts but the valleys'
         valleys = reader.read_pixels(pixels, net, helper=None, part_reader=None)
         assert valleys.number() != text  # valleys alone
     meet = (boxes[0][2] + boxes[1][0]) / 2  # where the two digits' ink boxes meet
@@ -633,7 +634,9 @@ def test_cuts_are_moved_to_where_touching_digits_part(net, text, gap, monkeypatc
 def test_cuts_move_again_from_where_the_last_round_left_them(text, gap, monkeypatch):
     """A cut moved next to a neighbour that moved too: the second round reads these pairs
     right (the first leaves a 5's bar with the next digit, read as a 6; the part reader,
-    left out here, reads it as a 5)."""
+    left out here, reads it as a 5), cut at the valleys only (the cuts every LATTICE_STEP
+    find where they part)."""
+    monkeypatch.setattr(reader, "DENSE_FROM", math.inf)
     default = shipped.load("default")
     pixels, boxes = compose(text, gap=gap)
     got = reader.read_pixels(pixels, default, part_reader=None)
@@ -656,7 +659,9 @@ def test_a_second_network_s_say_picks_the_right_cut(text, gap):
 # sample-digit pairs the part reader reads right and the default network alone wrong (5 of
 # the 300 at gaps -2, -4 and -6: a 5 cut out read as a 6 or a 2; none the other way)
 @pytest.mark.parametrize(("text", "gap"), [("57", -2), ("05", -4), ("45", -6)])
-def test_the_part_reader_reads_digits_cut_out_of_touching_ones(text, gap):
+def test_the_part_reader_reads_digits_cut_out_of_touching_ones(text, gap, monkeypatch):
+    """Cut at the valleys only: the cuts every LATTICE_STEP read these right either way."""
+    monkeypatch.setattr(reader, "DENSE_FROM", math.inf)
     pixels, _ = compose(text, gap=gap)
     default = shipped.load("default")
     assert reader.read_pixels(pixels, default).number() == text
