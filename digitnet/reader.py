@@ -3,7 +3,8 @@
 The digits are found as shapes (:mod:`digitnet.segment`); each is framed exactly as a
 single digit is (20x20, centred by mass in 28x28) and the whole number is classified in
 one batch. A digit much wider than its line is tall is several digits touching: cuts at
-the valleys of its ink's column profile are tried, and the segmentation the network finds
+the valleys of its ink's column profile (and every LATTICE_STEP of the height) are tried,
+and the segmentation the network finds
 most convincing is kept (segmentation by recognition), a second network's say on each cut
 part counting too (HELPER); the best readings' cuts are then moved about a little and tried
 again (_refine). Near a cut, the ink is shared out along its
