@@ -287,11 +287,16 @@ def _with_spaces(marks: list[Mark], height: float) -> list[Mark]:
     return out
 
 
+def cut_margin(height: float) -> int:
+    """The columns a cut leaves at least on each side of a mark (CUT_MARGIN)."""
+    return max(1, int(CUT_MARGIN * height))
+
+
 def cuts(profile: np.ndarray, height: float, most: int = 5) -> list[int]:
     """Where to try cutting a run of touching digits: the columns (of ``profile``, the ink in
     each column) at its lowest valleys, CUT_APART from each other and leaving CUT_MARGIN of
     the line's height on each side, the lowest first."""
-    margin = max(1, int(CUT_MARGIN * height))
+    margin = cut_margin(height)
     n = len(profile)
     if n <= 2 * margin:
         return []
