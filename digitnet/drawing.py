@@ -106,11 +106,15 @@ class Drawing:
         return Reading(x, layers, None)
 
     def save(self, folder: str = ".") -> str:
-        """Write the drawing as a PNG in ``folder`` under a new name; return the name."""
+        """Write the drawing as a PNG in ``folder`` under a new name; return the name. A
+        failed write (a full disk) leaves no file behind and raises OSError naming it."""
+        from digitnet.atomic import atomic_path
+
         k = 1
         while os.path.exists(path := os.path.join(folder, f"digitnet-drawing-{k}.png")):
             k += 1
-        self.picture().save(path)
+        with atomic_path(path, suffix=".png") as tmp:
+            self.picture().save(tmp, format="PNG")
         return path
 
 

@@ -1,5 +1,7 @@
 """Errors a user can cause. The command line prints them as one line, ``digitnet: ...``."""
 
+OUT_OF_MEMORY = "out of memory while reading it (--max-pixels lowers the size allowed)"
+
 
 class DigitnetError(Exception):
     """A problem with the user's input (a file, an option, the data), not a bug."""

@@ -3,8 +3,15 @@ import NumPy or Pillow just to show its defaults)."""
 
 MAX_PIXELS = 50_000_000  # larger canvases are refused unless the caller raises the limit
 # (a decompression bomb: a tiny file that decodes to gigabytes)
+# Pictures more than this many times as wide as tall (or tall as wide) are refused: no
+# digit is readable in them, and the analysis copy's blocks would pad them far past their
+# own size (a 1 x 300,000 strip once took 572 MB).
+MAX_ASPECT = 100
 
 # From this many images known at once, --jobs defaults to one process per core: measured on
 # 28x28 PNGs with two cores, 1,000 images took 385 ms with two processes against 418 with
 # one, while 300 took 328 against 305 (starting the workers costs more than they give).
 AUTO_JOBS_FROM = 1000
+# More processes than this only share the same cores and memory (each holds a network and a
+# picture); --jobs 300 once forked 300 processes for two files.
+MAX_JOBS = 64

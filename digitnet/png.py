@@ -19,6 +19,8 @@ from collections.abc import Iterator
 
 from PIL import Image
 
+from digitnet.limits import MAX_ASPECT
+
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # (bit depth, colour type) -> Pillow's mode, as PngImagePlugin maps them; other pairings
@@ -76,6 +78,8 @@ def quick_image(data: bytes, max_pixels: int | None = None) -> Image.Image | Non
     if mode is None or compression or filtering or interlace or not width or not height:
         return None
     if max_pixels and width * height > max_pixels:
+        return None
+    if max(width, height) > MAX_ASPECT * min(width, height):
         return None
     if any(kind not in HARMLESS for kind, _ in found[1:-1] if kind != b"IDAT"):
         return None

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from digitnet import preprocess
-from digitnet.errors import FolderError, ImageError
+from digitnet.errors import OUT_OF_MEMORY, FolderError, ImageError
 from digitnet.framing import SIDE, mnist_framed_batch
 from digitnet.limits import AUTO_JOBS_FROM
 from digitnet.network import Network
@@ -104,6 +104,8 @@ def _decoded(path: str, max_pixels: int) -> Decoded:
         return decode(path, max_pixels)
     except ImageError as e:
         return e
+    except MemoryError:  # a picture too large for this machine costs only its own answer
+        return ImageError(OUT_OF_MEMORY)
 
 
 def _inputs(decoded: list[Decoded]) -> list[Decoded]:
@@ -124,6 +126,8 @@ def _inputs(decoded: list[Decoded]) -> list[Decoded]:
             out[i] = preprocess.inputs_of_pixels(decoded[i])
         except ImageError as e:
             out[i] = e
+        except MemoryError:
+            out[i] = ImageError(OUT_OF_MEMORY)
     return out
 
 
@@ -257,17 +261,16 @@ def _start_worker(net: Network, max_pixels: int) -> None:
 
 
 def worker() -> tuple[Network, int]:
-    """In a process of worker_pool: the network and the pixel limit it was started with."""
+    """In a process of in_workers: the network and the pixel limit it was started with."""
     return _worker
 
 
-def worker_pool(net: Network, max_pixels: int, jobs: int):
-    """``jobs`` processes (forked where the system can) that each hold ``net`` and
-    ``max_pixels``, for worker() to give back; use it as a context manager."""
-    import multiprocessing
+def in_workers(func, tasks: Iterable, net: Network, max_pixels: int, jobs: int, lost):
+    """``func(task)`` for each task, in order, in ``jobs`` processes that each hold ``net``
+    and ``max_pixels`` for worker() to give back (see digitnet.batch.ordered)."""
+    from digitnet import batch
 
-    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    return ctx.Pool(jobs, initializer=_start_worker, initargs=(net, max_pixels))
+    return batch.ordered(func, tasks, jobs, lost, _start_worker, (net, max_pixels))
 
 
 # Images a worker is sent at a time. Each chunk costs the parent a round trip; a list of
@@ -295,6 +298,9 @@ def _answer_chunk(paths: list[str]) -> tuple[list[str], list[str | None], np.nda
 def _parallel_answers(
     net: Network, paths: Iterable[str], max_pixels: int, jobs: int, chunk: int
 ) -> Iterator[Answer]:
-    with worker_pool(net, max_pixels, jobs) as pool:
-        for names, errors, outputs in pool.imap(_answer_chunk, chunked(paths, chunk)):
-            yield from _answers_of(names, errors, outputs)
+    def lost(names: list[str], reason: str):
+        return names, [reason] * len(names), np.zeros((0, 10))
+
+    tasks = chunked(paths, chunk)
+    for names, errors, outputs in in_workers(_answer_chunk, tasks, net, max_pixels, jobs, lost):
+        yield from _answers_of(names, errors, outputs)

@@ -40,7 +40,10 @@ from digitnet.components import Shapes
 from digitnet.digit_shapes import Choice
 from digitnet.errors import BlankImageError, FolderError, ImageError, NotOneDigitError
 from digitnet.framing import SIDE, fit, mnist_framed
-from digitnet.limits import MAX_PIXELS  # re-exported: preprocess.MAX_PIXELS is the API
+from digitnet.limits import (
+    MAX_ASPECT,
+    MAX_PIXELS,  # re-exported: preprocess.MAX_PIXELS is the API
+)
 
 _EXIF_FORMATS = {"JPEG", "MPO", "WEBP", "TIFF"}
 IS_A_DIRECTORY = "is a directory"
@@ -112,16 +115,26 @@ def _load(fp: BinaryIO, max_pixels: int) -> Image.Image:
     Image.MAX_IMAGE_PIXELS = None
     try:
         img = _open(fp, is_png)
-        w, h = img.size
-        if max_pixels and w * h > max_pixels:
-            raise ImageError(
-                f"image is {w}x{h} = {w * h:,} pixels, over the limit of {max_pixels:,} "
-                "(a decompression bomb?); --max-pixels raises the limit"
-            )
+        check_size(*img.size, max_pixels)
         img.load()
         return img
     finally:
         Image.MAX_IMAGE_PIXELS = pillows
+
+
+def check_size(w: int, h: int, max_pixels: int) -> None:
+    """Refuse, from the header alone, a picture too large (a decompression bomb?) or too
+    thin to hold a digit."""
+    if max_pixels and w * h > max_pixels:
+        raise ImageError(
+            f"image is {w}x{h} = {w * h:,} pixels, over the limit of {max_pixels:,} "
+            "(a decompression bomb?); --max-pixels raises the limit"
+        )
+    if max(w, h) > MAX_ASPECT * max(min(w, h), 1):
+        raise ImageError(
+            f"image is {w}x{h}, over {MAX_ASPECT} times as {'wide' if w > h else 'tall'} "
+            f"as it is {'tall' if w > h else 'wide'}: too thin to hold a digit"
+        )
 
 
 def _open(fp: BinaryIO, is_png: bool) -> Image.Image:

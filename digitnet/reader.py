@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from digitnet import components, segment
-from digitnet.errors import ImageError, NotOneDigitError
+from digitnet.errors import OUT_OF_MEMORY, ImageError, NotOneDigitError
 from digitnet.framing import fit_many
 from digitnet.ink import dilate, shrunk
 from digitnet.network import Network
@@ -246,13 +246,18 @@ def _read_path(net: Network, path: str, max_pixels: int) -> Result:
         return Result(path, read_pixels(gray_of(path, max_pixels), net))
     except ImageError as e:
         return Result(path, error=str(e))
+    except MemoryError:  # a picture too large for this machine costs only its own answer
+        return Result(path, error=OUT_OF_MEMORY)
 
 
-def _read_in_worker(path: str) -> Result:
+def _read_in_worker(paths: list[str]) -> list[Result]:
     from digitnet.predict import worker
 
     net, max_pixels = worker()
-    return _read_path(net, path, max_pixels)
+    return [_read_path(net, path, max_pixels) for path in paths]
+
+
+READ_CHUNK = 4  # pictures a worker reads at a time: a number takes long enough to pay a trip
 
 
 def readings(net: Network, paths, max_pixels: int, jobs: int = 1):
@@ -261,10 +266,14 @@ def readings(net: Network, paths, max_pixels: int, jobs: int = 1):
         for path in paths:
             yield _read_path(net, path, max_pixels)
         return
-    from digitnet.predict import worker_pool
+    from digitnet.predict import chunked, in_workers
 
-    with worker_pool(net, max_pixels, jobs) as pool:
-        yield from pool.imap(_read_in_worker, paths, chunksize=4)
+    def lost(chunk: list[str], reason: str) -> list[Result]:
+        return [Result(path, error=reason) for path in chunk]
+
+    tasks = chunked(paths, READ_CHUNK)
+    for results in in_workers(_read_in_worker, tasks, net, max_pixels, jobs, lost):
+        yield from results
 
 
 def read_pixels(

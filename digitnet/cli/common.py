@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 
 import click
 
@@ -124,12 +125,12 @@ class FiniteFloat(click.FloatRange):
 
 
 def jobs_option(f):
-    from digitnet.limits import AUTO_JOBS_FROM
+    from digitnet.limits import AUTO_JOBS_FROM, MAX_JOBS
 
     return click.option(
         "--jobs",
         "-j",
-        type=click.IntRange(min=1),
+        type=click.IntRange(1, MAX_JOBS),
         default=None,
         help=f"Decode images in N parallel processes. [default: one per core for "
         f"{AUTO_JOBS_FROM:,} images or more known at once (as arguments, with -r, or "
@@ -198,6 +199,30 @@ def writable_file(ctx: click.Context, param: click.Parameter, value: str | None)
         if not os.access(folder, os.W_OK):
             raise click.BadParameter(f"{value}: cannot write in {folder}")
     return value
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether two names are one file (a link, a relative name), existing or not yet."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one is not there yet: compare where they would be
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_outputs(outputs: dict[str, str | None], inputs: Iterable[tuple[str, str | None]]) -> None:
+    """A usage error when an output would overwrite an existing input or another output of
+    the same command (``read in.png --steps in.png``), naming both; the labels are what
+    the user typed (``--steps``, ``FILE``)."""
+    given = [(flag, path) for flag, path in outputs.items() if path]
+    if not given:
+        return
+    read = [(k, v) for k, v in inputs if v and v != "-" and os.path.exists(v)]
+    for i, (flag, path) in enumerate(given):
+        for other, there in [*given[:i], *read]:
+            if same_file(path, there):
+                raise click.UsageError(
+                    f"{flag} {path} would overwrite {other} {there}: give another file"
+                )
 
 
 def save_png(img, path: str) -> None:

@@ -164,24 +164,15 @@ def export(data, split, count, start, digits, per_digit, out) -> None:
       digitnet data export --per-digit 1 --out one-of-each
       digitnet data export --split train --digit 3 --count 50 --out threes
     """
-    import csv
     from pathlib import Path
 
-    from PIL import Image
-
     from digitnet import mnist
+    from digitnet.export import export_pngs
 
     images, labels = mnist.load(data_dir(data), split, full=False)
     chosen = _pick(labels, start, count, digits, per_digit, split)
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / "labels.csv", "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["file", "label"])
-        for i in chosen.tolist():
-            name = f"{i:05d}-{labels[i]}.png"
-            Image.fromarray(images[i]).save(folder / name)
-            w.writerow([name, int(labels[i])])
+    export_pngs(folder, images, labels, chosen.tolist())
     click.echo(f"wrote {len(chosen)} images and labels.csv to {folder}", err=True)
 
 

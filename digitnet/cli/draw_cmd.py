@@ -164,9 +164,13 @@ class Session:
                 self.drawing.undo()
                 self.status = "undone"
             elif key == b"s":
-                path = self.drawing.save()
-                self.saved.append(path)
-                self.status = f"saved {path}"
+                try:
+                    path = self.drawing.save()
+                except OSError as e:  # a full disk: say so, and keep the drawing
+                    self.status = f"not saved: {e.filename}: {e.strerror or e}"
+                else:
+                    self.saved.append(path)
+                    self.status = f"saved {path}"
             elif key == b"m":
                 names = shipped.names()
                 self.name = (

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from digitnet.cli.common import (
+    check_outputs,
     data_dir,
     data_option,
     echo_json,
@@ -78,9 +81,12 @@ def evaluate(data, images, model, fmt, mistakes, mistakes_out, jobs, max_pixels)
         raise click.UsageError("--jobs reads --images in parallel; MNIST is read at once")
     net = shipped.load(model)
     if images is not None:
-        from digitnet.labelled import labelled_pictures
+        from digitnet.labelled import LABELS_FILE, labelled_pictures
 
         pictures = labelled_pictures(images)
+        listed = [("--model", model), ("labels", os.path.join(images, LABELS_FILE))]
+        listed += [("picture", path) for path, _ in pictures]
+        check_outputs({"--mistakes-image": mistakes_out}, listed)
         result = evaluate_pictures(net, pictures, max_pixels, jobs_for(len(pictures), jobs))
         inputs = None
     else:

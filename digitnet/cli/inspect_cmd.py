@@ -6,6 +6,7 @@ import click
 
 from digitnet.cli.common import (
     DigitnetGroup,
+    check_outputs,
     color_option,
     echo_json,
     format_option,
@@ -93,6 +94,7 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color, pa
         raise click.UsageError("--values adds the numbers to --format json")
     if chosen and not (draw or image_out):
         raise click.UsageError(f"{', '.join(chosen)} choose what to draw: add --draw or --image")
+    check_outputs({"--image": image_out}, [("--model", model)])
     net = shipped.load(model)
     if layer > len(net.layers):
         raise click.BadParameter(f"the model has {len(net.layers)} layers", param_hint="--layer")
@@ -244,6 +246,9 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color, palette) ->
     from digitnet.summary import MOST_ACTIVE, shown_neurons
     from digitnet.terminal import bar, render, use_color
 
+    check_outputs(
+        {"--image": image_out, "--steps": steps_out}, [("FILE", file), ("--model", model)]
+    )
     net = shipped.load(model)
     try:
         source = sys.stdin.buffer.read() if file == "-" else file

@@ -10,6 +10,7 @@ from digitnet.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     FiniteFloat,
+    check_outputs,
     format_option,
     jobs_option,
     max_pixels_option,
@@ -110,6 +111,9 @@ def read(
     )
     if steps_out and (len(files) != 1 or files_from is not None or recursive):
         raise click.UsageError("--steps draws one picture: give one FILE")
+    check_outputs(
+        {"--steps": steps_out}, [("FILE", files[0] if files else None), ("--model", model)]
+    )
     net = shipped.load(model)
     write = _writer(fmt, show_name, keep_separators, threshold)
     failed = unsure = False

@@ -9,6 +9,7 @@ import click
 from digitnet import functions, losses, optim
 from digitnet.cli.common import (
     FiniteFloat,
+    check_outputs,
     command_line,
     data_dir,
     data_option,
@@ -226,6 +227,7 @@ def train(
         config.check()
     except ValueError as e:
         raise click.UsageError(str(e)) from None
+    check_outputs({"--out": out}, [("--teacher", teacher)])
     if save_best and validation == 0:
         raise click.UsageError("--save-best needs held-out images to judge by (--validation)")
     folder = data_dir(data)
