@@ -7,6 +7,9 @@ MAX_PIXELS = 50_000_000  # larger canvases are refused unless the caller raises 
 # digit is readable in them, and the analysis copy's blocks would pad them far past their
 # own size (a 1 x 300,000 strip once took 572 MB).
 MAX_ASPECT = 100
+# A picture on standard input or a pipe is read into memory whole, up to this many bytes
+# (a 50-megapixel photo is a few tens of MB; a BMP of it about 150 MB).
+MAX_STREAM_BYTES = 256 << 20
 
 # From this many images known at once, --jobs defaults to one process per core: measured on
 # 28x28 PNGs with two cores, 1,000 images took 385 ms with two processes against 418 with

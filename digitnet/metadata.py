@@ -47,6 +47,43 @@ TRAINING_FIELDS = {
 }
 
 
+# The type each top-level key must have where it is given (None is always allowed): a file
+# made by hand with test_accuracy "high" must be refused on loading, not crash inspect.
+TYPES = {
+    "training": dict,
+    "test_accuracy": float,  # a fraction 0..1
+    "test_images": int,
+    "purpose": str,
+    "held_out_accuracy": float,
+    "held_out_examples": int,
+}
+
+
+def check_types(meta: dict) -> str | None:
+    """What is wrong with the types of a model file's metadata, or None."""
+    for key, kind in TYPES.items():
+        value = meta.get(key)
+        if value is None:
+            continue
+        if kind is float:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            ok = ok and 0 <= value <= 1
+        else:
+            ok = isinstance(value, kind) and not isinstance(value, bool)
+        if not ok:
+            want = {float: "a fraction 0..1", int: "a whole number", str: "a string"}.get(
+                kind, "an object"
+            )
+            return f"{key} is {json_type(value)}, expected {want}"
+    return None
+
+
+def json_type(value) -> str:
+    import json
+
+    return json.dumps(value)[:40]
+
+
 def training_record(config, command: str, **extra) -> dict:
     """``training``: how a network was trained (``config`` a TrainConfig). The date is
     $SOURCE_DATE_EPOCH's when set (reproducible builds), else today's (UTC)."""

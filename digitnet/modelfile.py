@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import struct
 import zlib
 
@@ -25,7 +26,7 @@ import numpy as np
 from digitnet import functions as act
 from digitnet.atomic import atomic_path
 from digitnet.errors import ModelFileError
-from digitnet.metadata import FORMAT, FORMAT_VERSION, file_metadata
+from digitnet.metadata import FORMAT, FORMAT_VERSION, check_types, file_metadata
 from digitnet.network import INPUTS, OUTPUTS, Layer, Network
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed timestamps keep files byte-identical
@@ -69,18 +70,20 @@ def load(path: str | os.PathLike) -> Network:
     try:
         with open(path, "rb") as f:
             data = f.read(_FAST_READ_LIMIT + 1)
+            budget = inflated_budget(os.fstat(f.fileno()).st_size)
         if data[:4] != b"PK\x03\x04":  # every .npz is a zip archive
             raise ModelFileError(f"{path}: not a valid .npz model file (not a zip archive)")
-        arrays = _read_plain_npz(data) if len(data) <= _FAST_READ_LIMIT else None
-        if arrays is None:  # anything unusual: NumPy's own reader, and its verdict
-            with np.load(path, allow_pickle=False) as npz:
-                arrays = {name: npz[name] for name in npz.files}
+        arrays = _read_plain_npz(data, budget) if len(data) <= _FAST_READ_LIMIT else None
+        if arrays is None:  # anything unusual: zipfile, each header checked before inflating
+            arrays = _read_npz(path, budget)
     except FileNotFoundError:
         raise ModelFileError(f"{path}: no such model file") from None
     except PermissionError:
         raise ModelFileError(f"{path}: permission denied") from None
-    except ModelFileError:
-        raise
+    except ModelFileError as e:
+        raise ModelFileError(f"{path}: {e}") from None
+    except MemoryError:
+        raise ModelFileError(f"{path}: too large to load in this machine's memory") from None
     except ValueError as e:
         if "allow_pickle" in str(e) or "Object arrays" in str(e):
             raise ModelFileError(f"{path}: holds pickled objects, which are never loaded") from None
@@ -93,10 +96,62 @@ def load(path: str | os.PathLike) -> Network:
         raise ModelFileError(f"{path}: {e}") from None
 
 
-_FAST_READ_LIMIT = 64 << 20  # larger files go straight to np.load
+_FAST_READ_LIMIT = 64 << 20  # larger files go straight to zipfile
+# Arrays may inflate to this many times the file's size (plus a little for small files):
+# weights barely compress, and a member that claims gigabytes behind a small file is a bomb.
+INFLATE_FACTOR = 8
+INFLATE_SLACK = 1 << 20
+MEMBER = re.compile(r"(?:[Wb][1-9][0-9]{0,2}|activations|metadata)\.npy")
 
 
-def _read_plain_npz(data: bytes) -> dict[str, np.ndarray] | None:
+def inflated_budget(file_size: int) -> int:
+    """The most bytes a model file's arrays may hold, all together."""
+    return INFLATE_FACTOR * file_size + INFLATE_SLACK
+
+
+def _check_member(name: str, shape: tuple, dtype: np.dtype, budget: int) -> int:
+    """Refuse a member digitnet never writes, or one whose header declares more bytes than
+    the budget left, before it is inflated; return the bytes it declares."""
+    if not MEMBER.fullmatch(name):
+        raise ModelFileError(
+            f"unexpected member {name!r} (a model file holds W1.npy, b1.npy, ..., "
+            "activations.npy and metadata.npy)"
+        )
+    if dtype.hasobject:
+        raise ModelFileError("holds pickled objects, which are never loaded")
+    size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize if len(shape) < 8 else -1
+    if not 0 <= size <= budget:
+        raise ModelFileError(
+            f"{name} declares shape {shape} of {dtype}, more than a file of this size can hold"
+        )
+    return size
+
+
+def _npy_header(fp) -> tuple[tuple, np.dtype]:
+    fmt = np.lib.format
+    version = fmt.read_magic(fp)
+    read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+    shape, _, dtype = read(fp)
+    return shape, dtype
+
+
+def _read_npz(path: str, budget: int) -> dict[str, np.ndarray]:
+    """The arrays of any .npz (zip64, other compressors), each member's header checked
+    against the budget before it is inflated."""
+    import zipfile
+
+    arrays = {}
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            with zf.open(info) as fp:
+                shape, dtype = _npy_header(fp)
+            budget -= _check_member(info.filename, shape, dtype, budget)
+            with zf.open(info) as fp:
+                arrays[info.filename[:-4]] = np.lib.format.read_array(fp, allow_pickle=False)
+    return arrays
+
+
+def _read_plain_npz(data: bytes, budget: int) -> dict[str, np.ndarray] | None:
     """The arrays of an .npz held in ``data``, or None if it is anything but plain.
 
     Plain: stored or deflated members, no zip64, every checksum right (digitnet writes
@@ -120,13 +175,16 @@ def _read_plain_npz(data: bytes) -> dict[str, np.ndarray] | None:
             (local,) = struct.unpack_from("<I", data, pos + 42)
             name = data[pos + 46 : pos + 46 + n].decode("utf-8")
             pos += 46 + n + x + c
-            if data[local : local + 4] != b"PK\x03\x04" or not name.endswith(".npy"):
+            if data[local : local + 4] != b"PK\x03\x04":
                 return None
             ln, lx = struct.unpack_from("<HH", data, local + 26)
             raw = data[local + 30 + ln + lx : local + 30 + ln + lx + packed]
             if method == 8:
-                raw = _inflate_npy(raw)
-            elif method != 0:
+                raw, declared = _inflate_npy(raw, name, budget)
+                budget -= declared
+            elif method == 0:
+                _check_member(name, *_npy_header(io.BytesIO(raw)), budget)
+            else:
                 return None
             if len(raw) != size or zlib.crc32(raw) != crc:
                 return None
@@ -139,20 +197,17 @@ def _read_plain_npz(data: bytes) -> dict[str, np.ndarray] | None:
 NPY_HEAD = 4096  # enough inflated bytes to hold any .npy header digitnet (or NumPy) writes
 
 
-def _inflate_npy(packed: bytes) -> bytes:
+def _inflate_npy(packed: bytes, name: str, budget: int) -> tuple[bytes, int]:
     """A deflated .npy member, inflated no further than its header's shape and dtype say
-    it holds (plus one byte, to notice more): a crafted member cannot inflate to gigabytes
-    behind a small array's header."""
+    it holds (plus one byte, to notice more), and only if that fits the budget: a crafted
+    member cannot inflate to gigabytes behind a small file. Also the bytes it declares."""
     inflater = zlib.decompressobj(-15)
     head = inflater.decompress(packed, NPY_HEAD)
     fp = io.BytesIO(head)
-    fmt = np.lib.format
-    version = fmt.read_magic(fp)
-    read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
-    shape, _, dtype = read(fp)
-    total = fp.tell() + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    rest = max(0, total - len(head)) + 1
-    return head + inflater.decompress(inflater.unconsumed_tail, rest)
+    shape, dtype = _npy_header(fp)
+    declared = _check_member(name, shape, dtype, budget)
+    rest = max(0, fp.tell() + declared - len(head)) + 1
+    return head + inflater.decompress(inflater.unconsumed_tail, rest), declared
 
 
 def from_arrays(arrays: dict[str, np.ndarray]) -> Network:
@@ -182,6 +237,8 @@ def from_arrays(arrays: dict[str, np.ndarray]) -> Network:
                 raise ModelFileError(f"{name} holds NaN or infinite values")
         if w.ndim != 2 or w.shape[1] != inputs:
             raise ModelFileError(f"W{i} has shape {w.shape}, expected (outputs, {inputs})")
+        if w.shape[0] == 0:
+            raise ModelFileError(f"layer {i} has no neurons (W{i} has shape {w.shape})")
         if b.shape != (w.shape[0],):
             raise ModelFileError(f"b{i} has shape {b.shape}, expected ({w.shape[0]},)")
         layers.append(Layer(w, b, f))
@@ -198,6 +255,8 @@ def _metadata(arr: np.ndarray) -> dict:
         meta = json.loads(str(arr))
     except json.JSONDecodeError as e:
         raise ModelFileError(f"metadata is not valid JSON ({e})") from None
+    except RecursionError:
+        raise ModelFileError("metadata is nested too deeply to be digitnet's") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ModelFileError(f"metadata does not say format {FORMAT!r}")
     version = meta.get("format_version")
@@ -205,5 +264,7 @@ def _metadata(arr: np.ndarray) -> dict:
         raise ModelFileError(
             f"format version {version!r} is not supported (this digitnet reads {FORMAT_VERSION})"
         )
+    if wrong := check_types(meta):
+        raise ModelFileError(f"metadata: {wrong}")
     # The architecture is derived from the arrays on save; keep only what was recorded besides.
     return {k: v for k, v in meta.items() if k not in ("format", "format_version", "architecture")}

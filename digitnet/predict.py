@@ -79,7 +79,7 @@ def gray_of(path: str, max_pixels: int) -> np.ndarray:
     none; for a folder, that --recursive reads the images in it."""
     try:
         return preprocess.gray_pixels(
-            sys.stdin.buffer.read() if path == STDIN else path, max_pixels
+            preprocess.read_stream(sys.stdin.buffer) if path == STDIN else path, max_pixels
         )
     except FolderError as e:
         raise ImageError(f"{e} ({USE_RECURSIVE})") from None

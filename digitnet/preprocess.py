@@ -43,6 +43,7 @@ from digitnet.framing import SIDE, fit, mnist_framed
 from digitnet.limits import (
     MAX_ASPECT,
     MAX_PIXELS,  # re-exported: preprocess.MAX_PIXELS is the API
+    MAX_STREAM_BYTES,
 )
 
 _EXIF_FORMATS = {"JPEG", "MPO", "WEBP", "TIFF"}
@@ -61,10 +62,14 @@ TOUCHING_JUDGED = 0.02
 def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = MAX_PIXELS):
     """Decode an image file (a path, its bytes or a binary file) into a loaded PIL image."""
     try:
+        img = None
         if isinstance(source, (str, os.PathLike)):
             with _open_file(source) as fp:
-                img = _load(fp, max_pixels)
-        else:
+                if _is_stream(fp):  # a FIFO, a device, <(process substitution): read once
+                    source = read_stream(fp)
+                else:
+                    img = _load(fp, max_pixels)
+        if img is None:
             img = _load(io.BytesIO(source) if isinstance(source, bytes) else source, max_pixels)
     except ImageError:
         raise
@@ -85,6 +90,22 @@ def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = M
 
         img = ImageOps.exif_transpose(img)
     return img
+
+
+def _is_stream(fp: BinaryIO) -> bool:
+    """Not a regular file: it can be read once, and not sought back."""
+    import stat
+
+    return not stat.S_ISREG(os.fstat(fp.fileno()).st_mode)
+
+
+def read_stream(fp: BinaryIO, limit: int = MAX_STREAM_BYTES) -> bytes:
+    """All a pipe or standard input holds, refused past ``limit`` bytes (it is kept in
+    memory whole) before more is read."""
+    data = fp.read(limit + 1)
+    if len(data) > limit:
+        raise ImageError(f"over {limit >> 20} MB on a pipe or standard input; not read")
+    return data
 
 
 def _open_file(path: str | os.PathLike) -> BinaryIO:

@@ -165,7 +165,7 @@ def test_fast_reader_and_numpy_agree(tmp_path, net, writer):
         modelfile.save(net, path)
     else:
         getattr(np, writer)(path, **modelfile._arrays(net))
-    fast = modelfile._read_plain_npz(path.read_bytes())
+    fast = modelfile._read_plain_npz(path.read_bytes(), 10**9)
     assert fast is not None, writer
     with np.load(path, allow_pickle=False) as npz:
         assert sorted(fast) == sorted(npz.files)
@@ -178,8 +178,8 @@ def test_fast_reader_declines_damaged_archives(tmp_path, net):
     modelfile.save(net, tmp_path / "m.npz")
     data = bytearray((tmp_path / "m.npz").read_bytes())
     data[200] ^= 0xFF  # inside the first member's compressed bytes
-    assert modelfile._read_plain_npz(bytes(data)) is None
-    assert modelfile._read_plain_npz(bytes(data[:-30])) is None
+    assert modelfile._read_plain_npz(bytes(data), 10**9) is None
+    assert modelfile._read_plain_npz(bytes(data[:-30]), 10**9) is None
 
 
 def test_a_member_that_inflates_past_its_declared_array_is_not_inflated(
@@ -199,9 +199,10 @@ def test_a_member_that_inflates_past_its_declared_array_is_not_inflated(
         for name, data in members.items():
             z.writestr(name, bomb if name == "W1.npy" else data)
     assert len(path.read_bytes()) < 1_000_000  # small on disk
-    inflated = modelfile._inflate_npy(
-        _zlib.compress(bomb)[2:-4]  # raw deflate, as in a zip member
+    inflated, declared = modelfile._inflate_npy(
+        _zlib.compress(bomb)[2:-4], "W1.npy", 10**9  # raw deflate, as in a zip member
     )
+    assert declared == 16 * 784 * 4
     assert len(inflated) == 128 + 16 * 784 * 4 + 1  # stopped just past the declared array
     import subprocess
     import sys

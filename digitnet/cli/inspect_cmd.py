@@ -251,7 +251,7 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color, palette) ->
     )
     net = shipped.load(model)
     try:
-        source = sys.stdin.buffer.read() if file == "-" else file
+        source = preprocess.read_stream(sys.stdin.buffer) if file == "-" else file
         steps = preprocess.read(preprocess.open_image(source, max_pixels))
     except ImageError as e:
         raise ImageError(f"{file}: {e}") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -111,6 +112,8 @@ def read(
     )
     if steps_out and (len(files) != 1 or files_from is not None or recursive):
         raise click.UsageError("--steps draws one picture: give one FILE")
+    if steps_out and not _regular_or_missing(files[0]):
+        raise click.UsageError("--steps reads FILE twice: give a file, not a pipe or '-'")
     check_outputs(
         {"--steps": steps_out}, [("FILE", files[0] if files else None), ("--model", model)]
     )
@@ -178,12 +181,15 @@ def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None
     return write_text
 
 
+def _regular_or_missing(path: str) -> bool:
+    """A name that can be read twice (a missing file is reported as the others are)."""
+    return path != "-" and (os.path.isfile(path) or not os.path.exists(path))
+
+
 def _draw_steps(result, max_pixels: int, out: str, separators: bool) -> None:
     from digitnet import preprocess, steps_picture
     from digitnet.errors import ImageError
 
-    if result.path == "-":
-        raise click.UsageError("--steps needs a file, not standard input")
     try:
         gray = preprocess.gray_pixels(result.path, max_pixels)
     except ImageError:
