@@ -23,6 +23,7 @@ WORKER_DIED = "a worker process died (killed, or out of memory) while reading it
 def _quiet_worker(initializer: Callable | None, args: tuple) -> None:
     """Workers leave Ctrl-C to the parent, which stops them: no traceback from each."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a killed worker dies, and is seen to
     if initializer is not None:
         initializer(*args)
 

@@ -71,6 +71,7 @@ def read_idx(path: str | os.PathLike, kind: str, count: int | None = None) -> np
                     f"{path}: magic number {magic:#010x}, expected {MAGIC[kind]:#010x} "
                     f"for MNIST {kind}"
                 )
+            _check_declared_size(path, f, magic & 0xFF)
             f.seek(0)
             data = idx2numpy.convert_from_file(f)
     except DataError:
@@ -87,6 +88,34 @@ def read_idx(path: str | os.PathLike, kind: str, count: int | None = None) -> np
     if kind == "labels" and len(data) and data.max() > 9:
         raise DataError(f"{path}: label {int(data.max())} is out of range 0-9")
     return data
+
+
+def stored_size(path: Path) -> tuple[int, int]:
+    """The bytes an IDX file holds once decompressed, and the modulus that figure is known
+    to: a gzip file records its size modulo 2**32 in its last four bytes."""
+    with open(path, "rb") as f:
+        if f.read(2) != b"\x1f\x8b":
+            return os.fstat(f.fileno()).st_size, 0
+        f.seek(-4, os.SEEK_END)
+        return struct.unpack("<I", f.read(4))[0], 1 << 32
+
+
+def _check_declared_size(path: Path, f, ndims: int) -> None:
+    """Refuse a header whose shape does not match what the file holds, before reading it:
+    a small gzip file declaring billions of items would otherwise be inflated whole."""
+    head = f.read(4 * ndims)
+    if len(head) < 4 * ndims:
+        raise DataError(f"{path}: too short to be an IDX file")
+    dims = struct.unpack(f">{ndims}I", head)
+    declared = 4 + 4 * ndims + int(np.prod(dims, dtype=object))
+    size, modulus = stored_size(path)
+    if (declared % modulus if modulus else declared) != size:
+        shape = " x ".join(f"{d:,}" for d in dims)
+        holds = f"{size:,} bytes" + (" as its gzip trailer says (cut short?)" if modulus else "")
+        raise DataError(
+            f"{path}: malformed IDX file: its header declares {shape} items "
+            f"({declared:,} bytes), but the file holds {holds}"
+        )
 
 
 def load(folder: str | os.PathLike, split: str, full: bool = True) -> tuple[np.ndarray, np.ndarray]:

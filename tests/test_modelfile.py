@@ -200,7 +200,9 @@ def test_a_member_that_inflates_past_its_declared_array_is_not_inflated(
             z.writestr(name, bomb if name == "W1.npy" else data)
     assert len(path.read_bytes()) < 1_000_000  # small on disk
     inflated, declared = modelfile._inflate_npy(
-        _zlib.compress(bomb)[2:-4], "W1.npy", 10**9  # raw deflate, as in a zip member
+        _zlib.compress(bomb)[2:-4],
+        "W1.npy",
+        10**9,  # raw deflate, as in a zip member
     )
     assert declared == 16 * 784 * 4
     assert len(inflated) == 128 + 16 * 784 * 4 + 1  # stopped just past the declared array

@@ -89,4 +89,15 @@ def cli() -> None:
 
 
 def main() -> None:
+    import signal
+
+    # A kill (SIGTERM) unwinds like Ctrl-C, so temporary files and folders are cleaned up.
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name="digitnet")
+
+
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+def _terminated(signum, frame) -> None:
+    raise SystemExit(EXIT_TERMINATED)
