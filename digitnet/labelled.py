@@ -49,9 +49,12 @@ def labelled_pictures(folder: str) -> list[tuple[str, int]]:
 def _from_csv(folder: str, listed: str) -> list[tuple[str, int]]:
     try:
         with open(listed, newline="", encoding="utf-8-sig") as f:
-            rows = list(csv.reader(f))
+            reader = csv.reader(f)
+            rows = list(reader)
     except UnicodeDecodeError:
         raise LabelsError(f"{listed}: not a text file") from None
+    except csv.Error as e:  # a field over csv's limit (128 kB), a NUL byte, ...
+        raise LabelsError(f"{listed}, line {reader.line_num}: {e}") from None
     if not rows or [c.strip().lower() for c in rows[0]] != ["file", "label"]:
         raise LabelsError(f"{listed}: the first line must be the header 'file,label'")
     pictures = []

@@ -84,6 +84,10 @@ def load(path: str | os.PathLike) -> Network:
         raise ModelFileError(f"{path}: {e}") from None
     except MemoryError:
         raise ModelFileError(f"{path}: too large to load in this machine's memory") from None
+    except OSError as e:
+        if e.strerror:  # the system's own reason: a symlink loop, a name too long, ...
+            raise ModelFileError(f"{path}: {e.strerror}") from None
+        raise ModelFileError(f"{path}: not a valid .npz model file ({e})") from None
     except ValueError as e:
         if "allow_pickle" in str(e) or "Object arrays" in str(e):
             raise ModelFileError(f"{path}: holds pickled objects, which are never loaded") from None

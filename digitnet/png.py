@@ -60,6 +60,26 @@ def chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
         pos = end + 4
 
 
+TEXT = {b"tEXt", b"zTXt", b"iTXt"}
+
+
+def without_text(data: bytes) -> bytes:
+    """A PNG file's bytes without its text chunks, which say nothing of the pixels (Pillow
+    refuses a large one as if the file were damaged); unchanged if its chunks are damaged."""
+    try:
+        found = list(chunks(data))
+    except Damaged:
+        return data
+    if not any(kind in TEXT for kind, _ in found):
+        return data
+    out = [SIGNATURE]
+    for kind, body in found:
+        if kind not in TEXT:
+            crc = zlib.crc32(kind + body)
+            out.append(struct.pack(">I4s", len(body), kind) + body + struct.pack(">I", crc))
+    return b"".join(out)
+
+
 def quick_image(data: bytes, max_pixels: int | None = None) -> Image.Image | None:
     """The decoded image of a plain PNG file's bytes, or None when Pillow should read it
     (not a plain PNG, damaged, or over ``max_pixels``, so that Pillow's path says why)."""

@@ -86,10 +86,23 @@ def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = M
     except (OSError, SyntaxError, ValueError, EOFError) as e:  # truncated, bad CRC, ...
         raise ImageError(_diagnose(source) or f"damaged image file ({e})") from None
     if img.format in _EXIF_FORMATS:
-        from PIL import ImageOps
-
-        img = ImageOps.exif_transpose(img)
+        img = _upright(img)
     return img
+
+
+def _upright(img: Image.Image) -> Image.Image:
+    """The picture turned as its EXIF says; as it is when the EXIF is damaged (Pillow's
+    warnings about it are not the user's business: the pixels are fine)."""
+    import warnings
+
+    from PIL import ImageOps
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ImageOps.exif_transpose(img)
+        except Exception:  # any damage Pillow's EXIF parser trips on
+            return img
 
 
 def _is_stream(fp: BinaryIO) -> bool:
@@ -117,6 +130,8 @@ def _open_file(path: str | os.PathLike) -> BinaryIO:
         raise
     except OSError as e:
         raise ImageError(e.strerror or str(e)) from None
+    except ValueError:  # open() refuses a name with a NUL byte, which no file can have
+        raise ImageError("no such file (the name holds a NUL byte)") from None
 
 
 def _load(fp: BinaryIO, max_pixels: int) -> Image.Image:
@@ -131,7 +146,7 @@ def _load(fp: BinaryIO, max_pixels: int) -> Image.Image:
         data = fp.read()
         if (img := png.quick_image(data, max_pixels)) is not None:
             return img
-        fp = io.BytesIO(data)  # Pillow reads the bytes already read, not the file again
+        fp = io.BytesIO(png.without_text(data))  # the bytes already read, not the file again
     pillows = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = None
     try:
@@ -205,7 +220,10 @@ def grayscale(img: Image.Image) -> Image.Image:
         # Pillow clips these to 0-255 when converting; scale the 16-bit range instead.
         return Image.fromarray((np.clip(np.asarray(img), 0, 65535) // 257).astype(np.uint8))
     if img.mode in ("I", "F"):  # 32-bit integers or floats: scaled by the range they use
-        return Image.fromarray(_eight_bit(np.asarray(img, dtype=np.float64)))
+        values = np.asarray(img, dtype=np.float64)
+        if not np.isfinite(values).all():
+            raise ImageError("its pixels hold NaN or infinite values: not a picture")
+        return Image.fromarray(_eight_bit(values))
     has_alpha = img.mode in ("LA", "La", "RGBA", "RGBa", "PA") or "transparency" in img.info
     if not has_alpha:
         return img if img.mode == "L" else img.convert("L")

@@ -43,7 +43,7 @@ def resolve(spec: str | None = None) -> str:
     if spec in DESCRIPTIONS:
         return os.path.join(models_dir(), f"{spec}.npz")
     path = os.path.expanduser(spec)
-    if not path.endswith(".npz") and not os.path.exists(path):
+    if not path.endswith(".npz") and not os.path.lexists(path):
         raise ModelFileError(
             f"{spec}: no such model; use one of {', '.join(DESCRIPTIONS)} or a path to a .npz file"
         )

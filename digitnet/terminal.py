@@ -28,13 +28,33 @@ DEFAULT_PALETTE = "green-red"
 COLOR_MODES = ("auto", "always", "never")  # what --color takes (see use_color)
 
 
-def use_color(mode: str, isatty: bool) -> bool:
-    """--color auto|always|never; auto means a terminal, and NO_COLOR not set (no-color.org)."""
+HALF_BLOCK = "\u2580"  # the upper half block: a colour pixel above, another below
+
+
+def use_color(mode: str, isatty: bool, encoding: str | None = None) -> bool:
+    """--color auto|always|never; auto means a terminal, and NO_COLOR not set (no-color.org),
+    and an output ``encoding`` (standard output's) that has the half block; always refuses
+    (DigitnetError) an encoding without it."""
+    import sys
+
+    encoding = encoding or getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        HALF_BLOCK.encode(encoding)
+        shown = True
+    except (UnicodeEncodeError, LookupError):
+        shown = False
+    if mode == "always" and not shown:
+        from digitnet.errors import DigitnetError
+
+        raise DigitnetError(
+            f"--color always draws half blocks, which the output's encoding ({encoding}) "
+            "cannot show: use a UTF-8 locale (LANG=C.UTF-8) or --color never"
+        )
     if mode == "always":
         return True
     if mode == "never":
         return False
-    return isatty and not os.environ.get("NO_COLOR")
+    return isatty and shown and not os.environ.get("NO_COLOR")
 
 
 def gray_rgb(values: np.ndarray) -> np.ndarray:
@@ -101,7 +121,7 @@ def render(grid: np.ndarray, color: bool, palette: str | None = None) -> list[st
         cells = []
         for f, b, missing in zip(fr, br, np.isnan(brow), strict=True):
             back = "\x1b[49m" if missing else f"\x1b[48;2;{b[0]};{b[1]};{b[2]}m"
-            cells.append(f"\x1b[38;2;{f[0]};{f[1]};{f[2]}m{back}\u2580")
+            cells.append(f"\x1b[38;2;{f[0]};{f[1]};{f[2]}m{back}{HALF_BLOCK}")
         lines.append("".join(cells) + RESET)
     return lines
 

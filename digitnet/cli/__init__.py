@@ -6,6 +6,8 @@ numeric work is imported inside each command.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from digitnet import __version__
@@ -93,6 +95,10 @@ def main() -> None:
 
     # A kill (SIGTERM) unwinds like Ctrl-C, so temporary files and folders are cleaned up.
     signal.signal(signal.SIGTERM, _terminated)
+    # A name the output's encoding cannot hold is written escaped, never a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     cli(prog_name="digitnet")
 
 

@@ -23,6 +23,12 @@ RESTORE = "\x1b[?1006l\x1b[?1002l\x1b[?1000l\x1b[?25h\x1b[?1049l"
 MOUSE = re.compile(rb"\x1b\[<(\d+);(\d+);(\d+)([Mm])")
 ARROWS = {b"\x1b[A": (0, -1), b"\x1b[B": (0, 1), b"\x1b[C": (1, 0), b"\x1b[D": (-1, 0)}
 ESC_WAIT = 0.05  # an Esc not followed by more bytes this soon is the Esc key, not a sequence
+# A control sequence (ECMA-48 CSI): parameter bytes, intermediate bytes, one final byte.
+# One that ends but is not a mouse report or an arrow is dropped, as terminals drop it.
+CSI = re.compile(rb"\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]")
+CSI_SO_FAR = re.compile(rb"\x1b\[[\x30-\x3f]*[\x20-\x2f]*")  # a sequence still arriving
+# A sequence left unfinished this long is dropped, so the keys after it work again.
+SEQUENCE_WAIT = 0.1
 
 
 @click.command()
@@ -124,6 +130,12 @@ class Session:
                     return
                 pending += os.read(fd, 4096)
             pending, quit_now = self._handle(pending)
+            while pending and not quit_now:  # an unfinished sequence: its rest, or a timeout
+                more, _, _ = select.select([fd], [], [], SEQUENCE_WAIT)
+                if not more:  # a lone Esc is the Esc key; anything else is dropped
+                    quit_now, pending = pending == b"\x1b", b""
+                    break
+                pending, quit_now = self._handle(pending + os.read(fd, 4096))
             if quit_now:
                 return
             self._redraw()
@@ -134,13 +146,24 @@ class Session:
         from digitnet import drawing, shipped
 
         while data:
-            m = MOUSE.match(data)
-            if m:
-                self._mouse(int(m[1]), int(m[2]), int(m[3]), m[4] == b"M")
-                data = data[m.end() :]
-                continue
-            if data.startswith(b"\x1b[<") or data in (b"\x1b", b"\x1b["):
-                return data, False  # the rest of this report comes with the next read
+            if data.startswith(b"\x1b["):
+                sequence = CSI.match(data)
+                if sequence is None:
+                    so_far = CSI_SO_FAR.match(data).end()
+                    if so_far == len(data):
+                        return data, False  # the rest of this sequence comes with the next read
+                    data = data[so_far:]  # broken off by another byte: dropped, as terminals do
+                    continue
+                m = MOUSE.fullmatch(sequence[0])
+                if m:
+                    self._mouse(int(m[1]), int(m[2]), int(m[3]), m[4] == b"M")
+                    data = data[m.end() :]
+                    continue
+                if sequence[0] not in ARROWS:  # not one of ours: dropped
+                    data = data[sequence.end() :]
+                    continue
+            if data == b"\x1b":
+                return data, False
             arrow = next((k for k in ARROWS if data.startswith(k)), None)
             if arrow:
                 dx, dy = ARROWS[arrow]

@@ -15,6 +15,7 @@ from digitnet.cli.common import (
     jobs_option,
     max_pixels_option,
     model_option,
+    shown,
 )
 from digitnet.cli.inputs import EXIT_UNSURE, input_names, input_options
 
@@ -127,7 +128,7 @@ def predict(
                 out.write(buf.getvalue())
                 out.flush()
                 buf = io.StringIO()
-                click.echo(f"digitnet: {ans.path}: {ans.error}", err=True)
+                click.echo(f"digitnet: {shown(ans.path)}: {ans.error}", err=True)
                 continue
             below = threshold is not None and ans.confidence < threshold
             unsure |= below
@@ -144,10 +145,11 @@ def _writer(fmt: str, top: int, show_name: bool):
 
         def write_json(buf, ans, below):
             if ans.error is not None:
-                buf.write(json.dumps({"path": ans.path, "digit": None, "error": ans.error}) + "\n")
+                path = shown(ans.path, controls=False)
+                buf.write(json.dumps({"path": path, "digit": None, "error": ans.error}) + "\n")
                 return
             obj = {
-                "path": ans.path,
+                "path": shown(ans.path, controls=False),
                 "digit": None if below else ans.digit,
                 "confidence": round(ans.confidence, 6),
                 "activations": [round(float(v), 6) for v in ans.outputs],
@@ -173,10 +175,10 @@ def _writer(fmt: str, top: int, show_name: bool):
             if state.pop("header", False):
                 w.writerow(header)
             if ans.error is not None:  # a row all the same: empty answer, the reason
-                w.writerow([ans.path] + [""] * (len(header) - 2) + [ans.error])
+                w.writerow([shown(ans.path, False)] + [""] * (len(header) - 2) + [ans.error])
                 return
             best = ans.top(top)
-            row = [ans.path, "?" if below else best[0][0], f"{best[0][1]:.6f}"]
+            row = [shown(ans.path, False), "?" if below else best[0][0], f"{best[0][1]:.6f}"]
             for d, v in best[1:]:
                 row += [d, f"{v:.6f}"]
             w.writerow(row + [""])
@@ -184,7 +186,7 @@ def _writer(fmt: str, top: int, show_name: bool):
         return write_table
 
     def write_text(buf, ans, below):
-        prefix = f"{ans.path}\t" if show_name else ""
+        prefix = f"{shown(ans.path)}\t" if show_name else ""
         if top == 1:
             answer = "?" if below else str(ans.digit)
         else:

@@ -18,6 +18,7 @@ from digitnet.cli.common import (
     model_option,
     png_option,
     save_png,
+    shown,
 )
 from digitnet.cli.inputs import EXIT_UNSURE, input_names, input_options
 
@@ -129,7 +130,7 @@ def read(
             failed = True
             if fmt != "text":
                 write(result)
-            click.echo(f"digitnet: {result.path}: {result.error}", err=True)
+            click.echo(f"digitnet: {shown(result.path)}: {result.error}", err=True)
             continue
         unsure |= threshold is not None and any(
             d.confidence < threshold for d in result.reading.digits
@@ -146,9 +147,12 @@ def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None
 
         def write_json(result) -> None:
             if result.error is not None:
-                obj = {"path": result.path, "number": None, "error": result.error}
+                obj = {"path": shown(result.path, False), "number": None, "error": result.error}
             else:
-                obj = {"path": result.path, **result.reading.to_dict(separators, threshold)}
+                obj = {
+                    "path": shown(result.path, False),
+                    **result.reading.to_dict(separators, threshold),
+                }
             click.echo(json.dumps(obj))
 
         return write_json
@@ -162,19 +166,19 @@ def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None
 
         def write_table(result) -> None:
             if result.error is not None:
-                w.writerow([result.path, "", "", "", result.error])
+                w.writerow([shown(result.path, False), "", "", "", result.error])
                 return
             reading = result.reading
             for n, (text, line) in enumerate(
                 zip(reading.text(separators, threshold), reading.lines, strict=True), start=1
             ):
                 confidence = Reading([line]).confidence
-                w.writerow([result.path, n, text, f"{confidence:.6f}", ""])
+                w.writerow([shown(result.path, False), n, text, f"{confidence:.6f}", ""])
 
         return write_table
 
     def write_text(result) -> None:
-        prefix = f"{result.path}\t" if show_name else ""
+        prefix = f"{shown(result.path)}\t" if show_name else ""
         for text in result.reading.text(separators, threshold):
             click.echo(f"{prefix}{text}")
 
