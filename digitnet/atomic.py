@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,18 +22,18 @@ def is_device_or_pipe(path: str | os.PathLike) -> bool:
 @contextmanager
 def atomic_path(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[str]:
     """A temporary path beside ``path`` to write to; renamed onto ``path`` if the block
-    succeeds, removed if it fails (or is interrupted). A device or a FIFO is written
-    through as it is; a directory is refused (IsADirectoryError)."""
+    succeeds, removed if it fails (or is interrupted). A device or a FIFO is not replaced:
+    what was written is copied into it; a directory is refused (IsADirectoryError)."""
     import tempfile  # here, not at the top: reading a model should not pay for it
 
     if os.path.isdir(path):
         raise IsADirectoryError(21, "is a directory", os.fspath(path))
-    if is_device_or_pipe(path):
-        yield os.fspath(path)
-        return
+    through = is_device_or_pipe(path)  # written in the system's temporary folder, then copied
     folder, name = os.path.split(os.path.abspath(path))
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix, dir=folder)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{name}.", suffix=suffix, dir=None if through else folder
+        )
     except OSError as e:  # name the file the caller asked for, not the temporary one
         raise type(e)(e.errno, e.strerror, os.fspath(path)) from None
     os.close(fd)
@@ -43,8 +44,12 @@ def atomic_path(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[str]:
             if e.filename in (None, tmp):
                 raise type(e)(e.errno, e.strerror, os.fspath(path)) from None
             raise
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        if through:  # writers seek (PNG, zip): a pipe gets the finished bytes in order
+            with open(tmp, "rb") as src, open(path, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        else:
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -62,36 +62,61 @@ def ordered(
     first = [t for _, t in zip(range(jobs * AHEAD), tasks, strict=False)]
     if not first:
         return
-    workers = min(jobs, len(first))
+    workers = Workers(min(jobs, len(first)), initializer, initargs)
     queue: deque = deque(first)  # tasks not yet sent
-    pool = _pool(workers, initializer, initargs)
-    pending: deque = deque()  # (task, future), in order
-    restarts = 0
+    pending: deque = deque()  # (task, future, the pool's generation), in order
     try:
         while True:
-            while len(pending) < workers * AHEAD:
+            while len(pending) < workers.count * AHEAD:
                 task = queue.popleft() if queue else next(tasks, _END)
                 if task is _END:
                     break
-                pending.append((task, pool.submit(func, task)))
+                pending.append((task, *workers.submit(func, task)))
             if not pending:
                 return
-            task, future = pending.popleft()
+            task, future, generation = pending.popleft()
             try:
                 yield future.result()
             except BrokenProcessPool:
                 yield lost(task, WORKER_DIED)
-                while pending:  # every task in flight went down with the pool
-                    yield lost(pending.popleft()[0], WORKER_DIED)
-                _stop(pool)
-                restarts += 1
-                if restarts > MAX_RESTARTS:
-                    raise DigitnetError(
-                        f"worker processes died {restarts} times; stopped (try --jobs 1)"
-                    ) from None
-                pool = _pool(workers, initializer, initargs)
+                workers.renew(generation)
     finally:
-        _stop(pool)
+        workers.stop()
+
+
+class Workers:
+    """A process pool that is replaced when a worker dies, MAX_RESTARTS times at most."""
+
+    def __init__(self, count: int, initializer: Callable | None, initargs: tuple) -> None:
+        self.count, self.initializer, self.initargs = count, initializer, initargs
+        self.generation = 0
+        self.pool = _pool(count, initializer, initargs)
+
+    def submit(self, func: Callable, task) -> tuple[Any, int]:
+        """The future of ``func(task)`` and the generation of the pool it went to."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.pool.submit(func, task), self.generation
+        except BrokenProcessPool:  # a worker died while idle
+            self.renew(self.generation)
+            return self.pool.submit(func, task), self.generation
+
+    def renew(self, generation: int) -> None:
+        """A new pool in place of the broken one of ``generation`` (once per generation:
+        every task in flight on it fails alike)."""
+        if generation != self.generation:
+            return
+        self.stop()
+        self.generation += 1
+        if self.generation > MAX_RESTARTS:
+            raise DigitnetError(
+                f"worker processes died {self.generation} times; stopped (try --jobs 1)"
+            )
+        self.pool = _pool(self.count, self.initializer, self.initargs)
+
+    def stop(self) -> None:
+        _stop(self.pool)
 
 
 _END = object()

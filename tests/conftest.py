@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -62,3 +63,17 @@ def model_path(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def samples() -> Path:
     return Path(__file__).resolve().parents[1] / "digitnet" / "samples"
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A folder on a 64 kB file system, where writes soon fail with ENOSPC (needs root)."""
+    folder = tmp_path / "full"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=False)
