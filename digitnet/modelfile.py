@@ -114,13 +114,8 @@ def inflated_budget(file_size: int) -> int:
 
 
 def _check_member(name: str, shape: tuple, dtype: np.dtype, budget: int) -> int:
-    """Refuse a member digitnet never writes, or one whose header declares more bytes than
-    the budget left, before it is inflated; return the bytes it declares."""
-    if not MEMBER.fullmatch(name):
-        raise ModelFileError(
-            f"unexpected member {name!r} (a model file holds W1.npy, b1.npy, ..., "
-            "activations.npy and metadata.npy)"
-        )
+    """Refuse a member whose header declares more bytes than the budget left, before it is
+    inflated; return the bytes it declares."""
     if dtype.hasobject:
         raise ModelFileError("holds pickled objects, which are never loaded")
     size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize if len(shape) < 8 else -1
@@ -129,6 +124,15 @@ def _check_member(name: str, shape: tuple, dtype: np.dtype, budget: int) -> int:
             f"{name} declares shape {shape} of {dtype}, more than a file of this size can hold"
         )
     return size
+
+
+def _check_name(name: str) -> None:
+    """Refuse a member digitnet never writes, before anything of it is read."""
+    if not MEMBER.fullmatch(name):
+        raise ModelFileError(
+            f"unexpected member {name!r} (a model file holds W1.npy, b1.npy, ..., "
+            "activations.npy and metadata.npy)"
+        )
 
 
 def _npy_header(fp) -> tuple[tuple, np.dtype]:
@@ -147,6 +151,7 @@ def _read_npz(path: str, budget: int) -> dict[str, np.ndarray]:
     arrays = {}
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
+            _check_name(info.filename)
             with zf.open(info) as fp:
                 shape, dtype = _npy_header(fp)
             budget -= _check_member(info.filename, shape, dtype, budget)
@@ -181,6 +186,7 @@ def _read_plain_npz(data: bytes, budget: int) -> dict[str, np.ndarray] | None:
             pos += 46 + n + x + c
             if data[local : local + 4] != b"PK\x03\x04":
                 return None
+            _check_name(name)
             ln, lx = struct.unpack_from("<HH", data, local + 26)
             raw = data[local + 30 + ln + lx : local + 30 + ln + lx + packed]
             if method == 8:
