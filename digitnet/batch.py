@@ -52,18 +52,19 @@ def ordered(
     lost: Callable[[Any, str], Any],
     initializer: Callable | None = None,
     initargs: tuple = (),
+    count: int | None = None,
 ) -> Iterator:
-    """``func(task)`` for every task in up to ``jobs`` worker processes (no more than there
-    are tasks), yielded in the tasks' order. A task whose worker died yields ``lost(task,
-    reason)`` instead."""
+    """``func(task)`` for every task in up to ``jobs`` worker processes (no more than the
+    ``count`` of tasks, where it is known), yielded in the tasks' order. A task whose worker
+    died yields ``lost(task, reason)`` instead. The pool starts with the first task."""
     from concurrent.futures.process import BrokenProcessPool
 
     tasks = iter(tasks)
-    first = [t for _, t in zip(range(jobs * AHEAD), tasks, strict=False)]
-    if not first:
+    first = next(tasks, _END)
+    if first is _END:
         return
-    workers = Workers(min(jobs, len(first)), initializer, initargs)
-    queue: deque = deque(first)  # tasks not yet sent
+    workers = Workers(min(jobs, count or jobs), initializer, initargs)
+    queue: deque = deque([first])  # tasks not yet sent
     pending: deque = deque()  # (task, future, the pool's generation), in order
     try:
         while True:

@@ -265,12 +265,17 @@ def worker() -> tuple[Network, int]:
     return _worker
 
 
-def in_workers(func, tasks: Iterable, net: Network, max_pixels: int, jobs: int, lost):
-    """``func(task)`` for each task, in order, in ``jobs`` processes that each hold ``net``
-    and ``max_pixels`` for worker() to give back (see digitnet.batch.ordered)."""
+def in_workers(
+    func, names: Iterable[str], size: int, net: Network, max_pixels: int, jobs: int, lost
+):
+    """``func(chunk)`` for each chunk of ``size`` names, in order, in ``jobs`` processes (no
+    more than there are chunks) that each hold ``net`` and ``max_pixels`` for worker() to
+    give back (see digitnet.batch.ordered)."""
     from digitnet import batch
 
-    return batch.ordered(func, tasks, jobs, lost, _start_worker, (net, max_pixels))
+    count = -(-len(names) // size) if isinstance(names, list) else None
+    tasks = chunked(names, size)
+    return batch.ordered(func, tasks, jobs, lost, _start_worker, (net, max_pixels), count)
 
 
 # Images a worker is sent at a time. Each chunk costs the parent a round trip; a list of
@@ -301,6 +306,6 @@ def _parallel_answers(
     def lost(names: list[str], reason: str):
         return names, [reason] * len(names), np.zeros((0, 10))
 
-    tasks = chunked(paths, chunk)
-    for names, errors, outputs in in_workers(_answer_chunk, tasks, net, max_pixels, jobs, lost):
+    answered = in_workers(_answer_chunk, paths, chunk, net, max_pixels, jobs, lost)
+    for names, errors, outputs in answered:
         yield from _answers_of(names, errors, outputs)

@@ -266,13 +266,12 @@ def readings(net: Network, paths, max_pixels: int, jobs: int = 1):
         for path in paths:
             yield _read_path(net, path, max_pixels)
         return
-    from digitnet.predict import chunked, in_workers
+    from digitnet.predict import in_workers
 
     def lost(chunk: list[str], reason: str) -> list[Result]:
         return [Result(path, error=reason) for path in chunk]
 
-    tasks = chunked(paths, READ_CHUNK)
-    for results in in_workers(_read_in_worker, tasks, net, max_pixels, jobs, lost):
+    for results in in_workers(_read_in_worker, paths, READ_CHUNK, net, max_pixels, jobs, lost):
         yield from results
 
 
