@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
 from typing import BinaryIO, NamedTuple
 
 import numpy as np
@@ -93,8 +94,6 @@ def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = M
 def _upright(img: Image.Image) -> Image.Image:
     """The picture turned as its EXIF says; as it is when the EXIF is damaged (Pillow's
     warnings about it are not the user's business: the pixels are fine)."""
-    import warnings
-
     from PIL import ImageOps
 
     with warnings.catch_warnings():
@@ -150,9 +149,11 @@ def _load(fp: BinaryIO, max_pixels: int) -> Image.Image:
     pillows = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = None
     try:
-        img = _open(fp, is_png)
-        check_size(*img.size, max_pixels)
-        img.load()
+        with warnings.catch_warnings():  # damaged metadata (EXIF) is not the user's concern:
+            warnings.simplefilter("ignore")  # the pixels are read, or refused with a reason
+            img = _open(fp, is_png)
+            check_size(*img.size, max_pixels)
+            img.load()
         return img
     finally:
         Image.MAX_IMAGE_PIXELS = pillows

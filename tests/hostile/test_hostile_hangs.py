@@ -111,8 +111,9 @@ def test_ctrl_c_with_workers_prints_one_line_and_no_traceback(many):
     proc.stdin.write("".join(f"{n}\n" for n in many[:600]).encode())
     proc.stdin.flush()
     assert proc.stdout.readline().endswith(b"\t3\n")
-    for pid in [proc.pid, *_children(proc.pid)]:  # what a terminal's Ctrl-C does
+    for pid in [*_children(proc.pid), proc.pid]:  # what a terminal's Ctrl-C does
         os.kill(pid, signal.SIGINT)
+        time.sleep(0.2)  # the workers have had it before the parent stops them
     _, err = _finish(proc, b"", timeout=30)
     assert proc.returncode == 130
     assert err.decode().strip() == "digitnet: interrupted"
