@@ -15,8 +15,10 @@ from typing import Any
 
 from digitnet.errors import DigitnetError
 
-AHEAD = 2  # tasks in flight per worker: enough to keep it busy, few to lose if it dies
-MAX_RESTARTS = 3  # new pools after a worker died, before giving up
+# Tasks in flight per worker: enough to keep it busy, few to lose if it dies; new pools
+# after a worker died, before giving up (docs/decisions.md, "Worker processes").
+AHEAD = 2
+MAX_RESTARTS = 3
 WORKER_DIED = "a worker process died (killed, or out of memory) while reading it"
 
 

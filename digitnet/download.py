@@ -42,7 +42,8 @@ SIZES = {
 MIRRORS_ENV = "DIGITNET_MNIST_MIRRORS"
 CHUNK = 1 << 16
 # A mirror may have re-compressed a file: it may send up to this many times the original's
-# gzipped size (plus PACKED_SLACK) before it is cut off, whatever its Content-Length says.
+# gzipped size (plus PACKED_SLACK) before it is cut off, whatever its Content-Length says
+# (docs/decisions.md, "Downloads").
 PACKED_FACTOR = 2
 PACKED_SLACK = 1 << 20
 UNKNOWN_SIZE = 64 << 20  # the cap for a file whose size digitnet does not know

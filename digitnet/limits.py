@@ -3,12 +3,12 @@ import NumPy or Pillow just to show its defaults)."""
 
 MAX_PIXELS = 50_000_000  # larger canvases are refused unless the caller raises the limit
 # (a decompression bomb: a tiny file that decodes to gigabytes)
-# Pictures more than this many times as wide as tall (or tall as wide) are refused: no
-# digit is readable in them, and the analysis copy's blocks would pad them far past their
-# own size (a 1 x 300,000 strip once took 572 MB).
+# Pictures more than this many times as wide as tall (or tall as wide) are refused: no digit
+# is readable in them, and the analysis copy's blocks would pad them far past their own size
+# (docs/decisions.md, "Thin pictures"; benchmarks/hostile.py).
 MAX_ASPECT = 100
-# A picture on standard input or a pipe is read into memory whole, up to this many bytes
-# (a 50-megapixel photo is a few tens of MB; a BMP of it about 150 MB).
+# A picture on standard input or a pipe is read into memory whole, up to this many bytes:
+# room for an uncompressed photo at --max-pixels (docs/decisions.md).
 MAX_STREAM_BYTES = 256 << 20
 
 # From this many images known at once, --jobs defaults to one process per core: measured on
@@ -16,5 +16,5 @@ MAX_STREAM_BYTES = 256 << 20
 # one, while 300 took 328 against 305 (starting the workers costs more than they give).
 AUTO_JOBS_FROM = 1000
 # More processes than this only share the same cores and memory (each holds a network and a
-# picture); --jobs 300 once forked 300 processes for two files.
+# picture); a typo such as --jobs 300 should not fork hundreds of them.
 MAX_JOBS = 64

@@ -102,7 +102,8 @@ def load(path: str | os.PathLike) -> Network:
 
 _FAST_READ_LIMIT = 64 << 20  # larger files go straight to zipfile
 # Arrays may inflate to this many times the file's size (plus a little for small files):
-# weights barely compress, and a member that claims gigabytes behind a small file is a bomb.
+# weights barely compress, and a member that claims gigabytes behind a small file is a bomb
+# (docs/decisions.md, "Model files").
 INFLATE_FACTOR = 8
 INFLATE_SLACK = 1 << 20
 MEMBER = re.compile(r"(?:[Wb][1-9][0-9]{0,2}|activations|metadata)\.npy")

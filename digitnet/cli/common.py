@@ -132,21 +132,24 @@ def jobs_option(f):
         "-j",
         type=click.IntRange(1, MAX_JOBS),
         default=None,
-        help=f"Decode images in N parallel processes. [default: one per core for "
+        help=f"Decode images in N parallel processes (a worker that dies costs the images it "
+        f"held, each with an error). [default: one per core for "
         f"{AUTO_JOBS_FROM:,} images or more known at once (as arguments, with -r, or "
         "in a -T list file), else 1; a list on a pipe is read by one, so its answers stream]",
     )(f)
 
 
 def max_pixels_option(f):
-    from digitnet.limits import MAX_PIXELS
+    from digitnet.limits import MAX_ASPECT, MAX_PIXELS, MAX_STREAM_BYTES
 
     return click.option(
         "--max-pixels",
         type=click.IntRange(min=1),
         default=MAX_PIXELS,
         show_default=True,
-        help="Refuse images larger than this (decompression bombs).",
+        help=f"Refuse images larger than this (decompression bombs); images more than "
+        f"{MAX_ASPECT} times as long as wide, and over {MAX_STREAM_BYTES >> 20} MB on standard "
+        "input or a pipe, are refused too.",
     )(f)
 
 

@@ -27,7 +27,8 @@ ESC_WAIT = 0.05  # an Esc not followed by more bytes this soon is the Esc key, n
 # One that ends but is not a mouse report or an arrow is dropped, as terminals drop it.
 CSI = re.compile(rb"\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]")
 CSI_SO_FAR = re.compile(rb"\x1b\[[\x30-\x3f]*[\x20-\x2f]*")  # a sequence still arriving
-# A sequence left unfinished this long is dropped, so the keys after it work again.
+# A sequence left unfinished this long is dropped, so the keys after it work again; a
+# report split over two reads completes far sooner (docs/decisions.md, "draw").
 SEQUENCE_WAIT = 0.1
 
 
