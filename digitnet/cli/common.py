@@ -39,6 +39,11 @@ class DigitnetGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("digitnet: interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except MemoryError:  # a picture or a model too large for this machine
+            from digitnet.errors import OUT_OF_MEMORY
+
+            click.echo(f"digitnet: {OUT_OF_MEMORY}", err=True)
+            ctx.exit(EXIT_FAILED)
         except BrokenPipeError:
             quiet_broken_pipe()
             ctx.exit(EXIT_BROKEN_PIPE)

@@ -108,6 +108,14 @@ def blank_png(width: int, height: int) -> bytes:
     return SIGNATURE + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
+def test_inspect_out_of_memory_is_one_line(tmp_path):
+    big = tmp_path / "big.png"
+    big.write_bytes(blank_png(40_000, 30_000))
+    run = limited("inspect", "image", big, "--max-pixels", 2 * 10**9, timeout=60)
+    assert run.status == 1
+    run.one_error("out of memory")
+
+
 def _members(net_path) -> dict[str, bytes]:
     with zipfile.ZipFile(net_path) as z:
         return {name: z.read(name) for name in z.namelist()}
