@@ -77,3 +77,12 @@ def full_disk(tmp_path):
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     yield folder
     subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+@pytest.fixture
+def good(tmp_path, samples) -> list[Path]:
+    """Two ordinary pictures of a 3, to be answered whatever else goes wrong beside them."""
+    paths = [tmp_path / "good-1.png", tmp_path / "good-2.png"]
+    for p in paths:
+        p.write_bytes((samples / "three.png").read_bytes())
+    return paths

@@ -17,14 +17,6 @@ from PIL import Image
 from digitnet.png import SIGNATURE
 
 
-@pytest.fixture
-def good(tmp_path):
-    paths = [tmp_path / "good-1.png", tmp_path / "good-2.png"]
-    for p in paths:
-        p.write_bytes(THREE.read_bytes())
-    return paths
-
-
 def test_a_nul_byte_in_a_listed_name_costs_only_that_name(tmp_path, good):
     listing = tmp_path / "list"
     listing.write_bytes(f"{good[0]}\nbad\0name.png\n{good[1]}\n".encode())

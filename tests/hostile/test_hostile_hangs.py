@@ -154,7 +154,7 @@ def test_predict_jobs_with_two_files_starts_one_worker(tmp_path, monkeypatch):
     assert [a.digit for a in got] == [3, 3] and sizes == [1]
 
 
-def test_a_fifo_among_files_is_read_once(tmp_path, good_pair):
+def test_a_fifo_among_files_is_read_once(tmp_path, good):
     fifo = tmp_path / "f"
     os.mkfifo(fifo)
 
@@ -163,9 +163,9 @@ def test_a_fifo_among_files_is_read_once(tmp_path, good_pair):
             f.write(THREE.read_bytes())
 
     threading.Thread(target=feed, daemon=True).start()
-    run = digitnet("predict", good_pair[0], fifo, good_pair[1], timeout=20)
+    run = digitnet("predict", good[0], fifo, good[1], timeout=20)
     assert run.status == 0, run.err
-    answered(run, [good_pair[0], fifo, good_pair[1]])
+    answered(run, [good[0], fifo, good[1]])
 
 
 def test_process_substitution_is_read_as_a_stream(tmp_path):
@@ -173,14 +173,6 @@ def test_process_substitution_is_read_as_a_stream(tmp_path):
     done = subprocess.run(["bash", "-c", cmd], capture_output=True, timeout=20)
     assert done.returncode == 0, done.stderr
     assert done.stdout == b"3\n"
-
-
-@pytest.fixture
-def good_pair(tmp_path):
-    paths = [tmp_path / "good-1.png", tmp_path / "good-2.png"]
-    for p in paths:
-        p.write_bytes(THREE.read_bytes())
-    return paths
 
 
 # ---- downloads from a server on 127.0.0.1 that misbehaves ------------------------------

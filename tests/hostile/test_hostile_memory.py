@@ -51,14 +51,6 @@ def digitnet_sh(cmd: str, stdin: bytes = b"", timeout: float = 60):
     return Run(done)
 
 
-@pytest.fixture
-def good(tmp_path):
-    paths = [tmp_path / "good-1.png", tmp_path / "good-2.png"]
-    for p in paths:
-        p.write_bytes(THREE.read_bytes())
-    return paths
-
-
 @pytest.mark.parametrize("size", [(300_000, 1), (1, 600_000), (50_000_000, 1)])
 @pytest.mark.parametrize("command", ["predict", "read"])
 def test_a_thin_picture_is_refused_from_its_header_and_the_others_answered(
