@@ -14,8 +14,17 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-from families import encode, gray_image, ink, on_paper, rgb_image, touching_gap, uneven_light
-from PIL import Image
+from families import (
+    NOT_DIGITS,
+    encode,
+    gray_image,
+    ink,
+    on_paper,
+    rgb_image,
+    touching_gap,
+    uneven_light,
+)
+from PIL import Image, ImageDraw
 
 SEPARATORS = ",.- "
 
@@ -243,14 +252,26 @@ def photo(rng, images, labels) -> Number:
 
 def two_lines(rng, images, labels) -> Number:
     """Two numbers, one line under the other, read top to bottom."""
+    return _two_lines(rng, images, labels, (1, 6), (0.4, 0.8))
+
+
+def stacked(rng, images, labels) -> Number:
+    """Two short numbers close one above the other ("12" over "345"), a tenth to half a
+    digit's height apart."""
+    return _two_lines(rng, images, labels, (1, 3), (1.5, 1.9))
+
+
+def _two_lines(rng, images, labels, count: tuple[int, int], shared: tuple[float, float]):
+    """Two lines of ``count`` digits each; ``shared``: how much of their margins (a digit's
+    height each) the lines share, so the gap between them is 2 - shared digit heights."""
     h = int(rng.integers(40, 100))
     lines = [
-        _lay_out(rng, images, _digits(rng, 1, 6), h, lambda: int(h * rng.uniform(0.2, 0.5)))
+        _lay_out(rng, images, _digits(rng, *count), h, lambda: int(h * rng.uniform(0.2, 0.5)))
         for _ in range(2)
     ]
     (a, ua, ba), (b, ub, bb) = lines
     shift = int(h * rng.uniform(-0.3, 0.3))  # the second line's start against the first's
-    overlap = int(h * rng.uniform(0.4, 0.8))  # the margins the two lines share
+    overlap = int(h * rng.uniform(*shared))
     w = max(a.shape[1], b.shape[1] + abs(shift)) + abs(shift)
     top_b = a.shape[0] - overlap
     layer = np.zeros((top_b + b.shape[0], w), np.float32)
@@ -272,6 +293,38 @@ FAMILIES: dict[str, Family] = {
     "separators": separators,
     "photo": photo,
     "two lines": two_lines,
+    "stacked": stacked,
+}
+
+
+def empty_frame(rng, pool) -> bytes:
+    """A form's box, or a frame along the page, with nothing written in it."""
+    w, h = int(rng.integers(200, 801)), int(rng.integers(150, 601))
+    img = Image.new("L", (w, h), 255)
+    inset = rng.uniform(0, 0.3)
+    box = [w * inset / 2, h * inset / 2, w * (1 - inset / 2) - 1, h * (1 - inset / 2) - 1]
+    ImageDraw.Draw(img).rectangle(box, outline=20, width=int(rng.integers(2, 8)))
+    return encode(img)
+
+
+def scribble(rng, pool) -> bytes:
+    """A pen's tangle: a few dozen random strokes over a patch of the page."""
+    side = int(rng.integers(200, 601))
+    img = Image.new("L", (side, side), 255)
+    points = rng.uniform(0.25, 0.75, (int(rng.integers(20, 60)), 2)) * side
+    ImageDraw.Draw(img).line([tuple(p) for p in points], fill=20, width=int(rng.integers(2, 7)))
+    return encode(img)
+
+
+# Pictures that hold no number: ``(rng, pool) -> bytes`` (pool: MNIST digits, unused here).
+NOT_NUMBERS = {
+    "line": NOT_DIGITS["line"],
+    "dot": NOT_DIGITS["dot"],
+    "specks": NOT_DIGITS["specks"],
+    "scribble": scribble,
+    "word": NOT_DIGITS["word"],
+    "empty frame": empty_frame,
+    "blank photo": NOT_DIGITS["blank photo"],
 }
 
 

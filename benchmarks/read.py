@@ -13,8 +13,12 @@ reading 6-digit numbers in 1000x400 pictures against predicting one digit in a p
 the same size, 20 of each in turn, in one process (and the first of each as new processes,
 when digitnet is on PATH); and 6-digit pictures four times as big, as a phone photo is.
 
+Then pictures that hold no number (lines, dots, specks, scribbles, printed words, empty
+frames, blank photos): the share refused by read and by predict.
+
 Targets: separated and close, large >= 97% of the ideal; touching >= 85% of the ideal; no
-family below 70% of its ideal for default; reading at most 1.5x predict's time.
+family below 70% of its ideal for default; reading at most 1.5x predict's time; pictures
+with no number refused: 95% by read, 97% by predict.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 from families import encode, gray_image, ink, on_paper
-from number_families import FAMILIES, generate
+from number_families import FAMILIES, NOT_NUMBERS, generate
 from PIL import Image
 from timing import alternate, median, run_command, summary
 
@@ -84,6 +88,30 @@ def accuracy_table(count: int, names: list[str], save: Path | None) -> None:
         for m, net in nets.items():
             kept = sum(_read(n.data, net, separators=True) == n.text for n in numbers)
             print(f"separators kept (--keep-separators), {m}: {kept / count:.1%} exactly")
+
+
+def refusals(count: int) -> None:
+    """How many pictures with no number in them read and predict refuse, kind by kind."""
+    from digitnet.predict import decode
+
+    net = shipped.load("default")
+    print(f"{count} pictures of each kind that hold no number: refused by read / by predict")
+    totals = [0, 0]
+    for i, (name, make) in enumerate(NOT_NUMBERS.items()):
+        rng = np.random.default_rng(9000 + i)
+        pictures = [make(rng, None) for _ in range(count)]
+        by_read = sum(_read(data, net) is None for data in pictures)
+        by_predict = 0
+        for data in pictures:
+            try:
+                decode(data, preprocess.MAX_PIXELS)
+            except ImageError:
+                by_predict += 1
+        totals[0] += by_read
+        totals[1] += by_predict
+        print(f"{name:<12} {by_read / count:>7.1%} {by_predict / count:>7.1%}", flush=True)
+    n = count * len(NOT_NUMBERS)
+    print(f"{'all':<12} {totals[0] / n:>7.1%} {totals[1] / n:>7.1%}   target: 95% / 97%")
 
 
 def _save(top: Path, name: str, numbers) -> None:
@@ -197,10 +225,15 @@ def main() -> None:
     parser.add_argument("--family", action="append", choices=list(FAMILIES))
     parser.add_argument("--save", type=Path, help="write every picture to this folder")
     parser.add_argument("--speed-repeat", type=int, default=20, help="0: no speed figures")
+    parser.add_argument(
+        "--refusals", type=int, default=40, help="pictures of each kind with no number (0: none)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     if args.count:
         accuracy_table(args.count, args.family or list(FAMILIES), args.save)
+    if args.refusals:
+        refusals(args.refusals)
     if args.speed_repeat:
         speed(args.speed_repeat)
     print(f"{time.perf_counter() - started:.0f} s", file=sys.stderr)

@@ -38,6 +38,7 @@ ACROSS, THIN = 0.9, 0.1  # a line right across the picture, this thin, is ruling
 PIECE_GAP = 0.12  # pieces of one digit are at most this far apart (of the taller one's height)
 SMALL_GAP = 0.5  # ... and at most half the smaller one's size apart (specks join nothing)
 PIECES_ASPECT = 1.45  # 99% of MNIST's digits are at most this wide for their height
+SAME_LINE = 0.4  # boxes sharing this share of the shorter one's rows are on one line
 BESIDE = 0.5  # shapes sharing this much of the shorter one's rows, and less of the narrower
 # one's columns, are side by side (digits of a number)
 STACK_GAP = 0.6  # shapes not side by side are pieces this far apart vertically (of the taller
@@ -63,6 +64,8 @@ class Choice(NamedTuple):
     box: tuple[int, int, int, int] | None
     refusal: str | None
     role: list[str]  # per shape: "digit", "frame", "edge", "speck" or "other digit"
+    # the shapes of each group that may be a digit: the chosen one first, then the others
+    groups: tuple[np.ndarray, ...] = ()
 
 
 def _outline_cover(shapes: Shapes) -> np.ndarray:
@@ -206,17 +209,43 @@ def choose(
         for i in live[group == g]:
             role[i] = "edge" if edge_bits[j] else kind
     box = tuple(int(v) for v in boxes[main])
+    groups = tuple(live[group == ids[j]] for j in [main, *others])
     if others:
+        if (lines := line_count(boxes[[main, *others]])) > 1:
+            return Choice(keep, box, stacked(lines), role, groups)
         side_by_side = all(_beside(boxes[main], boxes[j]) for j in others)
-        return Choice(
-            keep, box, several(len(others) + 1, "side by side" if side_by_side else ""), role
-        )
-    return Choice(keep, box, _not_a_digit(shapes, keep, box, scale), role)
+        how = "side by side" if side_by_side else ""
+        return Choice(keep, box, several(len(others) + 1, how), role, groups)
+    return Choice(keep, box, _not_a_digit(shapes, keep, box, scale), role, groups)
+
+
+def side_by_side(refusal: str | None) -> bool:
+    """Whether a refusal is of several digits not yet known to stand in lines."""
+    return refusal is not None and refusal.startswith("several digits") and "lines" not in refusal
 
 
 def several(count: int, how: str = "") -> str:
     """The refusal of a picture of ``count`` digits (``how``: "side by side", "touching")."""
     return f"several digits {how + ' ' if how else ''}({count}): use 'digitnet read' for numbers"
+
+
+def line_count(boxes: np.ndarray) -> int:
+    """How many lines boxes (left, top, right, bottom) of digits make: boxes sharing
+    SAME_LINE of the shorter one's rows are on one line, and lines chain through them."""
+    n = len(boxes)
+    top, bottom = boxes[:, 1], boxes[:, 3]
+    shared = np.minimum.outer(bottom, bottom) - np.maximum.outer(top, top)
+    shorter = np.minimum.outer(bottom - top, bottom - top)
+    linked = shared >= SAME_LINE * np.maximum(shorter, 1)
+    line = np.arange(n)
+    for _ in range(n):  # each box takes the smallest line number it is linked to
+        line = np.where(linked, line[None, :], n).min(axis=1)
+    return len(np.unique(line))
+
+
+def stacked(lines: int) -> str:
+    """The refusal of a picture of digits in ``lines`` lines, one above another."""
+    return f"several digits in {lines} lines: use 'digitnet read' for numbers"
 
 
 def clutter(shapes: Shapes) -> tuple[np.ndarray, np.ndarray]:
@@ -272,4 +301,86 @@ def _not_a_digit(shapes: Shapes, keep: np.ndarray, box: tuple, scale: int) -> st
     small = max(w, h) < DOT_SIDE * max(shapes.labels.shape)
     if fill >= DOT_FILL and roundish and small and not _has_hole(shapes, keep, box):
         return f"no digit found (a blot {max(w, h) * scale} px wide)"
+    if _scribble(shapes, keep, box):
+        return "no digit found (a scribble)"
     return None
+
+
+def _scribble(shapes: Shapes, keep: np.ndarray, box: tuple) -> bool:
+    """One stroke, no wider than a digit, that crosses its own rows and columns more often
+    than digits do (digits in lines, each a shape of its own, cross as often)."""
+    left, top, right, bottom = box
+    if keep.sum() != 1 or right - left > PIECES_ASPECT * (bottom - top):
+        return False
+    if _outline_cover(shapes)[np.flatnonzero(keep)[0]] >= FRAME_COVER:  # a digit in its box
+        return False
+    return _crossings(shapes.pixels_of(np.flatnonzero(keep) + 1, box)) > SCRIBBLE_RUNS
+
+
+# A wide shape whose rows and columns each cross its ink about once is one stroke: a pen
+# line, not touching digits (whose rows cross two strokes or more; docs/decisions.md).
+LINE_RUNS = 1.3
+# A digit-sized shape whose rows and columns cross its ink more often than this, on average,
+# is a scribble: more than any MNIST training digit does (docs/decisions.md, "Refusing").
+SCRIBBLE_RUNS = 2.8
+# Ink fewer image pixels across than this, and no more than twice MIN_SIDE of its picture, is a
+# speck to read as well (a dot drawn on a small picture is just over MIN_SIDE).
+TINY_PIXELS = 10
+
+
+def no_number(shapes: Shapes, strength: np.ndarray, faint: np.ndarray | None, scale: int):
+    """Why the ink holds no number, or None: every group of ink that :func:`choose` weighs
+    as a digit is a dot, a speck or a single pen stroke wider than a digit (touching digits
+    are wide too, but cross more than one stroke), or there is only a frame."""
+    choice = choose(shapes, strength, faint, scale)
+    if choice.refusal is None or not choice.groups:
+        return None if choice.refusal is None else _as_number(choice.refusal)
+    reasons = []
+    for group in choice.groups:
+        keep = np.zeros(shapes.count, bool)
+        keep[group] = True
+        box = tuple(int(v) for v in union(shapes.box[group]))
+        why = _not_a_digit(shapes, keep, box, scale)
+        if why is None and _tiny(shapes, box, scale):
+            why = "no digit found (a speck)"
+        if why is not None and why.startswith("text or a line"):
+            why = "a line" if _one_stroke(shapes, keep, box) else None
+        if why is None:
+            return None
+        reasons.append(why)
+    if len(reasons) == 1:
+        return _as_number(reasons[0])
+    kinds = sorted({"lines" if r == "a line" else "specks" for r in reasons})
+    return f"no number found ({' and '.join(kinds)})"
+
+
+def _tiny(shapes: Shapes, box: tuple, scale: int) -> bool:
+    """A group too few pixels across to show a digit, and small in its picture (a tiny
+    picture's digit fills it, and is read)."""
+    left, top, right, bottom = box
+    side = max(right - left, bottom - top)
+    return side * scale < TINY_PIXELS and side <= 2 * MIN_SIDE * max(shapes.labels.shape)
+
+
+def _as_number(why: str) -> str:
+    """predict's refusal of a lone group, as read says it."""
+    if why == "a line":
+        return "no number found (a line)"
+    return why.replace("no digit found", "no number found").replace("a blot", "a dot")
+
+
+def _one_stroke(shapes: Shapes, keep: np.ndarray, box: tuple) -> bool:
+    """Whether the kept ink inside ``box`` crosses each of its rows and columns about once."""
+    mask = shapes.pixels_of(np.flatnonzero(keep) + 1, box)
+    return max(_runs(mask), _runs(mask.T)) <= LINE_RUNS
+
+
+def _runs(mask: np.ndarray) -> float:
+    """How many runs of ink a row of ``mask`` holds, on average over the rows with ink."""
+    starts = mask[:, :1].sum(1) + (mask[:, 1:] & ~mask[:, :-1]).sum(1)
+    return float(starts[starts > 0].mean()) if starts.any() else 0.0
+
+
+def _crossings(mask: np.ndarray) -> float:
+    """How many strokes a row or a column of ``mask`` crosses, on average."""
+    return (_runs(mask) + _runs(mask.T)) / 2

@@ -282,17 +282,47 @@ def _read_unframed(pixels: np.ndarray) -> Steps:
     choice = digit_shapes.choose(shapes, ink.strength, ink.faint, ink.scale)
     box = None if choice.box is None else image_box(choice.box, ink.scale, pixels.shape)
     if choice.refusal is not None:
-        return Steps(pixels, ink, shapes, choice, box, None, choice.refusal)
+        refusal = _in_lines(pixels, ink, shapes, choice) or choice.refusal
+        return Steps(pixels, ink, shapes, choice, box, None, refusal)
     strength = digit_strength(pixels, ink, shapes, choice.keep, box)
     try:
         inputs = fit(strength).ravel()
     except BlankImageError as e:
         return Steps(pixels, ink, shapes, choice, box, None, str(e))
+    if (lines := _lines_read(strength, inputs)) > 1:
+        return Steps(pixels, ink, shapes, choice, box, None, digit_shapes.stacked(lines))
     if (count := _touching(strength, inputs)) > 1:
         return Steps(
             pixels, ink, shapes, choice, box, None, digit_shapes.several(count, "touching")
         )
     return Steps(pixels, ink, shapes, choice, box, inputs, None)
+
+
+def _in_lines(pixels: np.ndarray, ink: ink_mod.Ink, shapes: Shapes, choice) -> str | None:
+    """For several digits side by side: the refusal of digits in lines one above another,
+    if they are (a digit over a digit joins into one group, so the groups stand side by
+    side), else None."""
+    if not digit_shapes.side_by_side(choice.refusal):
+        return None
+    from digitnet import segment
+
+    keep = np.zeros(shapes.count, bool)
+    keep[np.concatenate(choice.groups)] = True
+    box = image_box(digit_shapes.union(shapes.box[keep]), ink.scale, pixels.shape)
+    lines = segment.digit_lines(digit_strength(pixels, ink, shapes, keep, box))
+    return digit_shapes.stacked(lines) if lines > 1 else None
+
+
+def _lines_read(strength: np.ndarray, inputs: np.ndarray) -> int:
+    """How many lines of digits ink taken for one digit holds: 1 unless it splits into lines
+    and digitnet read finds in them a line of several digits, every digit surely (a digit
+    broken in two, or a shadow's sliver over a digit, reads as one digit over another)."""
+    from digitnet import reader, segment
+
+    if segment.digit_lines(strength) < 2:
+        return 1
+    per_line = reader.surely_several(strength, inputs, TOUCHING_SURE, judged=0.0)
+    return len(per_line) if max(per_line) > 1 else 1
 
 
 def _touching(strength: np.ndarray, inputs: np.ndarray) -> int:

@@ -641,20 +641,30 @@ def touching_count(strength: np.ndarray, inputs: np.ndarray, sure: float, judged
     """How many digits the ink of one shape (its strength over the paper, 0..1) is read as
     by the shipped default model, when each is read at least ``sure`` or the judge gives the
     whole shape (its 784 ``inputs``) less than ``judged`` of being one digit; else 1."""
+    return sum(surely_several(strength, inputs, sure, judged))
+
+
+def surely_several(
+    strength: np.ndarray, inputs: np.ndarray, sure: float, judged: float
+) -> list[int]:
+    """The digits in each line that ink taken for one digit is read as (see
+    touching_count), or [1] when it is read as one digit, or not surely as several."""
     from digitnet import shipped
 
     margin = max(strength.shape) // 4
     gray = 255 - np.round(255 * np.pad(strength, margin)).astype(np.uint8)
     try:  # sure and judged were measured on the default network's own confidences
-        digits = read_pixels(gray, shipped.load(None), part_reader=None).digits
+        reading = read_pixels(gray, shipped.load(None), part_reader=None)
     except ImageError:
-        return 1
+        return [1]
+    digits = reading.digits
     if len(digits) < 2:
-        return 1
+        return [1]
+    per_line = [sum(isinstance(m, Digit) for m in line) for line in reading.lines]
     if all(d.confidence >= sure for d in digits):
-        return len(digits)
+        return per_line
     whole = one_digit(shipped_judge(), inputs.reshape(1, -1).astype(np.float64))[0]
-    return len(digits) if whole < judged else 1
+    return per_line if whole < judged else [1]
 
 
 def _mask(found: segment.Segments, mark: segment.Mark) -> np.ndarray:

@@ -32,10 +32,11 @@ import numpy as np
 from digitnet import components, digit_shapes
 from digitnet import ink as ink_mod
 from digitnet.components import Shapes
+from digitnet.digit_shapes import SAME_LINE
+from digitnet.errors import NotOneDigitError
 
 BODY = 0.5  # a shape at least this share of the tallest one's height is a digit's body
 SPECK = 0.08  # a shape smaller than this share of the line's height (both ways) is a speck
-SAME_LINE = 0.4  # bodies sharing this share of the shorter one's rows are on one line
 SAME_DIGIT = 0.5  # shapes sharing this share of the narrower one's columns are one digit ...
 PIECE_REACH = 0.35  # ... when no further apart vertically than this share of the line height
 # separators, by their size and place on the line (shares of the line's height)
@@ -102,6 +103,7 @@ def find(pixels: np.ndarray) -> Segments | None:
     frame, edge = digit_shapes.clutter(coarse)
     keep = ~frame & ~edge
     if not keep.any():
+        _refuse_no_number(coarse, ink)
         return None
     box = image_box(_union(coarse.box[keep]), ink.scale, pixels.shape)
     tallest = int(coarse.height()[keep].max()) * ink.scale
@@ -112,7 +114,37 @@ def find(pixels: np.ndarray) -> Segments | None:
     level = ink_mod.quantile(strength[strength > 0], ink_mod.STRONG_INK_QUANTILE)
     shapes = components.label(strength >= ink_mod.FAINT_FRACTION * level)
     lines, heights = _lines(shapes)
+    digits = [m for line in lines for m in line if m.kind == "digit"]
+    tallest = max((m.box[3] - m.box[1] for m in digits), default=0) * scale
+    if len(digits) <= FEW_MARKS or tallest < SMALL_MARKS * max(pixels.shape):
+        _refuse_no_number(coarse, ink)
     return Segments(lines, heights, strength, shapes, tuple(int(v) for v in box), scale)
+
+
+# Only a picture of a few marks, or of small ones, may be a line, a dot, a scribble or specks:
+# others skip that check (it costs as much as choosing predict's digit).
+FEW_MARKS = 2
+SMALL_MARKS = 2 * digit_shapes.MIN_SIDE
+
+
+def _refuse_no_number(coarse: Shapes, ink: ink_mod.Ink) -> None:
+    """NotOneDigitError with the reason when the ink holds no number (a line, a dot, specks,
+    a scribble, only a frame: see digit_shapes.no_number)."""
+    if why := digit_shapes.no_number(coarse, ink.strength, ink.faint, ink.scale):
+        raise NotOneDigitError(why)
+
+
+def digit_lines(strength: np.ndarray) -> int:
+    """How many lines of digits ink (``strength``, rows x columns) holds, found as
+    :func:`find` finds them; 1 at once when no blank row parts the ink."""
+    rows = np.flatnonzero(strength.any(axis=1))
+    if rows.size == 0 or rows[-1] - rows[0] + 1 == rows.size:
+        return min(1, rows.size)
+    shrink = max(1, (rows[-1] - rows[0] + 1) // SEGMENT_HEIGHT)  # as big writing is
+    small = ink_mod.shrunk(strength, shrink) if shrink > 1 else strength
+    level = ink_mod.quantile(small[small > 0], ink_mod.STRONG_INK_QUANTILE)
+    lines, _ = _lines(components.label(small >= ink_mod.FAINT_FRACTION * level))
+    return sum(any(m.kind == "digit" for m in line) for line in lines)
 
 
 def _union(boxes: np.ndarray) -> tuple[int, int, int, int]:
