@@ -140,6 +140,27 @@ def separated(rng, images, labels) -> Number:
     return Number(_picture(layer, rng), _fill(text, labels, used), used, boxes)
 
 
+def underlined(rng, images, labels) -> Number:
+    """Separated digits with a pen line under them (or over them, one time in four), a
+    tenth to half a digit's height away, from a little before the first digit to a little
+    after the last."""
+    h = int(rng.integers(40, 120))
+    text = _digits(rng)
+    layer, used, boxes = _lay_out(rng, images, text, h, lambda: int(h * rng.uniform(0.25, 0.5)))
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    away = int(h * rng.uniform(0.1, 0.5))
+    y = top - away if rng.uniform() < 0.25 else bottom + away
+    reach = int(h * rng.uniform(0, 0.3))
+    img = Image.fromarray((np.clip(layer, 0, 1) * 255).astype(np.uint8))
+    width = max(2, int(h * rng.uniform(0.05, 0.12)))
+    slope = rng.uniform(-0.03, 0.03)
+    x0, x1 = max(0, left - reach), min(layer.shape[1] - 1, right + reach)
+    ImageDraw.Draw(img).line([(x0, y), (x1, y + slope * (x1 - x0))], fill=255, width=width)
+    layer = np.asarray(img, np.float32) / 255
+    return Number(_picture(layer, rng), _fill(text, labels, used), used, boxes)
+
+
 def close(rng, images, labels) -> Number:
     """Digits close together but not touching: 2 to 5 pixels apart (their ink boxes)."""
     h = int(rng.integers(40, 120))
@@ -294,6 +315,7 @@ FAMILIES: dict[str, Family] = {
     "photo": photo,
     "two lines": two_lines,
     "stacked": stacked,
+    "underlined": underlined,
 }
 
 

@@ -371,7 +371,11 @@ def _as_number(why: str) -> str:
 
 def _one_stroke(shapes: Shapes, keep: np.ndarray, box: tuple) -> bool:
     """Whether the kept ink inside ``box`` crosses each of its rows and columns about once."""
-    mask = shapes.pixels_of(np.flatnonzero(keep) + 1, box)
+    return one_stroke(shapes.pixels_of(np.flatnonzero(keep) + 1, box))
+
+
+def one_stroke(mask: np.ndarray) -> bool:
+    """Whether ink crosses each of its rows and columns about once: a pen line."""
     return max(_runs(mask), _runs(mask.T)) <= LINE_RUNS
 
 

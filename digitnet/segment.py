@@ -113,6 +113,9 @@ def find(pixels: np.ndarray) -> Segments | None:
         return None
     level = ink_mod.quantile(strength[strength > 0], ink_mod.STRONG_INK_QUANTILE)
     shapes = components.label(strength >= ink_mod.FAINT_FRACTION * level)
+    if (rules := _rules(shapes)).any():  # underlines and overlines: left out, as frames are
+        strength = strength * ~shapes.pixels_of(np.flatnonzero(rules) + 1)
+        shapes = components.label(strength >= ink_mod.FAINT_FRACTION * level)
     lines, heights = _lines(shapes)
     digits = [m for line in lines for m in line if m.kind == "digit"]
     tallest = max((m.box[3] - m.box[1] for m in digits), default=0) * scale
@@ -120,6 +123,11 @@ def find(pixels: np.ndarray) -> Segments | None:
         _refuse_no_number(coarse, ink)
     return Segments(lines, heights, strength, shapes, tuple(int(v) for v in box), scale)
 
+
+# A ruled line: a shape at most RULE_FLAT as tall as wide, wider than RULE_WIDE times the
+# tallest other shape, crossing its rows and columns once (docs/decisions.md, "Underlines").
+RULE_FLAT = 0.2
+RULE_WIDE = 1.5
 
 # Only a picture of a few marks, or of small ones, may be a line, a dot, a scribble or specks:
 # others skip that check (it costs as much as choosing predict's digit).
@@ -145,6 +153,33 @@ def digit_lines(strength: np.ndarray) -> int:
     level = ink_mod.quantile(small[small > 0], ink_mod.STRONG_INK_QUANTILE)
     lines, _ = _lines(components.label(small >= ink_mod.FAINT_FRACTION * level))
     return sum(any(m.kind == "digit" for m in line) for line in lines)
+
+
+def _rules(shapes: Shapes) -> np.ndarray:
+    """Which shapes are ruled lines (an underline, an overline): one flat pen stroke wider
+    than RULE_WIDE times the tallest other shape (a dash is about a digit wide), or wholly
+    above or below the digits it spans, reaching past each of them on both sides (a 5's bar
+    drawn apart stops at its stem)."""
+    w, h = shapes.width(), shapes.height()
+    flat = h <= RULE_FLAT * w
+    if not flat.any() or flat.all():
+        return np.zeros(shapes.count, bool)
+    tallest = h[~flat].max()
+    box = shapes.box
+    bodies = np.flatnonzero(~flat & (h >= BODY * tallest))
+    rules = flat & (w >= RULE_WIDE * tallest)
+    for i in np.flatnonzero(flat & ~rules):
+        left, top, right, bottom = box[i]
+        under = bodies[(box[bodies, 0] < right) & (box[bodies, 2] > left)]
+        rules[i] = (
+            under.size > 0
+            and bool((box[under, 0] > left).all() and (box[under, 2] < right).all())
+            and bool((box[under, 3] <= top).all() or (box[under, 1] >= bottom).all())
+        )
+    for i in np.flatnonzero(rules):
+        box = tuple(int(v) for v in shapes.box[i])
+        rules[i] = digit_shapes.one_stroke(shapes.pixels_of([i + 1], box))
+    return rules
 
 
 def _union(boxes: np.ndarray) -> tuple[int, int, int, int]:
