@@ -161,6 +161,38 @@ def underlined(rng, images, labels) -> Number:
     return Number(_picture(layer, rng), _fill(text, labels, used), used, boxes)
 
 
+def comb(rng, images, labels) -> Number:
+    """A form's comb field: a printed box for each digit, side by side, each digit written
+    inside its box (now and then touching it)."""
+    h = int(rng.integers(40, 100))
+    count = int(rng.integers(3, 9))
+    cell_w, cell_h = int(h * rng.uniform(0.9, 1.2)), int(h * rng.uniform(1.2, 1.5))
+    margin = h
+    layer = np.zeros((cell_h + 2 * margin, count * cell_w + 2 * margin), np.float32)
+    used, boxes = [], []
+    for k in range(count):
+        i = int(rng.integers(len(images)))
+        a = ink(images[i], int(h * rng.uniform(0.75, 0.95)))
+        x = margin + k * cell_w + max(0, (cell_w - a.shape[1]) // 2 + int(rng.integers(-3, 4)))
+        y = margin + max(0, (cell_h - a.shape[0]) // 2 + int(rng.integers(-3, 4)))
+        a = a[: layer.shape[0] - y, : layer.shape[1] - x]
+        np.maximum(layer[y : y + a.shape[0], x : x + a.shape[1]], a,
+                   out=layer[y : y + a.shape[0], x : x + a.shape[1]])  # fmt: skip
+        used.append(i)
+        boxes.append((x, y, x + a.shape[1], y + a.shape[0]))
+    img = Image.fromarray((layer * 255).astype(np.uint8))
+    pen = max(1, int(h * rng.uniform(0.02, 0.05)))
+    draw = ImageDraw.Draw(img)
+    right = margin + count * cell_w
+    draw.rectangle([margin, margin, right, margin + cell_h], outline=255, width=pen)
+    for k in range(1, count):
+        x = margin + k * cell_w
+        draw.line([(x, margin), (x, margin + cell_h)], fill=255, width=pen)
+    layer = np.maximum(layer, np.asarray(img, np.float32) / 255)
+    text = "".join(str(labels[i]) for i in used)
+    return Number(_picture(layer, rng), text, used, boxes)
+
+
 def close(rng, images, labels) -> Number:
     """Digits close together but not touching: 2 to 5 pixels apart (their ink boxes)."""
     h = int(rng.integers(40, 120))
@@ -316,6 +348,7 @@ FAMILIES: dict[str, Family] = {
     "two lines": two_lines,
     "stacked": stacked,
     "underlined": underlined,
+    "comb": comb,
 }
 
 

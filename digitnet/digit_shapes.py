@@ -68,7 +68,7 @@ class Choice(NamedTuple):
     groups: tuple[np.ndarray, ...] = ()
 
 
-def _outline_cover(shapes: Shapes) -> np.ndarray:
+def outline_cover(shapes: Shapes) -> np.ndarray:
     """For each shape, the share of its box's outline (a band FRAME_BAND deep) it covers."""
     ys, xs = np.nonzero(shapes.labels)
     k = shapes.labels[ys, xs] - 1
@@ -252,7 +252,7 @@ def clutter(shapes: Shapes) -> tuple[np.ndarray, np.ndarray]:
     """Which shapes are frames (boxes, a form's lines) and which are edges (a desk, a
     shadow's edge, ruling): bool per shape, each (steps 1 and 2 of the module's)."""
     fill = shapes.area / (shapes.width() * shapes.height())
-    frame = (_outline_cover(shapes) >= FRAME_COVER) & (fill <= FRAME_FILL)
+    frame = (outline_cover(shapes) >= FRAME_COVER) & (fill <= FRAME_FILL)
     return frame, _edges(shapes) & ~frame
 
 
@@ -312,7 +312,7 @@ def _scribble(shapes: Shapes, keep: np.ndarray, box: tuple) -> bool:
     left, top, right, bottom = box
     if keep.sum() != 1 or right - left > PIECES_ASPECT * (bottom - top):
         return False
-    if _outline_cover(shapes)[np.flatnonzero(keep)[0]] >= FRAME_COVER:  # a digit in its box
+    if outline_cover(shapes)[np.flatnonzero(keep)[0]] >= FRAME_COVER:  # a digit in its box
         return False
     return _crossings(shapes.pixels_of(np.flatnonzero(keep) + 1, box)) > SCRIBBLE_RUNS
 

@@ -356,12 +356,15 @@ def digit_strength(
     keep: np.ndarray,
     box: tuple,
     shrink: int = 1,
+    mask: np.ndarray | None = None,
+    drop: np.ndarray | None = None,
 ) -> np.ndarray:
     """The ink over the paper inside ``box`` (image pixels), keeping only the ``keep``
-    shapes (and one analysis pixel around them, for anti-aliased edges): at full
-    resolution, or measured on block means ``shrink`` image pixels a side (big writing:
-    the paper's light and the ink's strength are then worked out on a quarter of the
-    pixels or fewer)."""
+    shapes, or the analysis pixels of ``mask`` if given (and one analysis pixel around
+    them, for anti-aliased edges): at full resolution, or measured on block means
+    ``shrink`` image pixels a side (big writing: the paper's light and the ink's strength
+    are then worked out on a quarter of the pixels or fewer); analysis pixels in ``drop``
+    are left out whatever they are next to (a comb field's lines)."""
     x0, y0, x1, y1 = box
     k, f = ink.scale, shrink
     crop = pixels[y0:y1, x0:x1]
@@ -376,7 +379,9 @@ def digit_strength(
         Image.Resampling.BILINEAR,
         box=(x0 / k, y0 / k, min((x0 + w * f) / k, pw), min((y0 + h * f) / k, ph)),
     )
-    keep = ink_mod.dilate(shapes.pixels_of(np.flatnonzero(keep) + 1))
+    keep = ink_mod.dilate(shapes.pixels_of(np.flatnonzero(keep) + 1) if mask is None else mask)
+    if drop is not None:
+        keep &= ~drop
     # the analysis pixel under each block's centre
     rows = np.minimum((y0 + np.arange(h) * f + f // 2) // k, keep.shape[0] - 1)
     cols = np.minimum((x0 + np.arange(w) * f + f // 2) // k, keep.shape[1] - 1)
