@@ -193,6 +193,30 @@ def comb(rng, images, labels) -> Number:
     return Number(_picture(layer, rng), text, used, boxes)
 
 
+def margin(rng, images, labels) -> Number:
+    """Separated digits beside a page's margin line: a pen line down the page, two to five
+    digits tall, a third to one digit's height left of the number (or right, one time in
+    four)."""
+    h = int(rng.integers(40, 120))
+    text = _digits(rng)
+    layer, used, boxes = _lay_out(rng, images, text, h, lambda: int(h * rng.uniform(0.25, 0.5)))
+    tall = int(h * rng.uniform(2, 5))
+    pad = (tall - layer.shape[0]) // 2 + h
+    layer = np.pad(layer, ((pad, pad), (0, 0)))
+    boxes = [(a, b + pad, c, d + pad) for a, b, c, d in boxes]
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    away = int(h * rng.uniform(1 / 3, 1))
+    x = right + away if rng.uniform() < 0.25 else left - away
+    middle = layer.shape[0] // 2
+    img = Image.fromarray((np.clip(layer, 0, 1) * 255).astype(np.uint8))
+    width = max(2, int(h * rng.uniform(0.03, 0.08)))
+    ImageDraw.Draw(img).line(
+        [(x, middle - tall // 2), (x, middle + tall // 2)], fill=255, width=width
+    )
+    layer = np.asarray(img, np.float32) / 255
+    return Number(_picture(layer, rng), _fill(text, labels, used), used, boxes)
+
+
 def close(rng, images, labels) -> Number:
     """Digits close together but not touching: 2 to 5 pixels apart (their ink boxes)."""
     h = int(rng.integers(40, 120))
@@ -349,6 +373,7 @@ FAMILIES: dict[str, Family] = {
     "stacked": stacked,
     "underlined": underlined,
     "comb": comb,
+    "margin": margin,
 }
 
 

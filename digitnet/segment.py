@@ -218,14 +218,24 @@ def _runs_at_least(mask: np.ndarray, length: float) -> np.ndarray:
 
 
 def _rules(shapes: Shapes) -> np.ndarray:
-    """Which shapes are ruled lines (an underline, an overline): one flat pen stroke wider
-    than RULE_WIDE times the tallest other shape (a dash is about a digit wide), or wholly
-    above or below the digits it spans, reaching past each of them on both sides (a 5's bar
-    drawn apart stops at its stem)."""
+    """Which shapes are ruled lines: an upright pen stroke RULE_WIDE times as tall as any
+    other shape (a margin line); one flat pen stroke wider than RULE_WIDE times the tallest
+    other shape (a dash is about a digit wide), or wholly above or below the digits it
+    spans, reaching past each of them on both sides (a 5's bar drawn apart stops at its
+    stem): an underline, an overline."""
     w, h = shapes.width(), shapes.height()
+    upright = w <= RULE_FLAT * h
+    for i in np.flatnonzero(upright):  # a margin line: down the page, past the digits
+        others = h[~upright & (w > RULE_FLAT * h) & (h >= RULE_FLAT * h[i])]  # not dots, dashes
+        box = tuple(int(v) for v in shapes.box[i])
+        upright[i] = (
+            others.size > 0
+            and h[i] >= RULE_WIDE * others.max()
+            and digit_shapes.one_stroke(shapes.pixels_of([i + 1], box))
+        )
     flat = h <= RULE_FLAT * w
     if not flat.any() or flat.all():
-        return np.zeros(shapes.count, bool)
+        return upright
     tallest = h[~flat].max()
     box = shapes.box
     bodies = np.flatnonzero(~flat & (h >= BODY * tallest))
@@ -241,7 +251,7 @@ def _rules(shapes: Shapes) -> np.ndarray:
     for i in np.flatnonzero(rules):
         box = tuple(int(v) for v in shapes.box[i])
         rules[i] = digit_shapes.one_stroke(shapes.pixels_of([i + 1], box))
-    return rules
+    return rules | upright
 
 
 def _union(boxes: np.ndarray) -> tuple[int, int, int, int]:
