@@ -108,11 +108,11 @@ def find(pixels: np.ndarray) -> Segments | None:
     boxed[boxed] = [_ruled_above_and_below(coarse, i) for i in np.flatnonzero(boxed)]
     keep &= ~boxed  # a comb field whose digits touch it so much that it is no hollow frame
     mask = coarse.pixels_of(np.flatnonzero(keep) + 1)
-    lines = np.zeros_like(mask)
+    ruling = np.zeros_like(mask)  # the lines of frames and combs
     for i in np.flatnonzero(frame | boxed):  # digits that touch their box (a comb field)
         inside, its_lines = _inside_the_lines(coarse, i)
         mask |= inside
-        lines |= its_lines
+        ruling |= its_lines
     if not mask.any():
         _refuse_no_number(coarse, ink)
         return None
@@ -120,7 +120,7 @@ def find(pixels: np.ndarray) -> Segments | None:
     box = image_box(_union(kept.box), ink.scale, pixels.shape)
     tallest = int(kept.height().max()) * ink.scale
     scale = max(1, tallest // SEGMENT_HEIGHT)
-    strength = digit_strength(pixels, ink, coarse, keep, box, scale, mask, lines)
+    strength = digit_strength(pixels, ink, coarse, keep, box, scale, mask, ruling)
     if not strength.any():
         return None
     level = ink_mod.quantile(strength[strength > 0], ink_mod.STRONG_INK_QUANTILE)
@@ -224,14 +224,14 @@ def _rules(shapes: Shapes) -> np.ndarray:
     spans, reaching past each of them on both sides (a 5's bar drawn apart stops at its
     stem): an underline, an overline."""
     w, h = shapes.width(), shapes.height()
-    upright = w <= RULE_FLAT * h
-    for i in np.flatnonzero(upright):  # a margin line: down the page, past the digits
-        others = h[~upright & (w > RULE_FLAT * h) & (h >= RULE_FLAT * h[i])]  # not dots, dashes
-        box = tuple(int(v) for v in shapes.box[i])
+    thin = w <= RULE_FLAT * h
+    upright = np.zeros(shapes.count, bool)
+    for i in np.flatnonzero(thin):  # a margin line: down the page, past the digits
+        others = h[~thin & (h >= RULE_FLAT * h[i])]  # not other uprights, nor dots
         upright[i] = (
             others.size > 0
             and h[i] >= RULE_WIDE * others.max()
-            and digit_shapes.one_stroke(shapes.pixels_of([i + 1], box))
+            and digit_shapes.one_stroke(shapes.pixels_of([i + 1], tuple(shapes.box[i])))
         )
     flat = h <= RULE_FLAT * w
     if not flat.any() or flat.all():
@@ -249,8 +249,7 @@ def _rules(shapes: Shapes) -> np.ndarray:
             and bool((box[under, 3] <= top).all() or (box[under, 1] >= bottom).all())
         )
     for i in np.flatnonzero(rules):
-        box = tuple(int(v) for v in shapes.box[i])
-        rules[i] = digit_shapes.one_stroke(shapes.pixels_of([i + 1], box))
+        rules[i] = digit_shapes.one_stroke(shapes.pixels_of([i + 1], tuple(shapes.box[i])))
     return rules | upright
 
 
