@@ -198,9 +198,7 @@ def download(
     fetched, failures = [], []
     try:
         for name, md5 in (files or FILES).items():
-            if (folder / name).is_file() and check(
-                folder / name, md5, SIZES.get(name, [None])[0]
-            ) is None:
+            if (folder / name).is_file() and check(folder / name, md5, _caps(name)[0]) is None:
                 status = "present"
             else:
                 try:

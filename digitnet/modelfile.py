@@ -72,7 +72,7 @@ def load(path: str | os.PathLike) -> Network:
             data = f.read(_FAST_READ_LIMIT + 1)
             budget = inflated_budget(os.fstat(f.fileno()).st_size)
         if data[:4] != b"PK\x03\x04":  # every .npz is a zip archive
-            raise ModelFileError(f"{path}: not a valid .npz model file (not a zip archive)")
+            raise ModelFileError("not a valid .npz model file (not a zip archive)")
         arrays = _read_plain_npz(data, budget) if len(data) <= _FAST_READ_LIMIT else None
         if arrays is None:  # anything unusual: zipfile, each header checked before inflating
             arrays = _read_npz(path, budget)
@@ -194,7 +194,7 @@ def _read_plain_npz(data: bytes, budget: int) -> dict[str, np.ndarray] | None:
                 raw, declared = _inflate_npy(raw, name, budget)
                 budget -= declared
             elif method == 0:
-                _check_member(name, *_npy_header(io.BytesIO(raw)), budget)
+                budget -= _check_member(name, *_npy_header(io.BytesIO(raw)), budget)
             else:
                 return None
             if len(raw) != size or zlib.crc32(raw) != crc:

@@ -219,3 +219,11 @@ def test_a_member_that_inflates_past_its_declared_array_is_not_inflated(
     )
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True)
     assert int(out.stdout) < 150, out.stderr  # MB: the 200 MB were never inflated
+
+
+def test_a_file_that_is_no_zip_archive_is_named_once(tmp_path):
+    path = tmp_path / "junk.npz"
+    path.write_text("junk")
+    with pytest.raises(ModelFileError) as e:
+        modelfile.load(path)
+    assert str(e.value) == f"{path}: not a valid .npz model file (not a zip archive)"
