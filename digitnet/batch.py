@@ -41,10 +41,12 @@ def _pool(workers: int, initializer: Callable | None, args: tuple):
 
 
 def _stop(pool) -> None:
-    """End a pool now: its workers are killed, not waited for (Ctrl-C, a closed pipe)."""
+    """End a pool now: its workers are killed, not left to finish (Ctrl-C, a closed pipe)."""
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
+    # waited for: its manager thread, left running, may wake a closed pipe at exit and
+    # print a traceback (the workers are dead, so this returns at once)
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def ordered(
