@@ -359,7 +359,13 @@ def no_number(shapes: Shapes, strength: np.ndarray, faint: np.ndarray | None, sc
     are wide too, but cross more than one stroke), or there is only a frame."""
     choice = choose(shapes, strength, faint, scale)
     if choice.refusal is None or not choice.groups:
-        return None if choice.refusal is None else _as_number(choice.refusal)
+        if choice.refusal is None:
+            return None
+        frames = [i for i, role in enumerate(choice.role) if role == "frame"]
+        lines = [one_stroke(shapes.pixels_of([i + 1], tuple(shapes.box[i]))) for i in frames]
+        if frames and all(lines):  # a pen line across the page, taken for a frame's side
+            return "no number found (a line)"
+        return _as_number(choice.refusal)
     reasons = []
     for group in choice.groups:
         keep = np.zeros(shapes.count, bool)

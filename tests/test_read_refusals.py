@@ -183,3 +183,16 @@ def test_a_one_beside_a_dash_or_a_point_is_no_margin_line(text, kinds):
 
     found = segment.find(compose(text)[0])
     assert "".join("#" if m.kind == "digit" else m.kind for m in found.lines[0]) == kinds
+
+
+@pytest.mark.parametrize("span", [0.6, 0.8, 0.95])
+def test_a_line_across_the_page_is_a_line_not_a_frame(net, span):
+    from PIL import Image, ImageDraw
+
+    w, h = 400, 200
+    img = Image.new("L", (w, h), 255)
+    x0 = w * (1 - span) / 2
+    ImageDraw.Draw(img).line([(x0, 100), (w - x0, 110)], fill=0, width=4)
+    pixels = np.asarray(img)
+    with pytest.raises(ImageError, match=r"^no number found \(a line\)$"):
+        read_pixels(pixels, net)
