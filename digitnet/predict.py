@@ -89,7 +89,10 @@ def decode(path: str, max_pixels: int) -> np.ndarray:
     """One input's 784 activations (ImageError: why it has none). A 28x28 picture comes
     back as its grayscale pixels (28 x 28 uint8), to be checked for MNIST's framing
     together with the others of its batch (see _inputs)."""
-    pixels = gray_of(path, max_pixels)
+    return _unframed(gray_of(path, max_pixels))
+
+
+def _unframed(pixels: np.ndarray) -> np.ndarray:
     if pixels.shape == (SIDE, SIDE):
         return pixels
     return preprocess.inputs_of_pixels(pixels)
@@ -98,14 +101,23 @@ def decode(path: str, max_pixels: int) -> np.ndarray:
 Decoded = np.ndarray | ImageError  # one item of a batch: its pixels or inputs, or its error
 
 
-def _decoded(path: str, max_pixels: int) -> Decoded:
-    """decode(), with its error kept as the batch's item: a batch goes on past a bad file."""
+def _decoded(path: str, max_pixels: int, data: bytes | None = None) -> Decoded:
+    """decode() (of ``data`` when given: a file's bytes), with its error kept as the
+    batch's item: a batch goes on past a bad file."""
     try:
+        if data is not None:
+            return _unframed(preprocess.gray_pixels(data, max_pixels))
         return decode(path, max_pixels)
     except ImageError as e:
         return e
     except MemoryError:  # a picture too large for this machine costs only its own answer
         return ImageError(OUT_OF_MEMORY)
+
+
+def answer_of(net: Network, data: bytes, max_pixels: int, name: str = STDIN) -> Answer:
+    """The Answer for one picture given as a file's bytes, exactly as ``predict`` answers
+    that file (``name`` is the path it reports)."""
+    return next(_classify(net, [(name, _decoded(name, max_pixels, data))]))
 
 
 def _inputs(decoded: list[Decoded]) -> list[Decoded]:

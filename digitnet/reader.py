@@ -242,12 +242,24 @@ class Result(NamedTuple):
 def _read_path(net: Network, path: str, max_pixels: int) -> Result:
     from digitnet.predict import gray_of
 
+    return _result(net, path, lambda: gray_of(path, max_pixels))
+
+
+def result_of(net: Network, data: bytes, max_pixels: int, name: str = "-") -> Result:
+    """The Result for one picture given as a file's bytes, exactly as ``read`` reads that
+    file (``name`` is the path it reports)."""
+    from digitnet import preprocess
+
+    return _result(net, name, lambda: preprocess.gray_pixels(data, max_pixels))
+
+
+def _result(net: Network, name: str, pixels) -> Result:
     try:
-        return Result(path, read_pixels(gray_of(path, max_pixels), net))
+        return Result(name, read_pixels(pixels(), net))
     except ImageError as e:
-        return Result(path, error=str(e))
+        return Result(name, error=str(e))
     except MemoryError:  # a picture too large for this machine costs only its own answer
-        return Result(path, error=OUT_OF_MEMORY)
+        return Result(name, error=OUT_OF_MEMORY)
 
 
 def _read_in_worker(paths: list[str]) -> list[Result]:

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 import click
 
+from digitnet.records import shown  # noqa: F401 (the commands take it from here)
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a Unix tool killed by `| head` reports
 
@@ -207,27 +209,6 @@ def writable_file(ctx: click.Context, param: click.Parameter, value: str | None)
         if not os.access(folder, os.W_OK):
             raise click.BadParameter(f"{value}: cannot write in {folder}")
     return value
-
-
-_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
-
-
-def shown(name: str, controls: bool = True) -> str:
-    """A file name as output shows it: bytes that are not UTF-8 (kept by Python as lone
-    surrogates) as \\xNN, and with ``controls`` a newline, a tab or an escape as \\n, \\t,
-    \\x1b, so one answer stays one line and a name cannot drive the terminal."""
-    if name.isprintable():
-        return name
-    out = []
-    for ch in name:
-        if "\udc80" <= ch <= "\udcff":  # os.fsdecode's stand-in for an undecodable byte
-            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
-        elif controls and not ch.isprintable() and ch != " ":
-            code = ord(ch)
-            out.append(_ESCAPES.get(ch) or (f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"))
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def same_file(a: str, b: str) -> bool:

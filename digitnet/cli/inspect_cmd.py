@@ -128,14 +128,12 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color, pa
         else:
             img = pictures.weight_matrix(net, layer, scale, palette)
         save_png(img, image_out)
-    info = summarise(net)
     if fmt == "json":
-        if values:  # the numbers themselves, row by row: weights[neuron][input]
-            for entry, net_layer in zip(info["layers"], net.layers, strict=True):
-                entry["weight_values"] = net_layer.weights.astype(float).tolist()
-                entry["bias_values"] = net_layer.biases.astype(float).tolist()
-        echo_json({"model": model or "default", **info})
+        from digitnet.records import model_row
+
+        echo_json(model_row(model, net, values))
         return
+    info = summarise(net)
     if draw:
         from digitnet.terminal import use_color
 

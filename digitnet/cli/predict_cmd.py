@@ -143,20 +143,10 @@ def _writer(fmt: str, top: int, show_name: bool):
     if fmt == "json":
         import json
 
+        from digitnet.records import answer_row
+
         def write_json(buf, ans, below):
-            if ans.error is not None:
-                path = shown(ans.path, controls=False)
-                buf.write(json.dumps({"path": path, "digit": None, "error": ans.error}) + "\n")
-                return
-            obj = {
-                "path": shown(ans.path, controls=False),
-                "digit": None if below else ans.digit,
-                "confidence": round(ans.confidence, 6),
-                "activations": [round(float(v), 6) for v in ans.outputs],
-            }
-            if top > 1:
-                obj["top"] = [{"digit": d, "activation": round(v, 6)} for d, v in ans.top(top)]
-            buf.write(json.dumps(obj) + "\n")
+            buf.write(json.dumps(answer_row(ans, top, below)) + "\n")
 
         return write_json
 

@@ -145,15 +145,10 @@ def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None
     if fmt == "json":
         import json
 
+        from digitnet.records import reading_row
+
         def write_json(result) -> None:
-            if result.error is not None:
-                obj = {"path": shown(result.path, False), "number": None, "error": result.error}
-            else:
-                obj = {
-                    "path": shown(result.path, False),
-                    **result.reading.to_dict(separators, threshold),
-                }
-            click.echo(json.dumps(obj))
+            click.echo(json.dumps(reading_row(result, separators, threshold)))
 
         return write_json
     if fmt in ("csv", "tsv"):
