@@ -18,3 +18,16 @@ AUTO_JOBS_FROM = 1000
 # More processes than this only share the same cores and memory (each holds a network and a
 # picture); a typo such as --jobs 300 should not fork hundreds of them.
 MAX_JOBS = 64
+
+# digitnet serve. A request body is held in memory whole: room for a phone camera's photo
+# (a few MB as JPEG, more as PNG); larger is answered 413 before it is read.
+MAX_REQUEST_BYTES = 32 << 20
+# Requests worked on at once; more wait up to QUEUE_WAIT seconds for a turn, then get 503,
+# so an overloaded server sheds work instead of queueing without end (benchmarks/serve_load.py).
+MAX_IN_FLIGHT = 4
+QUEUE_WAIT = 2.0
+# Seconds a request may take, sending its body or being worked on: a stalled client gets
+# 408, work past it 504 (a photo at --max-pixels takes a few seconds).
+REQUEST_TIMEOUT = 30.0
+# Connections held at once (each is a thread); more are answered 503 and closed.
+MAX_CONNECTIONS = 64

@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from digitnet.network import Network
-from digitnet.summary import shown_neurons
+from digitnet.summary import shown_neurons, strongest_connections
 from digitnet.terminal import DEFAULT_PALETTE, PALETTES, gray_rgb, signed_rgb
 
 BACKGROUND = (0, 0, 0)
@@ -178,17 +178,15 @@ def network_diagram(
         centres.append([(col, top + i * step) for i in range(n)])
         if n < len(a):
             draw.text((col - 24, top - 30), f"{n} of {len(a)}", fill=TEXT, font=font)
-    for i, layer in enumerate(net.layers):  # connections first, so neurons sit on top
-        ins, outs = shown[i], shown[i + 1]
-        contrib = layer.weights[np.ix_(outs, ins)] * acts[i][ins][None, :]
-        strongest = np.argsort(-np.abs(contrib), axis=None)[:connections]
-        peak = float(np.abs(contrib).max()) or 1.0
-        for flat in strongest:
-            j, k = divmod(int(flat), contrib.shape[1])
-            v = contrib[j, k]
+    # connections first, so neurons sit on top
+    for i, pairs in enumerate(strongest_connections(net, acts, shown, connections)):
+        peak = max((abs(v) for _, _, v in pairs), default=0.0) or 1.0
+        place_in = {int(n): p for n, p in zip(shown[i], centres[i], strict=True)}
+        place_out = {int(n): p for n, p in zip(shown[i + 1], centres[i + 1], strict=True)}
+        for k, j, v in pairs:
             alpha = int(60 + 195 * abs(v) / peak)
             colour = (*PALETTES[palette][0 if v > 0 else 1], alpha)
-            draw.line([centres[i][k], centres[i + 1][j]], fill=colour, width=1)
+            draw.line([place_in[k], place_out[j]], fill=colour, width=1)
     answer = int(acts[-1].argmax())
     for li, (a, idx, pts) in enumerate(zip(acts[1:], shown[1:], centres[1:], strict=True)):
         radius = min(13, (pts[1][1] - pts[0][1]) / 2 - 2 if len(pts) > 1 else 13)

@@ -114,6 +114,15 @@ def _decoded(path: str, max_pixels: int, data: bytes | None = None) -> Decoded:
         return ImageError(OUT_OF_MEMORY)
 
 
+def inputs_of(data: bytes, max_pixels: int) -> np.ndarray:
+    """The 784 activations that ``predict`` gives the network for a file's bytes
+    (ImageError: why there are none)."""
+    (value,) = _inputs([_decoded(STDIN, max_pixels, data)])
+    if isinstance(value, ImageError):
+        raise value
+    return value
+
+
 def answer_of(net: Network, data: bytes, max_pixels: int, name: str = STDIN) -> Answer:
     """The Answer for one picture given as a file's bytes, exactly as ``predict`` answers
     that file (``name`` is the path it reports)."""

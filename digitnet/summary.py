@@ -17,6 +17,25 @@ def shown_neurons(a: np.ndarray) -> np.ndarray:
     return np.sort(np.argsort(-a, kind="stable")[:MOST_ACTIVE])
 
 
+def strongest_connections(
+    net: Network, acts: list[np.ndarray], shown: list[np.ndarray], count: int
+) -> list[list[tuple[int, int, float]]]:
+    """For each pair of layers, the ``count`` strongest contributions w * a between the
+    neurons shown (``shown[i]`` for layer i, the input first), strongest first, as
+    (neuron in, neuron out, contribution): what the lesson's picture draws as lines."""
+    out = []
+    for i, layer in enumerate(net.layers):
+        ins, outs = shown[i], shown[i + 1]
+        contrib = layer.weights[np.ix_(outs, ins)] * acts[i][ins][None, :]
+        strongest = np.argsort(-np.abs(contrib), axis=None, kind="stable")[:count]
+        pairs = []
+        for flat in strongest.tolist():
+            j, k = divmod(flat, contrib.shape[1])
+            pairs.append((int(ins[k]), int(outs[j]), float(contrib[j, k])))
+        out.append(pairs)
+    return out
+
+
 def stats(values: np.ndarray) -> dict[str, float]:
     v = values.astype(np.float64)
     return {

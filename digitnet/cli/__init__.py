@@ -42,6 +42,11 @@ COMMANDS = {
         "read",
         "Print the number written in each picture FILE, digit by digit.",
     ),
+    "serve": (
+        "digitnet.cli.serve_cmd",
+        "serve",
+        "Serve the lesson's network as a web page, and a JSON API for programs.",
+    ),
     "train": (
         "digitnet.cli.train_cmd",
         "train",
