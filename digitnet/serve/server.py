@@ -163,6 +163,7 @@ class Handler(BaseHTTPRequestHandler):
         """Errors found by http.server itself (a bad request line, a header too long) as
         JSON like every other error."""
         self.close_connection = True
+        self.request_version = self.protocol_version  # a garbled request line too gets a status
         self._send(error_reply(code, message or self.responses.get(code, ("error",))[0]))
 
     def do_GET(self) -> None:
