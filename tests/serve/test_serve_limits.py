@@ -171,10 +171,14 @@ def test_malformed_requests_get_json_errors(server):
 def test_a_form_with_a_text_field_before_the_file_uses_the_file(server):
     boundary = "b0undary"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n'
-        f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="3.png"\r\n'
-        "Content-Type: image/png\r\n\r\n"
-    ).encode() + THREE + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="3.png"\r\n'
+            "Content-Type: image/png\r\n\r\n"
+        ).encode()
+        + THREE
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
     r = request(server, "POST", "/api/predict", body, headers)
     assert r.status == 200

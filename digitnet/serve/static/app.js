@@ -248,18 +248,9 @@ function drawNetwork(reply) {
   const side = state.config.side;
   const scale = 6;
   const top = (H - side * scale) / 2;
-  // the 28x28 input, exactly as predict makes it
   const input = reply ? reply.input : new Array(side * side).fill(0);
-  for (let i = 0; i < input.length; i++) {
-    const v = Math.round(Math.min(1, Math.max(0, input[i])) * 255);
-    ctx.fillStyle = `rgb(${v},${v},${v})`;
-    ctx.fillRect(12 + (i % side) * scale, top + Math.floor(i / side) * scale, scale, scale);
-  }
-  ctx.strokeStyle = "#444";
-  ctx.strokeRect(11.5, top - 0.5, side * scale + 1, side * scale + 1);
-  ctx.fillStyle = "#aaa";
-  ctx.fillText("input 28x28", 12, top - 8);
   if (!reply) {
+    drawInput(ctx, input, top, scale);
     ctx.fillText("draw a digit to light the network up", 12 + side * scale + 40, H / 2);
     return;
   }
@@ -312,6 +303,21 @@ function drawNetwork(reply) {
       }
     }
   });
+  drawInput(ctx, input, top, scale);
+}
+
+// The 28x28 input, exactly as predict makes it: drawn last, over the connections' ends.
+function drawInput(ctx, input, top, scale) {
+  const side = state.config.side;
+  for (let i = 0; i < input.length; i++) {
+    const v = Math.round(Math.min(1, Math.max(0, input[i])) * 255);
+    ctx.fillStyle = `rgb(${v},${v},${v})`;
+    ctx.fillRect(12 + (i % side) * scale, top + Math.floor(i / side) * scale, scale, scale);
+  }
+  ctx.strokeStyle = "#444";
+  ctx.strokeRect(11.5, top - 0.5, side * scale + 1, side * scale + 1);
+  ctx.fillStyle = "#aaa";
+  ctx.fillText("input 28x28", 12, top - 8);
 }
 
 // ---- the first layer's weights -----------------------------------------------------------
