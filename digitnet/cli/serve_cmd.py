@@ -7,7 +7,7 @@ import sys
 import click
 
 from digitnet.cli.common import FiniteFloat, max_pixels_option, model_option
-from digitnet.limits import MAX_IN_FLIGHT, MAX_REQUEST_BYTES, REQUEST_TIMEOUT
+from digitnet.limits import MAX_IN_FLIGHT, MAX_JOBS, MAX_REQUEST_BYTES, REQUEST_TIMEOUT
 
 
 @click.command()
@@ -43,9 +43,19 @@ from digitnet.limits import MAX_IN_FLIGHT, MAX_REQUEST_BYTES, REQUEST_TIMEOUT
     show_default=True,
     help="Seconds a request may take to arrive (then 408) or to be answered (then 504).",
 )
+@click.option(
+    "--workers",
+    "-w",
+    type=click.IntRange(1, MAX_JOBS),
+    default=None,
+    help="Processes that answer requests, each with its own --max-in-flight. "
+    "[default: one per core]",
+)
 @max_pixels_option
 @click.option("--quiet", "-q", is_flag=True, help="No line per request on stderr.")
-def serve(model, host, port, open_page, max_in_flight, max_bytes, timeout, max_pixels, quiet):
+def serve(
+    model, host, port, open_page, max_in_flight, max_bytes, timeout, workers, max_pixels, quiet
+):
     """Serve the lesson's network as a web page, and a JSON API for programs.
 
     The page: draw a digit and watch the network light up while you draw (the 28x28
@@ -84,6 +94,7 @@ def serve(model, host, port, open_page, max_in_flight, max_bytes, timeout, max_p
         os.environ.setdefault(var, "1")  # small products: BLAS threads only spin (see predict)
     from digitnet.errors import DigitnetError
     from digitnet.serve import LOCAL_HOSTS, Limits, make_server
+    from digitnet.serve import serve as run_server
 
     limits = Limits(max_bytes=max_bytes, max_in_flight=max_in_flight, timeout=timeout)
     try:
@@ -96,15 +107,14 @@ def serve(model, host, port, open_page, max_in_flight, max_bytes, timeout, max_p
             "use the server (no password, no TLS)",
             err=True,
         )
+    processes = workers or os.cpu_count() or 1
     click.echo(f"digitnet: serving {server.url} (Ctrl-C stops)", err=True)
     if open_page:
         import webbrowser
 
         webbrowser.open(server.url)
     try:
-        server.serve_forever(poll_interval=0.2)
+        run_server(server, processes)
     except KeyboardInterrupt:
         click.echo("digitnet: stopped", err=True)
-    finally:
-        server.server_close()
     sys.exit(0)

@@ -11,7 +11,7 @@ from digitnet.limits import MAX_PIXELS
 from digitnet.serve.api import Api
 from digitnet.serve.server import LOCAL_HOSTS, Limits, Server
 
-__all__ = ["LOCAL_HOSTS", "Limits", "Server", "make_server"]
+__all__ = ["LOCAL_HOSTS", "Limits", "Server", "make_server", "serve"]
 
 
 def make_server(
@@ -27,3 +27,19 @@ def make_server(
     server = Server((host, port), Api(model, max_pixels), limits or Limits())
     server.quiet = quiet
     return server
+
+
+def serve(server: Server, workers: int = 1) -> None:
+    """Serve until Ctrl-C or SIGTERM, in ``workers`` processes (see serve.workers)."""
+    if workers <= 1:
+        try:
+            server.serve_forever(poll_interval=0.2)
+        finally:
+            server.server_close()
+        return
+    from digitnet.serve import workers as processes
+
+    try:
+        processes.serve(server, workers)
+    finally:
+        server.server_close()

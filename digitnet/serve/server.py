@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as WorkTimeout
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -78,7 +79,15 @@ class Server(ThreadingHTTPServer):
     block_on_close = False
     quiet = False  # no line a request on stderr
 
-    def __init__(self, address: tuple[str, int], api: Api, limits: Limits) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        api: Api,
+        limits: Limits,
+        listening: socket.socket | None = None,
+    ) -> None:
+        """Listen on ``address``, or accept on ``listening``: a socket another process of
+        the same server listens on (see digitnet.serve.workers)."""
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.api, self.limits = api, limits
@@ -86,7 +95,11 @@ class Server(ThreadingHTTPServer):
         self.slots = threading.BoundedSemaphore(limits.max_in_flight)
         self.connections = threading.BoundedSemaphore(limits.max_connections)
         self.work = ThreadPoolExecutor(limits.max_in_flight, thread_name_prefix="digitnet")
-        super().__init__(address, Handler)
+        super().__init__(address, Handler, bind_and_activate=listening is None)
+        if listening is not None:
+            self.socket.close()
+            self.socket = listening
+            self.server_address = listening.getsockname()
 
     @property
     def url(self) -> str:
@@ -139,12 +152,23 @@ def _refuse(sock, message: str) -> None:
         sock.sendall(head.encode() + body)
 
 
+_date: list = [None, ""]  # (second, its Date header): shared by the handlers' threads
+
+
 class Handler(BaseHTTPRequestHandler):
     server: Server
     server_version = f"digitnet/{__version__}"
 
     def version_string(self) -> str:
         return self.server_version
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # the Date header, formatted once a second: http.server's formatting took a sixth
+        # of a small picture's answer (benchmarks/serve_load.py)
+        second = int(time.time() if timestamp is None else timestamp)
+        if _date[0] != second:
+            _date[:] = [second, super().date_time_string(second)]
+        return _date[1]
 
     protocol_version = "HTTP/1.1"  # keep-alive: a client reuses its connection
     # the headers and the body go out as two writes: with Nagle's algorithm the second waited

@@ -9,45 +9,23 @@ from __future__ import annotations
 import base64
 import math
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from serve_helpers import request
+from serve_helpers import CHROMIUM, DRIVER, chromium, request, stroke
 
 SAMPLES = Path(__file__).resolve().parents[2] / "digitnet" / "samples"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-# Flags for a headless Chromium on a machine with no internet and no GPU, as root.
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,1200",
-]
 WAIT = 20  # seconds for the page to answer: a loaded CI machine is slow
 
 
 @pytest.fixture(scope="module")
 def browser():
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
     if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
         pytest.skip(
             "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
         )
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver = chromium()
     yield driver
     driver.quit()
 
@@ -81,37 +59,6 @@ def screenshot(driver, shots: Path, name: str) -> Path:
     img = Image.open(path)
     assert img.width >= 1000 and img.getextrema() != ((0, 0), (0, 0), (0, 0))
     return path
-
-
-def stroke(driver, points, kind: str = "mouse") -> None:
-    """One stroke through ``points`` (x, y in 0..1 of the pad), with a mouse, a finger or
-    a pen: real pointer events, as a person's hand makes them."""
-    from selenium.webdriver.common.actions import interaction
-    from selenium.webdriver.common.actions.action_builder import ActionBuilder
-    from selenium.webdriver.common.actions.pointer_input import PointerInput
-
-    pad = driver.find_element("id", "pad")
-    rect = pad.rect
-    kinds = {
-        "mouse": interaction.POINTER_MOUSE,
-        "touch": interaction.POINTER_TOUCH,
-        "pen": interaction.POINTER_PEN,
-    }
-    actions = ActionBuilder(driver, mouse=PointerInput(kinds[kind], kind), duration=10)
-    pointer = actions.pointer_action
-
-    def at(p):
-        return round(rect["x"] + p[0] * rect["width"]), round(rect["y"] + p[1] * rect["height"])
-
-    pointer.move_to_location(*at(points[0]))
-    pointer.pointer_down()
-    for a, b in zip(points, points[1:]):
-        for t in range(1, 7):
-            pointer.move_to_location(
-                *at((a[0] + (b[0] - a[0]) * t / 6, a[1] + (b[1] - a[1]) * t / 6))
-            )
-    pointer.pointer_up()
-    actions.perform()
 
 
 SEVEN = [(0.25, 0.2), (0.75, 0.2), (0.65, 0.4), (0.5, 0.65), (0.42, 0.85)]
@@ -229,7 +176,8 @@ def photo_answer(driver, previous: str = "") -> str:
     WebDriverWait(driver, WAIT).until(lambda d: body(d, "photo") not in ("", None, previous))
     WebDriverWait(driver, WAIT).until(
         lambda d: d.execute_script(
-            "const i = document.getElementById('photo-steps'); return i.hidden || (i.complete && i.naturalWidth > 0)"
+            "const i = document.getElementById('photo-steps');"
+            "return i.hidden || (i.complete && i.naturalWidth > 0)"
         )
     )
     return body(driver, "photo")

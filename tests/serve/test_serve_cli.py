@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from digitnet.cli import cli
+from digitnet.serve.workers import pids
 
 THREE = Path(__file__).resolve().parents[2] / "digitnet" / "samples" / "three.png"
 
@@ -78,12 +79,52 @@ def test_serve_answers_and_ctrl_c_stops_it_cleanly(started):
     assert any('"POST /api/predict HTTP/1.1" 200' in line for line in lines)  # the log
 
 
+def test_one_process_stops_on_ctrl_c_too(started):
+    s = started("--workers", "1", "--quiet")
+    assert s.url
+    assert pids(s.proc.pid) == []
+    assert s.stop(signal.SIGINT)[:1] == (0,)
+
+
+def test_a_dead_server_process_is_replaced_and_none_outlives_the_first(started):
+    s = started("--workers", "3", "--quiet")
+    time.sleep(1)
+    first = [p for p in pids(s.proc.pid) if b"spawn_main" in _cmdline(p)]
+    assert len(first) == 2
+    os.kill(first[0], signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        now = [p for p in pids(s.proc.pid) if b"spawn_main" in _cmdline(p)]
+        if len(now) == 2 and first[0] not in now:
+            break
+        time.sleep(0.2)
+    assert len(now) == 2 and first[0] not in now
+    for _ in range(20):  # every process answers: the connections spread over them
+        req = urllib.request.Request(s.url + "api/predict", data=THREE.read_bytes())
+        assert b'"digit": 3' in urllib.request.urlopen(req, timeout=30).read()
+    code, lines = s.stop(signal.SIGINT)
+    assert code == 0
+    assert "digitnet: a server process stopped (signal 9); starting another" in lines
+    time.sleep(0.5)
+    assert not any(os.path.exists(f"/proc/{p}") for p in now)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def test_sigterm_stops_it_with_143(started):
     s = started("--quiet")
     assert s.url
+    others = pids(s.proc.pid)
     code, lines = s.stop(signal.SIGTERM)
     assert code == 143
     assert not any("Traceback" in line for line in lines)
+    time.sleep(0.5)
+    assert not any(os.path.exists(f"/proc/{p}") for p in others)
 
 
 def test_another_host_prints_a_warning(started):
