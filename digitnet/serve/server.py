@@ -220,7 +220,10 @@ class Handler(BaseHTTPRequestHandler):
             kind, body = self.server.files[path]
             reply = Reply(200, kind, body)
         else:
+            started = time.perf_counter()
             reply = self._api(path, query)
+            # how long the answer took here, shown by a browser's developer tools
+            self.timing = f"work;dur={(time.perf_counter() - started) * 1000:.1f}"
         allow = allowed if reply.status == 405 else None
         self._send(reply, head_only=method == "HEAD", allow=allow)
 
@@ -293,6 +296,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(reply.body)))
             for key, value in HEADERS.items():
                 self.send_header(key, value)
+            if getattr(self, "timing", None):
+                self.send_header("Server-Timing", self.timing)
+                self.timing = None
             if allow:
                 self.send_header("Allow", allow)
             if reply.status == 503:
