@@ -8,31 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from digitnet import mnist
-
-
-def synthetic_digits(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """n learnable 28x28 uint8 'digits': digit k is a bright bar in its own place, plus noise."""
-    rng = np.random.default_rng(seed)
-    labels = rng.integers(0, 10, n).astype(np.uint8)
-    images = rng.integers(0, 40, (n, 28, 28)).astype(np.uint8)
-    for i, k in enumerate(labels):
-        row = 4 + 2 * int(k)
-        col = 6 + rng.integers(-3, 4)
-        images[i, row : row + 2, col : col + 16] = 255
-    return images, labels
-
-
-def write_mnist(folder: Path, train: int = 600, test: int = 200, gz: bool = True) -> Path:
-    """A folder of the four MNIST files, small, in the original naming."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ext = ".gz" if gz else ""
-    for split, n, seed in (("train", train, 1), ("t10k", test, 2)):
-        images, labels = synthetic_digits(n, seed)
-        mnist.write_idx(folder / f"{split}-images-idx3-ubyte{ext}", images)
-        mnist.write_idx(folder / f"{split}-labels-idx1-ubyte{ext}", labels)
-    return folder
+from helpers import write_mnist
 
 
 @pytest.fixture

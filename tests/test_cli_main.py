@@ -11,7 +11,7 @@ from digitnet import __version__
 from digitnet.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["data", "draw", "evaluate", "inspect", "predict", "read", "train"]
+COMMANDS = ["data", "draw", "evaluate", "inspect", "predict", "read", "serve", "train"]
 
 
 def test_help_lists_every_command_with_one_line():

@@ -10,7 +10,7 @@ from functools import partial
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import write_mnist
+from helpers import write_mnist
 from PIL import Image
 
 from digitnet import download, mnist

@@ -5,7 +5,7 @@ import struct
 
 import numpy as np
 import pytest
-from conftest import synthetic_digits, write_mnist
+from helpers import synthetic_digits, write_mnist
 
 from digitnet import mnist
 from digitnet.errors import DataError

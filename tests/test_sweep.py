@@ -17,8 +17,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import write_mnist
-from helpers import drawn_digit
+from helpers import drawn_digit, write_mnist
 
 from digitnet.cli import cli
 
@@ -90,6 +89,14 @@ BAD: dict[tuple[str, str], list[str]] = {
     ("read", "steps_out"): OUT_FILE,
     ("read", "jobs"): COUNT,
     ("read", "max_pixels"): COUNT + ["100"],
+    ("serve", "model"): A_FILE + ["nosuchmodel"],
+    ("serve", "host"): ["", "999.1.1.1"],
+    ("serve", "port"): ["abc", "-1", "65536"],
+    ("serve", "max_in_flight"): COUNT + ["257"],
+    ("serve", "max_bytes"): COUNT,
+    ("serve", "timeout"): POSITIVE + ["0"],
+    ("serve", "workers"): COUNT + ["65"],
+    ("serve", "max_pixels"): COUNT,
     ("train", "data"): A_FOLDER + [DIR],
     ("train", "out"): OUT_FILE,
     ("train", "hidden"): ["abc", "0", "16,,16", "", "-4"],
@@ -124,6 +131,7 @@ BASE = {
     "inspect weights": ["-m", "{model}"],
     "predict": ["{image}", "-m", "{model}"],
     "read": ["{image}", "-m", "{model}"],
+    "serve": ["--port", "0", "--workers", "1", "-m", "{model}"],
     "train": ["-o", "{tmp}/m.npz", "--epochs", "1", "--limit", "100", "--validation", "20", "-q"],
 }
 # Options whose bad values only show once the work that needs them is asked for.

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import synthetic_digits
+from helpers import synthetic_digits
 
 from digitnet import mnist, modelfile, optim
 from digitnet.augment import Augmentation, random_affine

@@ -10,9 +10,23 @@ from digitnet.cli.common import FiniteFloat, max_pixels_option, model_option
 from digitnet.limits import MAX_IN_FLIGHT, MAX_JOBS, MAX_REQUEST_BYTES, REQUEST_TIMEOUT
 
 
+def _host(value: str) -> str:
+    if not value.strip():
+        raise click.BadParameter(
+            "give an address: 127.0.0.1 for this machine only, 0.0.0.0 for all"
+        )
+    return value
+
+
 @click.command()
 @model_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    callback=lambda ctx, param, value: _host(value),
+    help="Address to listen on (0.0.0.0: every address of this machine).",
+)
 @click.option(
     "--port",
     "-p",

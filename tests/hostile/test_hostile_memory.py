@@ -198,7 +198,7 @@ def test_metadata_nested_too_deep_is_refused_by_predict_and_train_teacher(tmp_pa
     assert run.status == 1
     run.one_error("nested too deeply")
     data = tmp_path / "mnist"
-    from conftest import write_mnist
+    from helpers import write_mnist
 
     write_mnist(data, train=50, test=20)
     run = digitnet("train", "--data", data, "--teacher", deep, "-o", tmp_path / "m.npz")
@@ -227,7 +227,7 @@ def test_standard_input_without_end_is_capped(tmp_path):
 
 def test_an_idx_file_that_declares_more_than_it_holds_is_refused_at_once(tmp_path):
     """A 60,000,000-image header over 1.9 MB of gzip: refused from its header and trailer."""
-    from conftest import write_mnist
+    from helpers import write_mnist
 
     folder = write_mnist(tmp_path / "mnist", train=10, test=10)
     images = folder / "t10k-images-idx3-ubyte.gz"

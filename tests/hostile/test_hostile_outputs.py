@@ -8,7 +8,7 @@ import stat
 import threading
 
 import pytest
-from conftest import write_mnist
+from helpers import write_mnist
 from hostile_helpers import THREE, digest, digitnet
 
 from digitnet.png import SIGNATURE

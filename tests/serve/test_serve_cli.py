@@ -140,6 +140,19 @@ def test_another_host_prints_a_warning(started):
     assert quiet.stop()[0] == 0
 
 
+def test_open_starts_the_users_browser_on_the_page(tmp_path, monkeypatch):
+    seen = tmp_path / "opened"
+    monkeypatch.setenv("BROWSER", f"sh -c 'echo %s > {seen}'")
+    s = Started("--open", "--quiet", "--workers", "1")
+    try:
+        deadline = time.monotonic() + 20
+        while not seen.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert seen.read_text().strip() == s.url
+    finally:
+        s.stop()
+
+
 def test_a_bad_model_fails_at_start_in_one_line(tmp_path):
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not a model")

@@ -183,3 +183,24 @@ def test_a_form_with_a_text_field_before_the_file_uses_the_file(server):
     r = request(server, "POST", "/api/predict", body, headers)
     assert r.status == 200
     assert (r.json()["path"], r.json()["digit"]) == ("3.png", 3)
+
+
+def test_the_pixel_limit_is_the_commands(tmp_path):
+    from click.testing import CliRunner
+    from serve_helpers import running
+
+    from digitnet.cli import cli
+    from digitnet.serve import make_server
+
+    picture = tmp_path / "three.png"
+    picture.write_bytes(THREE)
+    result = CliRunner().invoke(
+        cli, ["predict", str(picture), "--max-pixels", "1000", "--format", "json"]
+    )
+    expected = result.stdout.strip().replace(str(picture), "-")
+    assert "over the limit" in expected or "pixels" in expected
+    with running(make_server("127.0.0.1", 0, max_pixels=1000, quiet=True)) as server:
+        r = request(server, "POST", "/api/predict", THREE)
+        assert r.status == 422
+        assert r.body.decode().strip() == expected
+        assert request(server, "POST", "/api/network", THREE).status == 422
