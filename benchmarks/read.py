@@ -92,7 +92,7 @@ def accuracy_table(count: int, names: list[str], save: Path | None) -> None:
 
 def refusals(count: int) -> None:
     """How many pictures with no number in them read and predict refuse, kind by kind."""
-    from digitnet.predict import decode
+    from digitnet.classify import decode
 
     net = shipped.load("default")
     print(f"{count} pictures of each kind that hold no number: refused by read / by predict")

@@ -29,3 +29,12 @@ class BlankImageError(ImageError):
 
 class NotOneDigitError(ImageError):
     """Ink that is not one digit: a speck, a line, a word, several digits."""
+
+
+class PictureError(ImageError):
+    """A picture given to the Python API that has no answer: ``path`` names it (its file,
+    or what it was, such as '<array 3>') and ``reason`` says why."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason

@@ -127,7 +127,7 @@ def evaluate_pictures(
     net: Network, pictures: Sequence[tuple[str, int]], max_pixels: int, jobs: int = 1
 ) -> Evaluation:
     """Read each (path, label) picture as ``predict`` does and count its answer."""
-    from digitnet.predict import answers
+    from digitnet.classify import answers
 
     got = list(answers(net, [p for p, _ in pictures], max_pixels, jobs))
     errors = [a.error for a in got]

@@ -104,6 +104,17 @@ def snapshot(net: Network) -> Network:
     return Network(layers, dict(net.metadata))
 
 
+def _call(config, data_dir, **options) -> str:
+    """The call to fit() as Python would write it, with the options that were given."""
+    defaults = {"limit": None, "validation": 5000, "save_best": None}
+    given = [
+        f"{k}={(str(v) if isinstance(v, Path) else v)!r}"
+        for k, v in options.items()
+        if v != defaults[k]
+    ]
+    return f"digitnet.fitting.fit({', '.join([repr(config), repr(str(data_dir)), *given])})"
+
+
 def fit(
     config: trainer.TrainConfig,
     data_dir,
@@ -111,7 +122,7 @@ def fit(
     limit: int | None = None,
     validation: int = 5000,
     save_best: str | Path | None = None,
-    command: str = "digitnet.fitting.fit",
+    command: str | None = None,
     on_batch: trainer.Progress | None = None,
     on_epoch: Callable[[trainer.EpochReport], None] | None = None,
     note: Callable[[str], None] = lambda message: None,
@@ -120,12 +131,15 @@ def fit(
 
     ``save_best``: a path written after every epoch that beats the held-out accuracy so
     far; the result is then the best epoch's network, not the last one's. ``command`` is
-    recorded as what made the network. Raises ValueError for settings that cannot train,
-    SplitError for a ``validation`` that leaves nothing to learn from, digitnet.mnist's
-    DataError for missing data and Interrupted on Ctrl-C. A run that diverged is returned,
-    not raised: ``Fitted.diverged`` says why, and saving it is the caller's choice.
+    recorded as what made the network (by default, this call as Python would write it).
+    Raises ValueError for settings that cannot train, SplitError for a ``validation`` that
+    leaves nothing to learn from, digitnet.mnist's DataError for missing data and
+    Interrupted on Ctrl-C. A run that diverged is returned, not raised: ``Fitted.diverged``
+    says why, and saving it is the caller's choice.
     """
     config.check()
+    if command is None:
+        command = _call(config, data_dir, limit=limit, validation=validation, save_best=save_best)
     if config.teacher:  # a bad teacher fails before the data is loaded (train() uses it)
         shipped.load(config.teacher)
     data = examples(data_dir, limit, validation)

@@ -30,23 +30,28 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 def identity(z: np.ndarray) -> np.ndarray:
+    """f(z) = z: a layer with no activation function."""
     return z
 
 
 def sigmoid_backward(a: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """The gradient through a sigmoid, from its output a: sigma' = a (1 - a)."""
     return grad * a * (1 - a)
 
 
 def relu_backward(a: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """The gradient through a ReLU: passed where the neuron was active."""
     return grad * (a > 0)
 
 
 def softmax_backward(a: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """The gradient through a softmax, from its output a."""
     # Jacobian-vector product of softmax: a * (g - <g, a>), row by row.
     return a * (grad - (grad * a).sum(axis=-1, keepdims=True))
 
 
 def identity_backward(a: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """The gradient through the identity: unchanged."""
     return grad
 
 

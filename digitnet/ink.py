@@ -78,6 +78,7 @@ def _median(a: np.ndarray) -> float:
 
 
 def quantile(a: np.ndarray, q: float) -> float:
+    """The value below which a share q of a's values lie (one partition, no sort)."""
     flat = a.ravel()
     k = min(flat.size - 1, int(q * flat.size))
     return float(np.partition(flat, k)[k])

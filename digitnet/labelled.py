@@ -13,8 +13,8 @@ from __future__ import annotations
 import csv
 import os
 
+from digitnet.classify import expand
 from digitnet.errors import DigitnetError
-from digitnet.predict import expand
 
 LABELS_FILE = "labels.csv"
 DIGITS = [str(d) for d in range(10)]

@@ -17,6 +17,7 @@ _TINY = 1e-12
 
 
 def one_hot(labels: np.ndarray, dtype: type = np.float32) -> np.ndarray:
+    """Labels 0-9 as rows of ten, a 1 at each label: the outputs a network should give."""
     y = np.zeros((len(labels), 10), dtype=dtype)
     y[np.arange(len(labels)), labels] = 1
     return y

@@ -79,6 +79,7 @@ def check_types(meta: dict) -> str | None:
 
 
 def json_type(value) -> str:
+    """A value's JSON type, as the schema names it (string, number, ...)."""
     import json
 
     return json.dumps(value)[:40]

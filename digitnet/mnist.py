@@ -37,6 +37,8 @@ def file_names(split: str, kind: str) -> list[str]:
 
 
 def find_file(folder: str | os.PathLike, split: str, kind: str) -> Path:
+    """The file of ``split`` (train, test) and ``kind`` (images, labels) in ``folder``,
+    under any of its usual names; DataError says what is missing."""
     folder = Path(folder)
     for name in file_names(split, kind):
         if (folder / name).is_file():

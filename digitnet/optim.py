@@ -61,6 +61,7 @@ class Adam:
 
 
 def make(name: str, params: list[np.ndarray], momentum: float = 0.9) -> SGD | Adam:
+    """The optimiser ``name`` (adam or sgd) over ``params``."""
     return Adam(params) if name == "adam" else SGD(params, momentum)
 
 

@@ -404,11 +404,36 @@ def inputs_of_pixels(pixels: np.ndarray) -> np.ndarray:
     return steps.inputs
 
 
-def gray_pixels(source, max_pixels: int = MAX_PIXELS) -> np.ndarray:
-    """An image file (path, bytes or binary file) as grayscale pixels, rows x columns."""
-    return np.asarray(grayscale(open_image(source, max_pixels)))
+def gray_pixels(picture, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """A picture as 8-bit grayscale pixels, rows x columns. A picture is an image file (a
+    path, its bytes or a binary file), a PIL image, or an array: rows x columns of gray
+    (8-bit, 16-bit or floats in 0..1), or rows x columns x 3 or 4 (RGB, RGBA)."""
+    if isinstance(picture, np.ndarray):
+        picture = _image_of_array(picture)
+    if isinstance(picture, Image.Image):
+        check_size(picture.width, picture.height, max_pixels)
+        return np.asarray(grayscale(picture))
+    return np.asarray(grayscale(open_image(picture, max_pixels)))
 
 
-def inputs(source, max_pixels: int = MAX_PIXELS) -> np.ndarray:
-    """The 784 activations for an image file (path, bytes or binary file)."""
-    return inputs_of(open_image(source, max_pixels))
+def _image_of_array(a: np.ndarray) -> Image.Image:
+    if a.ndim == 3 and a.shape[2] in (3, 4) and a.dtype == np.uint8:
+        return Image.fromarray(a, "RGB" if a.shape[2] == 3 else "RGBA")
+    if a.ndim != 2 or a.size == 0:
+        raise ImageError(
+            f"an array of shape {a.shape} is no picture: give rows x columns of gray, "
+            "or rows x columns x 3 (RGB) or 4 (RGBA) of uint8"
+        )
+    if a.dtype == np.uint8:
+        return Image.fromarray(a, "L")
+    if a.dtype.kind not in "uif":
+        raise ImageError(f"an array of {a.dtype} is no picture: give numbers")
+    values = a.astype(np.float64)
+    if not np.isfinite(values).all():
+        raise ImageError("its pixels hold NaN or infinite values: not a picture")
+    return Image.fromarray(_eight_bit(values), "L")
+
+
+def inputs(picture, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """The 784 activations for a picture (see gray_pixels for what a picture may be)."""
+    return inputs_of_pixels(gray_pixels(picture, max_pixels))

@@ -214,21 +214,12 @@ class Reading(NamedTuple):
 
 
 def read(source, net: Network | None = None, max_pixels: int | None = None) -> Reading:
-    """The number written in a picture: a path, the file's bytes, a binary file, a PIL
-    image or a grayscale array. ``net`` defaults to the shipped default model."""
+    """The number written in a picture (see preprocess.gray_pixels for what a picture may
+    be). ``net`` defaults to the shipped default model."""
     from digitnet import preprocess, shipped
 
     net = net if net is not None else shipped.load(None)
-    if isinstance(source, np.ndarray):
-        pixels = source
-    else:
-        from PIL import Image
-
-        img = source
-        if not isinstance(source, Image.Image):
-            img = preprocess.open_image(source, max_pixels or preprocess.MAX_PIXELS)
-        pixels = np.asarray(preprocess.grayscale(img))
-    return read_pixels(pixels, net)
+    return read_pixels(preprocess.gray_pixels(source, max_pixels or preprocess.MAX_PIXELS), net)
 
 
 class Result(NamedTuple):
@@ -240,14 +231,15 @@ class Result(NamedTuple):
 
 
 def _read_path(net: Network, path: str, max_pixels: int) -> Result:
-    from digitnet.predict import gray_of
+    from digitnet.classify import gray_of
 
     return _result(net, path, lambda: gray_of(path, max_pixels))
 
 
-def result_of(net: Network, data: bytes, max_pixels: int, name: str = "-") -> Result:
-    """The Result for one picture given as a file's bytes, exactly as ``read`` reads that
-    file (``name`` is the path it reports)."""
+def result_of(net: Network, data, max_pixels: int, name: str = "-") -> Result:
+    """The Result for one picture given as a file's bytes (or anything that
+    preprocess.gray_pixels takes), exactly as ``read`` reads that file (``name`` is the
+    path it reports)."""
     from digitnet import preprocess
 
     return _result(net, name, lambda: preprocess.gray_pixels(data, max_pixels))
@@ -263,7 +255,7 @@ def _result(net: Network, name: str, pixels) -> Result:
 
 
 def _read_in_worker(paths: list[str]) -> list[Result]:
-    from digitnet.predict import worker
+    from digitnet.classify import worker
 
     net, max_pixels = worker()
     return [_read_path(net, path, max_pixels) for path in paths]
@@ -278,7 +270,7 @@ def readings(net: Network, paths, max_pixels: int, jobs: int = 1):
         for path in paths:
             yield _read_path(net, path, max_pixels)
         return
-    from digitnet.predict import in_workers
+    from digitnet.classify import in_workers
 
     def lost(chunk: list[str], reason: str) -> list[Result]:
         return [Result(path, error=reason) for path in chunk]

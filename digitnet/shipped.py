@@ -34,6 +34,7 @@ def models_dir() -> str:
 
 
 def names() -> list[str]:
+    """The shipped models' names."""
     return list(DESCRIPTIONS)
 
 

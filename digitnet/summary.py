@@ -37,6 +37,7 @@ def strongest_connections(
 
 
 def stats(values: np.ndarray) -> dict[str, float]:
+    """min, max, mean and standard deviation, as plain floats."""
     v = values.astype(np.float64)
     return {
         "min": float(v.min()),

@@ -347,7 +347,7 @@ def test_the_same_image_gives_the_same_numbers_however_it_is_run(model_path, fil
 def test_jobs_default_to_the_cores_for_many_images(model_path, files, monkeypatch, tmp_path):
     """Many images named at once are read by one process per core; a few, or a list read
     from standard input, by one; --jobs decides when given."""
-    from digitnet import predict
+    from digitnet import classify as predict
 
     assert predict.jobs_for(None, None) == 1 and predict.jobs_for(10**6, 3) == 3
     assert predict.jobs_for(predict.AUTO_JOBS_FROM, None) == (os.cpu_count() or 1)
@@ -370,7 +370,7 @@ def test_jobs_default_to_the_cores_for_many_images(model_path, files, monkeypatc
 
 
 def test_workers_get_about_eight_chunks_each_of_a_known_list():
-    from digitnet import predict
+    from digitnet import classify as predict
 
     assert predict._chunk(["x"] * 10_000, 2) == 10_000 // 16
     assert predict._chunk(["x"] * 1000, 2) == predict.CHUNK_MIN
@@ -406,7 +406,8 @@ def test_answers_stream_out_while_names_still_arrive(files, model_path, tmp_path
 
 
 def test_decode_raises_why_an_input_has_no_inputs(tmp_path, files, model_path):
-    from digitnet import modelfile, predict
+    from digitnet import classify as predict
+    from digitnet import modelfile
     from digitnet.errors import ImageError
     from digitnet.limits import MAX_PIXELS
 

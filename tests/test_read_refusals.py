@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from number_families import NOT_NUMBERS  # noqa: E402
 
 from digitnet import preprocess, shipped  # noqa: E402
+from digitnet.classify import decode  # noqa: E402
 from digitnet.cli import cli  # noqa: E402
 from digitnet.errors import ImageError  # noqa: E402
-from digitnet.predict import decode  # noqa: E402
 from digitnet.reader import read_pixels  # noqa: E402
 
 COUNT = 20  # pictures of each kind

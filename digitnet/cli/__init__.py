@@ -96,6 +96,7 @@ def cli() -> None:
 
 
 def main() -> None:
+    """The ``digitnet`` console script."""
     import signal
 
     # A kill (SIGTERM) unwinds like Ctrl-C, so temporary files and folders are cleaned up.

@@ -81,6 +81,7 @@ def quiet_broken_pipe() -> None:
 
 
 def model_option(f):
+    """--model NAME|PATH, also from $DIGITNET_MODEL."""
     return click.option(
         "--model",
         "-m",
@@ -92,6 +93,7 @@ def model_option(f):
 
 
 def data_option(f):
+    """--data DIR: the MNIST folder, also from $DIGITNET_DATA."""
     return click.option(
         "--data",
         "-d",
@@ -104,6 +106,8 @@ def data_option(f):
 
 
 def format_option(*choices: str):
+    """--format, one of ``choices``; the first is the default."""
+
     def deco(f):
         return click.option(
             "--format",
@@ -132,6 +136,7 @@ class FiniteFloat(click.FloatRange):
 
 
 def jobs_option(f):
+    """--jobs N: processes that decode images."""
     from digitnet.limits import AUTO_JOBS_FROM, MAX_JOBS
 
     return click.option(
@@ -147,6 +152,7 @@ def jobs_option(f):
 
 
 def max_pixels_option(f):
+    """--max-pixels N: the largest picture read."""
     from digitnet.limits import MAX_ASPECT, MAX_PIXELS, MAX_STREAM_BYTES
 
     return click.option(
@@ -161,6 +167,7 @@ def max_pixels_option(f):
 
 
 def color_option(f):
+    """--color auto|always|never."""
     from digitnet.terminal import COLOR_MODES
 
     return click.option(
@@ -173,6 +180,7 @@ def color_option(f):
 
 
 def palette_option(f):
+    """--palette: the colours of positive and negative weights."""
     from digitnet.terminal import DEFAULT_PALETTE, PALETTES
 
     return click.option(
@@ -253,12 +261,14 @@ def command_line() -> str:
 
 
 def data_dir(data: str | None):
+    """The MNIST folder: --data, or where ``data download`` puts it."""
     from digitnet import mnist
 
     return data if data else mnist.default_data_dir()
 
 
 def echo_json(obj) -> None:
+    """Print one JSON object on a line."""
     import json
 
     click.echo(json.dumps(obj))

@@ -67,9 +67,9 @@ def evaluate(data, images, model, fmt, mistakes, mistakes_out, jobs, max_pixels)
       digitnet evaluate --images my-digits --mistakes
     """
     from digitnet import shipped
+    from digitnet.classify import jobs_for
     from digitnet.evaluate import evaluate as run
     from digitnet.evaluate import evaluate_pictures
-    from digitnet.predict import jobs_for
 
     ctx = click.get_current_context()
     given = click.core.ParameterSource.COMMANDLINE

@@ -107,9 +107,9 @@ def input_names(
     jobs: int | None,
 ) -> tuple[Iterable[str], bool, int]:
     """The files to read, in order, whether to print their names and how many processes
-    to read them with (--jobs, else by their number: see predict.jobs_for); usage errors
+    to read them with (--jobs, else by their number: see classify.jobs_for); usage errors
     for inputs that cannot work."""
-    from digitnet.predict import expand, jobs_for
+    from digitnet.classify import expand, jobs_for
 
     if not files and files_from is None:
         raise click.UsageError("no images given: name image files, '-' or --files-from LIST")

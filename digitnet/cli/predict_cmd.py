@@ -108,7 +108,7 @@ def predict(
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     from digitnet import shipped
-    from digitnet.predict import answer_batches
+    from digitnet.classify import answer_batches
 
     names, show_name, jobs = input_names(
         files, files_from, null, recursive, hidden, with_name, jobs

@@ -49,10 +49,12 @@ class RequestError(DigitnetError):
 
 
 def json_reply(obj, status: int = 200) -> Reply:
+    """``obj`` as a JSON reply with ``status``."""
     return Reply(status, JSON, (json.dumps(obj) + "\n").encode())
 
 
 def error_reply(status: int, message: str) -> Reply:
+    """A JSON error: ``{"error": message}`` with ``status``."""
     return json_reply({"error": message}, status)
 
 
@@ -119,7 +121,7 @@ class Api:
     def predict(self, picture: Picture, query: dict[str, str]) -> Reply:
         """``predict --format json`` for one picture (--top and --threshold as ``top`` and
         ``threshold``); a picture with no answer is 422, with predict's error row."""
-        from digitnet.predict import answer_of
+        from digitnet.classify import answer_of
 
         top = _number(query, "top", int, 1, 10, 1)
         threshold = _number(query, "threshold", float, 0.0, 1.0, None)
@@ -151,7 +153,7 @@ class Api:
         """How the picture lights up the network, for the page: the 28x28 input as predict
         makes it, every layer's activations, the neurons worth drawing and the strongest
         connections between them."""
-        from digitnet.predict import inputs_of
+        from digitnet.classify import inputs_of
 
         name, net = self.net(query)
         try:

@@ -156,6 +156,8 @@ _date: list = [None, ""]  # (second, its Date header): shared by the handlers' t
 
 
 class Handler(BaseHTTPRequestHandler):
+    """One connection's requests: routes, bounded bodies, JSON errors."""
+
     server: Server
     server_version = f"digitnet/{__version__}"
 

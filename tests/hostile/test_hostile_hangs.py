@@ -140,7 +140,8 @@ def test_no_more_workers_than_there_is_work_for(tasks, jobs, most):
 
 def test_predict_jobs_with_two_files_starts_one_worker(tmp_path, monkeypatch):
     """Two files are one chunk: a pool of one, whatever --jobs says."""
-    from digitnet import batch, predict, shipped
+    from digitnet import batch, shipped
+    from digitnet import classify as predict
 
     sizes = []
     real = batch.Workers.__init__

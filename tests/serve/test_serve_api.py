@@ -133,7 +133,8 @@ def test_bad_options_are_400(server, query, words):
 
 
 def test_network_is_predicts_input_and_answer(server):
-    from digitnet import predict, shipped
+    from digitnet import classify as predict
+    from digitnet import shipped
 
     net = shipped.load("default")
     for path in PICTURES:

@@ -101,12 +101,13 @@ def _unframed(pixels: np.ndarray) -> np.ndarray:
 Decoded = np.ndarray | ImageError  # one item of a batch: its pixels or inputs, or its error
 
 
-def _decoded(path: str, max_pixels: int, data: bytes | None = None) -> Decoded:
-    """decode() (of ``data`` when given: a file's bytes), with its error kept as the
-    batch's item: a batch goes on past a bad file."""
+def _decoded(path: str, max_pixels: int, picture=None) -> Decoded:
+    """decode() (of ``picture`` when given: a file's bytes, a PIL image, an array; see
+    preprocess.gray_pixels), with its error kept as the batch's item: a batch goes on past
+    a bad file."""
     try:
-        if data is not None:
-            return _unframed(preprocess.gray_pixels(data, max_pixels))
+        if picture is not None:
+            return _unframed(preprocess.gray_pixels(picture, max_pixels))
         return decode(path, max_pixels)
     except ImageError as e:
         return e
@@ -150,6 +151,15 @@ def _inputs(decoded: list[Decoded]) -> list[Decoded]:
         except MemoryError:
             out[i] = ImageError(OUT_OF_MEMORY)
     return out
+
+
+def answers_of_pictures(
+    net: Network, pictures: Iterable[tuple[str, object]], max_pixels: int, batch_size: int = 256
+) -> Iterator[Answer]:
+    """An Answer for each (name, picture) in order, pictures being anything that
+    preprocess.gray_pixels takes, a batch at a time."""
+    for batch in chunked(pictures, batch_size):
+        yield from _classify(net, [(name, _decoded(name, max_pixels, p)) for name, p in batch])
 
 
 def chunked(items: Iterable, size: int) -> Iterator[list]:
