@@ -1,4 +1,5 @@
-"""Drawing grids of values in a terminal: Unicode half blocks in 24-bit colour, or plain text.
+"""Drawing grids of values in a terminal: Unicode half blocks in the colours the terminal
+shows (24-bit, 256 or 16: see color_depth), or plain characters.
 
 One character cell shows two pixels: the upper half block takes the top pixel's colour as
 its foreground, the bottom pixel's as its background, so a 28x28 image fits in 28x14 cells.
@@ -6,6 +7,7 @@ its foreground, the bottom pixel's as its background, so a 28x28 image fits in 2
 
 from __future__ import annotations
 
+import functools
 import os
 
 import numpy as np
@@ -25,16 +27,20 @@ PALETTES: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = {
 DEFAULT_PALETTE = "green-red"
 
 
-COLOR_MODES = ("auto", "always", "never")  # what --color takes (see use_color)
+COLOR_MODES = ("auto", "always", "never")  # what --color takes (see output_depth)
+COLOR_DEPTHS = ("24bit", "256", "16", "none")
 
 
 HALF_BLOCK = "\u2580"  # the upper half block: a colour pixel above, another below
 
 
-def use_color(mode: str, isatty: bool, encoding: str | None = None) -> bool:
-    """--color auto|always|never; auto means a terminal, and NO_COLOR not set (no-color.org),
-    and an output ``encoding`` (standard output's) that has the half block; always refuses
-    (DigitnetError) an encoding without it."""
+def output_depth(
+    mode: str, isatty: bool, encoding: str | None = None, env: dict[str, str] | None = None
+) -> str:
+    """The colour depth to draw in (see COLOR_DEPTHS) for --color auto|always|never: auto
+    is what the terminal shows (color_depth), on a terminal whose encoding (standard
+    output's) has the half block; always draws colour even in a pipe or with $NO_COLOR (in
+    24-bit where $TERM says nothing), and refuses (DigitnetError) an encoding without it."""
     import sys
 
     encoding = encoding or getattr(sys.stdout, "encoding", None) or "utf-8"
@@ -50,11 +56,87 @@ def use_color(mode: str, isatty: bool, encoding: str | None = None) -> bool:
             f"--color always draws half blocks, which the output's encoding ({encoding}) "
             "cannot show: use a UTF-8 locale (LANG=C.UTF-8) or --color never"
         )
+    if mode == "never" or (mode == "auto" and not (isatty and shown)):
+        return "none"
+    env = dict(os.environ if env is None else env)
     if mode == "always":
-        return True
-    if mode == "never":
-        return False
-    return isatty and shown and not os.environ.get("NO_COLOR")
+        env.pop("NO_COLOR", None)
+        depth = color_depth(env)
+        return "24bit" if depth == "none" else depth
+    return color_depth(env)
+
+
+def color_depth(env: dict[str, str] | None = None) -> str:
+    """What the terminal shows: 24-bit colour ($COLORTERM truecolor or 24bit), 256 colours
+    ($TERM ...-256color), 16, or none ($NO_COLOR set, or $TERM dumb)."""
+    env = os.environ if env is None else env
+    term = env.get("TERM", "")
+    if env.get("NO_COLOR") or term in ("", "dumb"):
+        return "none"
+    if env.get("COLORTERM", "").lower() in ("truecolor", "24bit"):
+        return "24bit"
+    if "256color" in term:
+        return "256"
+    return "16"
+
+
+@functools.lru_cache(maxsize=4096)
+def rgb_code(rgb: tuple[int, int, int], depth: str, background: bool) -> str:
+    """The escape sequence for a colour at a depth, as foreground or background; 256 and
+    16 colours take the nearest the terminal has."""
+    r, g, b = rgb
+    if depth == "24bit":
+        return f"\x1b[{48 if background else 38};2;{r};{g};{b}m"
+    if depth == "256":
+        if r == g == b:  # the grey ramp, 24 steps
+            code = 232 + min(23, r * 24 // 256)
+        else:
+            code = 16 + 36 * (r * 6 // 256) + 6 * (g * 6 // 256) + b * 6 // 256
+        return f"\x1b[{48 if background else 38};5;{code}m"
+    # 16 colours: black, dark grey, grey, white by brightness; hues as the basic colours
+    level = (r + g + b) / 3
+    if abs(r - g) < 40 and abs(g - b) < 40:
+        code = 0 if level < 48 else 8 if level < 112 else 7 if level < 192 else 15
+    else:
+        code = (1 if r > 127 else 0) + (2 if g > 127 else 0) + (4 if b > 127 else 0)
+        code += 8 if max(r, g, b) > 200 else 0
+    base = (40 if background else 30) if code < 8 else (100 if background else 90)
+    return f"\x1b[{base + code % 8}m"
+
+
+@functools.cache
+def _codes(depth: str, background: bool) -> tuple[str, ...]:
+    """The escape sequence for each grey level 0..255 (a frame is 1,600 cells: looked up,
+    not worked out, it is drawn in about a millisecond)."""
+    return tuple(rgb_code((v, v, v), depth, background) for v in range(256))
+
+
+def _levels(values: np.ndarray) -> np.ndarray:
+    return (np.clip(values, 0, 1) * 255 + 0.5).astype(np.intp)
+
+
+def cells(values: np.ndarray, depth: str, width: int = 1) -> str:
+    """A row of values (0..1) as ``width`` coloured spaces each, or shade characters."""
+    if depth == "none":
+        shades = (np.clip(values, 0, 1) * (len(PLAIN_RAMP) - 1) + 0.5).astype(np.intp)
+        return "".join(PLAIN_RAMP[k] * width for k in shades.tolist())
+    back = _codes(depth, True)
+    gap = " " * width
+    return "".join(back[k] + gap for k in _levels(values).tolist()) + RESET
+
+
+def half_blocks(grid: np.ndarray, depth: str) -> list[str]:
+    """A grid of values two rows a line: the upper half block in the top value's colour on
+    the bottom value's."""
+    if depth == "none":
+        pairs = zip(grid[0::2], grid[1::2], strict=True)
+        return [cells((top + bottom) / 2, depth) for top, bottom in pairs]
+    fore, back = _codes(depth, False), _codes(depth, True)
+    lines = []
+    for top, bottom in zip(_levels(grid[0::2]).tolist(), _levels(grid[1::2]).tolist(), strict=True):
+        row = (fore[t] + back[b] + HALF_BLOCK for t, b in zip(top, bottom, strict=True))
+        lines.append("".join(row) + RESET)
+    return lines
 
 
 def gray_rgb(values: np.ndarray) -> np.ndarray:
@@ -79,24 +161,24 @@ def signed_rgb(
     return (m * colour + 0.5).astype(np.uint8)
 
 
-def legend(color: bool, palette: str = DEFAULT_PALETTE) -> str:
+def legend(depth: str, palette: str = DEFAULT_PALETTE) -> str:
     """One line saying what the colours (or, without colour, the characters) of a signed
     drawing mean."""
-    if not color:
+    if depth == "none":
         return f"'{PLAIN_POSITIVE[-1]}' positive, '{PLAIN_NEGATIVE[-1]}' negative, blank 0"
     positive, negative = (
-        "\x1b[38;2;{};{};{}m\u2588\u2588{}".format(*c, RESET) for c in PALETTES[palette]
+        f"{rgb_code(c, depth, False)}\u2588\u2588{RESET}" for c in PALETTES[palette]
     )
     return f"{positive} positive  {negative} negative  black 0"  # fits 40 columns
 
 
-def render(grid: np.ndarray, color: bool, palette: str | None = None) -> list[str]:
+def render(grid: np.ndarray, depth: str, palette: str | None = None) -> list[str]:
     """Lines of text drawing a 2-d grid of values (two rows of the grid per line): shades of
     grey for values in [0, 1], or signed values in ``palette``'s two colours."""
     if grid.shape[0] % 2:
         grid = np.vstack([grid, np.full((1, grid.shape[1]), np.nan)])
     top, bottom = grid[0::2], grid[1::2]
-    if not color:
+    if depth == "none":
         pair = np.nanmean(np.stack([top, bottom]), axis=0)
         if palette is None:
             idx = np.clip(pair * (len(PLAIN_RAMP) - 1) + 0.5, 0, len(PLAIN_RAMP) - 1)
@@ -118,11 +200,11 @@ def render(grid: np.ndarray, color: bool, palette: str | None = None) -> list[st
         bg = signed_rgb(np.nan_to_num(bottom), scale, palette)
     lines = []
     for fr, br, brow in zip(fg, bg, bottom, strict=True):
-        cells = []
-        for f, b, missing in zip(fr, br, np.isnan(brow), strict=True):
-            back = "\x1b[49m" if missing else f"\x1b[48;2;{b[0]};{b[1]};{b[2]}m"
-            cells.append(f"\x1b[38;2;{f[0]};{f[1]};{f[2]}m{back}{HALF_BLOCK}")
-        lines.append("".join(cells) + RESET)
+        out = []
+        for f, b, missing in zip(fr.tolist(), br.tolist(), np.isnan(brow), strict=True):
+            back = "\x1b[49m" if missing else rgb_code(tuple(b), depth, True)
+            out.append(f"{rgb_code(tuple(f), depth, False)}{back}{HALF_BLOCK}")
+        lines.append("".join(out) + RESET)
     return lines
 
 
@@ -142,7 +224,7 @@ def side_by_side(blocks: list[list[str]], widths: list[int], gap: int = 2) -> li
 def tiles(
     titles: list[str],
     grids: list[np.ndarray],
-    color: bool,
+    depth: str,
     palette: str | None = None,
     per_row: int | None = None,
 ) -> list[str]:
@@ -153,7 +235,7 @@ def tiles(
         import shutil
 
         per_row = max(1, (shutil.get_terminal_size().columns + TILE_GAP) // (28 + TILE_GAP))
-    blocks = [[t.ljust(28)] + render(g, color, palette) for t, g in zip(titles, grids, strict=True)]
+    blocks = [[t.ljust(28)] + render(g, depth, palette) for t, g in zip(titles, grids, strict=True)]
     lines: list[str] = []
     for i in range(0, len(blocks), per_row):
         row = blocks[i : i + per_row]

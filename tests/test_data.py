@@ -197,7 +197,8 @@ def test_export_per_digit_and_digit_filter(tiny_mnist, tmp_path):
     assert labels == [3, 3, 3, 3]
 
 
-def test_show_draws_digits_with_labels(tiny_mnist):
+def test_show_draws_digits_with_labels(tiny_mnist, monkeypatch):
+    monkeypatch.setenv("COLORTERM", "truecolor")
     args = ["data", "show", "--data", str(tiny_mnist), "-n", "3", "--color", "never"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0

@@ -267,7 +267,9 @@ def test_not_a_terminal_is_refused():
     ],
 )
 def test_colours_follow_the_terminal(env, depth):
-    assert drawing.color_depth(env) == depth
+    from digitnet.terminal import color_depth
+
+    assert color_depth(env) == depth
     d = drawing.Drawing()
     d.begin(drawing.Point(14, 5))
     d.extend(drawing.Point(14, 23))

@@ -133,6 +133,7 @@ def test_weight_pictures_over_the_pixel_limit_are_refused_before_drawing(model_p
 
 def test_draw_in_the_terminal_plain_and_coloured(model_path, net, monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("COLORTERM", "truecolor")
     plain = invoke("weights", "-m", str(model_path), "--draw", "--neuron", "0", "--color", "never")
     lines = plain.stdout.splitlines()
     assert lines[0].startswith("#0 b=")
@@ -144,12 +145,23 @@ def test_draw_in_the_terminal_plain_and_coloured(model_path, net, monkeypatch):
     assert "\x1b[38;2;" in coloured.stdout and "\u2580" in coloured.stdout
 
 
-def test_no_color_is_respected(monkeypatch):
-    monkeypatch.setenv("NO_COLOR", "1")
-    assert terminal.use_color("auto", True) is False
-    assert terminal.use_color("always", False) is True
-    monkeypatch.delenv("NO_COLOR")
-    assert terminal.use_color("auto", True) is True and terminal.use_color("auto", False) is False
+@pytest.mark.parametrize(
+    "mode, isatty, env, depth",
+    [
+        ("auto", True, {"TERM": "xterm-256color", "NO_COLOR": "1"}, "none"),
+        ("auto", True, {"TERM": "dumb", "COLORTERM": "truecolor"}, "none"),
+        ("auto", True, {}, "none"),
+        ("auto", False, {"TERM": "xterm-256color", "COLORTERM": "truecolor"}, "none"),
+        ("auto", True, {"TERM": "xterm-256color", "COLORTERM": "truecolor"}, "24bit"),
+        ("auto", True, {"TERM": "xterm-256color"}, "256"),
+        ("auto", True, {"TERM": "xterm"}, "16"),
+        ("always", False, {"TERM": "xterm", "NO_COLOR": "1"}, "16"),
+        ("always", False, {"TERM": "dumb"}, "24bit"),
+        ("never", True, {"TERM": "xterm-256color", "COLORTERM": "truecolor"}, "none"),
+    ],
+)
+def test_colour_depth_follows_the_terminal_and_the_option(mode, isatty, env, depth):
+    assert terminal.output_depth(mode, isatty, "utf-8", env) == depth
 
 
 def test_signed_colours():
@@ -289,6 +301,7 @@ def test_color_always_is_kept_in_a_pipe(args, monkeypatch):
     from pathlib import Path
 
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("COLORTERM", "truecolor")
     root = Path(__file__).resolve().parents[1]
     cmd = [sys.executable, "-m", "digitnet", "inspect", *args, "--color", "always"]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=root)
@@ -386,7 +399,8 @@ def test_text_in_pictures_has_glyphs(net, monkeypatch, tmp_path):
     assert not bad
 
 
-def test_weights_draw_says_what_the_colours_mean(model_path):
+def test_weights_draw_says_what_the_colours_mean(model_path, monkeypatch):
+    monkeypatch.setenv("COLORTERM", "truecolor")
     plain = invoke("weights", "-m", str(model_path), "--draw", "--color", "never")
     assert plain.stdout.splitlines()[-2:] == [
         "'#' positive, '=' negative, blank 0",
@@ -398,6 +412,34 @@ def test_weights_draw_says_what_the_colours_mean(model_path):
     assert "\x1b[38;2;60;150;255m" in legend and "\x1b[38;2;240;150;20m" in legend
     largest = float(np.abs(modelfile.load(model_path).layers[1].weights).max())
     assert scale == f"largest |w| {largest:.2f}"
+
+
+@pytest.mark.parametrize(
+    "term, colorterm, fore",
+    [
+        ("xterm-256color", "", "\x1b[38;5;"),
+        ("xterm", "", "\x1b[9"),
+        ("xterm", "24bit", "\x1b[38;2;"),
+    ],
+)
+def test_every_drawing_command_draws_in_the_terminals_colours(
+    term, colorterm, fore, tiny_mnist, monkeypatch
+):
+    monkeypatch.setenv("TERM", term)
+    monkeypatch.setenv("COLORTERM", colorterm)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    for args in (
+        ["inspect", "weights", "--draw", "--color", "always"],
+        ["inspect", "image", "digitnet/samples/three.png", "--color", "always"],
+        ["data", "show", "--data", str(tiny_mnist), "-n", "2", "--color", "always"],
+    ):
+        out = CliRunner().invoke(cli, args, color=True).stdout
+        assert fore in out or fore.replace("38", "48") in out, args
+        others = {"\x1b[38;5;", "\x1b[38;2;", "\x1b[48;5;", "\x1b[48;2;"} - {
+            fore,
+            fore.replace("38", "48"),
+        }
+        assert not any(o in out for o in others), args
 
 
 def test_palette_is_a_choice(model_path):

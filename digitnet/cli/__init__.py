@@ -90,8 +90,11 @@ def cli() -> None:
       digitnet inspect weights              what the network holds
       digitnet data download                get MNIST to train and evaluate
       digitnet train -o mine.npz            train your own network
+      digitnet serve --open                 the network in a web page
 
-    Exit status: 0 success, 1 failure (message on stderr), 2 usage error.
+    Each command's help ('digitnet COMMAND -h') lists its exit statuses: 0 success,
+    1 failure (the message on stderr), 2 usage error, 3 answers below --threshold
+    (predict, read), 130 Ctrl-C, 141 the output's reader went away, 143 SIGTERM.
     """
 
 
@@ -108,8 +111,7 @@ def main() -> None:
     cli(prog_name="digitnet")
 
 
-EXIT_TERMINATED = 143  # 128 + SIGTERM
-
-
 def _terminated(signum, frame) -> None:
+    from digitnet.cli.common import EXIT_TERMINATED
+
     raise SystemExit(EXIT_TERMINATED)

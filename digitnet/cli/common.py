@@ -12,15 +12,97 @@ from digitnet.records import shown  # noqa: F401 (the commands take it from here
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a Unix tool killed by `| head` reports
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class HelpFormatter(click.HelpFormatter):
+    """Click's help formatter, with the lines of unwrapped blocks (examples, exit statuses)
+    wrapped at words too when the terminal is narrower than they are, each continued under
+    its description's column."""
+
+    def write_text(self, text: str) -> None:
+        room = self.width - self.current_indent
+        paragraphs = text.split("\n\n")
+        for i, paragraph in enumerate(paragraphs):
+            lines = paragraph.splitlines()
+            if lines and lines[0].strip() == "\b":
+                paragraphs[i] = "\n".join(
+                    lines[:1] + [w for ln in lines[1:] for w in _fit(ln, room)]
+                )
+        super().write_text("\n\n".join(paragraphs))
+
+
+def _fit(line: str, room: int) -> list[str]:
+    """A line of an unwrapped block, wrapped at words to ``room`` columns if it is wider."""
+    import re
+    import textwrap
+
+    if len(line) <= room:
+        return [line]
+    column = re.match(r"\s*\S+(?: \S+)*?\s{2,}", line)  # where the description starts
+    lead = len(line) - len(line.lstrip())
+    hang = column.end() if column and column.end() < room // 2 else lead + 4
+    return textwrap.wrap(
+        line, room, subsequent_indent=" " * hang, break_long_words=False, break_on_hyphens=False
+    ) or [line]
+
+
+class Context(click.Context):
+    """Click's context, formatting help with HelpFormatter."""
+
+    formatter_class = HelpFormatter
+
+
+class Command(click.Command):
+    """Every digitnet command: help formatted by HelpFormatter."""
+
+    context_class = Context
+
+
+EXIT_UNSURE = 3  # every picture was read, but some answers were below --threshold
+
+
+def exit_statuses(
+    ok: str,
+    failed: str,
+    unsure: str | None = None,
+    interrupted: str | None = "interrupted (Ctrl-C)",
+) -> str:
+    """The exit-status block of a command's help: what 0, 1 and 3 mean for it, then the
+    statuses every command shares."""
+    lines = [f"0    {ok}", f"1    {failed}", "2    usage error: a bad option or argument"]
+    if unsure:
+        lines.append(f"{EXIT_UNSURE}    {unsure}")
+    if interrupted:
+        lines.append(f"{EXIT_INTERRUPTED}  {interrupted}")
+    lines += [
+        f"{EXIT_BROKEN_PIPE}  the reader of the output went away (| head)",
+        f"{EXIT_TERMINATED}  stopped by SIGTERM",
+    ]
+    return "\b\nExit status:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 class DigitnetGroup(click.Group):
     """A group that turns user mistakes into one line ``digitnet: ...`` and an exit status."""
 
+    context_class = Context
+    command_class = Command
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # Kept so that train can record the exact command that made a model.
         ctx.meta.setdefault("digitnet.argv", list(args))
         return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """A mistyped command gets "did you mean" with the nearest names."""
+        name = click.utils.make_str(args[0]) if args else None
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            near = difflib.get_close_matches(name, self.list_commands(ctx), n=2, cutoff=0.7)
+            if near:
+                ctx.fail(f"No such command '{name}'. Did you mean {' or '.join(near)}?")
+        return super().resolve_command(ctx, args)
 
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
         try:
@@ -175,7 +257,8 @@ def color_option(f):
         type=click.Choice(COLOR_MODES),
         default="auto",
         show_default=True,
-        help="24-bit colour half blocks; auto: when stdout is a terminal and NO_COLOR is unset.",
+        help="Colour half blocks; auto: on a terminal, in the colours $COLORTERM and $TERM "
+        "say it shows (none for TERM=dumb or with NO_COLOR).",
     )(f)
 
 

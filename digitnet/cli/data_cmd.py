@@ -6,7 +6,14 @@ import sys
 
 import click
 
-from digitnet.cli.common import EXIT_FAILED, DigitnetGroup, color_option, data_dir, data_option
+from digitnet.cli.common import (
+    EXIT_FAILED,
+    DigitnetGroup,
+    color_option,
+    data_dir,
+    data_option,
+    exit_statuses,
+)
 from digitnet.mnist import SPLITS
 
 
@@ -28,7 +35,12 @@ def _urls(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
     return values
 
 
-@data.command()
+@data.command(
+    epilog=exit_statuses(
+        "the four files are there and checked",
+        "a file could not be fetched or failed its check (each named, with why)",
+    )
+)
 @click.option(
     "--dir",
     "folder",
@@ -55,7 +67,7 @@ def download(folder, mirrors, quiet) -> None:
     checksums), so any faithful copy passes, re-compressed or not. Files already
     there and valid are skipped; a failed or corrupt download leaves no partial
     file behind. The folder is then used by train and evaluate when --data is not
-    given. Exit status 1 names each file that could not be fetched, and why.
+    given.
     """
     from digitnet import download as dl
     from digitnet.cli.progress import ByteBar
@@ -137,7 +149,11 @@ def _count(default: int, most: int | None, what: str):
     )
 
 
-@data.command()
+@data.command(
+    epilog=exit_statuses(
+        "written", "MNIST or the folder could not be read or written (nothing half written)"
+    )
+)
 @data_option
 @_split
 @_count(default=100, most=None, what="images")
@@ -176,7 +192,7 @@ def export(data, split, count, start, digits, per_digit, out) -> None:
     click.echo(f"wrote {len(chosen)} images and labels.csv to {folder}", err=True)
 
 
-@data.command()
+@data.command(epilog=exit_statuses("drawn", "MNIST could not be read"))
 @data_option
 @_split
 @_count(default=8, most=100, what="digits")
@@ -186,12 +202,12 @@ def export(data, split, count, start, digits, per_digit, out) -> None:
 def show(data, split, count, start, digits, color) -> None:
     """Draw a few MNIST digits in the terminal, with their labels."""
     from digitnet import mnist
-    from digitnet.terminal import tiles, use_color
+    from digitnet.terminal import output_depth, tiles
 
     images, labels = mnist.load(data_dir(data), split, full=False)
     chosen = _pick(labels, start, count, digits, None, split)
-    colored = use_color(color, sys.stdout.isatty())
+    depth = output_depth(color, sys.stdout.isatty())
     chosen = chosen.tolist()
     titles = [f"#{i} label {labels[i]}" for i in chosen]
-    for line in tiles(titles, [images[i] / 255 for i in chosen], colored):
-        click.echo(line, color=colored)  # colour was decided: keep it in a pipe too
+    for line in tiles(titles, [images[i] / 255 for i in chosen], depth):
+        click.echo(line, color=depth != "none")  # colour was decided: keep it in a pipe too

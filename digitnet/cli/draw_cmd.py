@@ -14,7 +14,13 @@ import sys
 
 import click
 
-from digitnet.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, model_option
+from digitnet.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    Command,
+    exit_statuses,
+    model_option,
+)
 from digitnet.errors import DigitnetError
 
 SETUP = "\x1b[?1049h\x1b[?25l\x1b[?1000h\x1b[?1002h\x1b[?1006h"  # alternate screen, no
@@ -32,7 +38,13 @@ CSI_SO_FAR = re.compile(rb"\x1b\[[\x30-\x3f]*[\x20-\x2f]*")  # a sequence still 
 SEQUENCE_WAIT = 0.1
 
 
-@click.command()
+@click.command(
+    cls=Command,
+    epilog=exit_statuses(
+        "quit with q or Esc",
+        "not a terminal, or one too small, or the model could not be loaded",
+    ),
+)
 @model_option
 def draw(model) -> None:
     """Draw a digit with the mouse and watch the network light up, as in the lesson.
@@ -68,7 +80,9 @@ def draw(model) -> None:
             f"the terminal is {size.columns}x{size.lines}; draw needs at least "
             f"{drawing.MIN_COLS}x{drawing.MIN_ROWS}"
         )
-    session = Session(net, name, drawing.color_depth())
+    from digitnet.terminal import color_depth
+
+    session = Session(net, name, color_depth())
     saved = session.run()
     for path in saved:
         click.echo(f"saved {path}")
@@ -98,7 +112,7 @@ class Session:
         fd = sys.stdin.fileno()
         before = termios.tcgetattr(fd)
         old_winch = signal.signal(signal.SIGWINCH, lambda *_: setattr(self, "resized", True))
-        old_term = signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_FAILED))
+        old_term = signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_TERMINATED))
         try:
             tty.setraw(fd)
             self._write(SETUP)

@@ -7,10 +7,12 @@ import os
 import click
 
 from digitnet.cli.common import (
+    Command,
     check_outputs,
     data_dir,
     data_option,
     echo_json,
+    exit_statuses,
     format_option,
     jobs_option,
     max_pixels_option,
@@ -20,7 +22,13 @@ from digitnet.cli.common import (
 )
 
 
-@click.command()
+@click.command(
+    cls=Command,
+    epilog=exit_statuses(
+        "measured",
+        "the data, the pictures or the model could not be read, or nothing was measured",
+    ),
+)
 @data_option
 @click.option(
     "--images",

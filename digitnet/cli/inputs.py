@@ -9,8 +9,6 @@ from collections.abc import Iterable
 
 import click
 
-EXIT_UNSURE = 3  # every picture was read, but some answers were below --threshold
-
 
 def names_from(stream, null: bool):
     """File names from a list: one a line, or NUL-separated (``find -print0``), each given

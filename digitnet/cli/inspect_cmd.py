@@ -9,6 +9,7 @@ from digitnet.cli.common import (
     check_outputs,
     color_option,
     echo_json,
+    exit_statuses,
     format_option,
     max_pixels_option,
     model_option,
@@ -23,7 +24,9 @@ def inspect() -> None:
     """Look inside a network: its weights, or how an image lights it up."""
 
 
-@inspect.command()
+@inspect.command(
+    epilog=exit_statuses("shown", "the model could not be loaded, or a picture not written")
+)
 @model_option
 @format_option("text", "json")
 @click.option("--draw", is_flag=True, help="Also draw the weights in the terminal.")
@@ -135,11 +138,11 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color, pa
         return
     info = summarise(net)
     if draw:
-        from digitnet.terminal import use_color
+        from digitnet.terminal import output_depth
 
-        colored = use_color(color, sys.stdout.isatty())
-        for line in _draw_weights(net, layer, neurons, colored, palette):
-            click.echo(line, color=colored)
+        depth = output_depth(color, sys.stdout.isatty())
+        for line in _draw_weights(net, layer, neurons, depth, palette):
+            click.echo(line, color=depth != "none")
     asked = ctx.get_parameter_source("fmt") == click.core.ParameterSource.COMMANDLINE
     if (draw or image_out) and not asked:  # a drawing was asked for: just the drawing
         return
@@ -183,7 +186,7 @@ def _count(n) -> str:
     return f"{n:,}" if isinstance(n, int) else "?"
 
 
-def _draw_weights(net, layer: int, neurons, color: bool, palette: str) -> list[str]:
+def _draw_weights(net, layer: int, neurons, depth: str, palette: str) -> list[str]:
     """Terminal drawing of a layer: 28x28 tiles for the first, a heat map for the others,
     then a line saying what the colours mean."""
     from digitnet import terminal
@@ -191,7 +194,7 @@ def _draw_weights(net, layer: int, neurons, color: bool, palette: str) -> list[s
     w = net.layers[layer - 1].weights
     if layer != 1:
         lines = [f"layer {layer}: {w.shape[0]} neurons x {w.shape[1]} inputs"]
-        lines += terminal.render(w, color, palette)
+        lines += terminal.render(w, depth, palette)
         scale = f"largest |w| {float(abs(w).max()):.2f}"
     else:
         neurons = range(w.shape[0]) if neurons is None else neurons
@@ -199,14 +202,18 @@ def _draw_weights(net, layer: int, neurons, color: bool, palette: str) -> list[s
         lines = terminal.tiles(
             [f"#{n} b={b[n]:+.2f}" for n in neurons],
             [w[n].reshape(28, 28) for n in neurons],
-            color,
+            depth,
             palette,
         )
         scale = "each tile to its own largest |w|"
-    return [*lines, terminal.legend(color, palette), scale]
+    return [*lines, terminal.legend(depth, palette), scale]
 
 
-@inspect.command()
+@inspect.command(
+    epilog=exit_statuses(
+        "the picture was read", "it could not be read or holds no single digit (says why)"
+    )
+)
 @click.argument("file", type=click.Path())
 @model_option
 @format_option("text", "json")
@@ -242,7 +249,7 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color, palette) ->
     from digitnet import preprocess, shipped
     from digitnet.errors import ImageError
     from digitnet.summary import MOST_ACTIVE, shown_neurons
-    from digitnet.terminal import bar, render, use_color
+    from digitnet.terminal import bar, output_depth, render
 
     check_outputs(
         {"--image": image_out, "--steps": steps_out}, [("FILE", file), ("--model", model)]
@@ -279,9 +286,10 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color, palette) ->
             }
         )
         return
-    colored = use_color(color, sys.stdout.isatty())
+    depth = output_depth(color, sys.stdout.isatty())
+    colored = depth != "none"
     click.echo(f"{file} as the network sees it (28x28):")
-    for line in render(x.reshape(28, 28), colored):
+    for line in render(x.reshape(28, 28), depth):
         click.echo(line, color=colored)  # colour was decided: keep it in a pipe too
     for i, a in enumerate(layers[1:], start=1):
         last = i == len(layers) - 1

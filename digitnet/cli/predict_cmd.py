@@ -10,17 +10,27 @@ import click
 from digitnet.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_UNSURE,
+    Command,
     FiniteFloat,
+    exit_statuses,
     format_option,
     jobs_option,
     max_pixels_option,
     model_option,
     shown,
 )
-from digitnet.cli.inputs import EXIT_UNSURE, input_names, input_options
+from digitnet.cli.inputs import input_names, input_options
 
 
-@click.command()
+@click.command(
+    cls=Command,
+    epilog=exit_statuses(
+        "every image was answered",
+        "at least one image could not be read (or held no single digit)",
+        "every image was read, but some answers were '?' (below --threshold)",
+    ),
+)
 @input_options
 @model_option
 @format_option("text", "tsv", "csv", "json")
@@ -92,14 +102,6 @@ def predict(
       digitnet predict scans/*.png --format json | jq .digit
       find . -name '*.png' | digitnet predict -T - --jobs 2
       convert photo.jpg png:- | digitnet predict -
-
-    \b
-    Exit status:
-      0  every image was answered
-      1  at least one image could not be read (or held no single digit)
-      2  usage error
-      3  every image was read, but some answers were '?' (below --threshold)
-      141  the reader of the output went away (e.g. | head), as for any Unix tool
     """
     import os
 

@@ -10,8 +10,11 @@ import click
 from digitnet.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_UNSURE,
+    Command,
     FiniteFloat,
     check_outputs,
+    exit_statuses,
     format_option,
     jobs_option,
     max_pixels_option,
@@ -20,10 +23,17 @@ from digitnet.cli.common import (
     save_png,
     shown,
 )
-from digitnet.cli.inputs import EXIT_UNSURE, input_names, input_options
+from digitnet.cli.inputs import input_names, input_options
 
 
-@click.command()
+@click.command(
+    cls=Command,
+    epilog=exit_statuses(
+        "a number was read in every picture",
+        "at least one picture could not be read (or held no number)",
+        "every picture was read, but some digits were '?' (below --threshold)",
+    ),
+)
 @input_options
 @model_option
 @format_option("text", "tsv", "csv", "json")
@@ -97,13 +107,6 @@ def read(
       digitnet read form.png --keep-separators --format json
       digitnet read photo.jpg --steps steps.png
       find scans -name '*.png' | digitnet read -T - --jobs 2
-
-    \b
-    Exit status:
-      0  a number was read in every picture
-      1  at least one picture could not be read (or held no digits)
-      2  usage error
-      3  every picture was read, but some digits were '?' (below --threshold)
     """
     from digitnet import shipped
     from digitnet.reader import readings

@@ -6,7 +6,13 @@ import sys
 
 import click
 
-from digitnet.cli.common import FiniteFloat, max_pixels_option, model_option
+from digitnet.cli.common import (
+    Command,
+    FiniteFloat,
+    exit_statuses,
+    max_pixels_option,
+    model_option,
+)
 from digitnet.limits import MAX_IN_FLIGHT, MAX_JOBS, MAX_REQUEST_BYTES, REQUEST_TIMEOUT
 
 
@@ -18,7 +24,14 @@ def _host(value: str) -> str:
     return value
 
 
-@click.command()
+@click.command(
+    cls=Command,
+    epilog=exit_statuses(
+        "stopped with Ctrl-C",
+        "the model could not be loaded, or the address or port cannot be used",
+        interrupted=None,
+    ),
+)
 @model_option
 @click.option(
     "--host",
@@ -95,12 +108,6 @@ def serve(
       digitnet serve --open
       curl --data-binary @three.png http://127.0.0.1:8000/api/predict
       curl -F image=@photo.jpg 'http://127.0.0.1:8000/api/read?model=large'
-
-    \b
-    Exit status:
-      0  stopped with Ctrl-C
-      1  the model could not be loaded, or the port is taken
-      2  usage error
     """
     import os
 

@@ -8,11 +8,13 @@ import click
 
 from digitnet import functions, losses, optim
 from digitnet.cli.common import (
+    Command,
     FiniteFloat,
     check_outputs,
     command_line,
     data_dir,
     data_option,
+    exit_statuses,
     writable_file,
 )
 
@@ -29,7 +31,14 @@ def _sizes(ctx, param, value: str) -> list[int]:
     return sizes
 
 
-@click.command()
+@click.command(
+    cls=Command,
+    epilog=exit_statuses(
+        "trained, and saved to --out",
+        "the data could not be read, training diverged, or the model could not be saved",
+        interrupted="interrupted (Ctrl-C); the best epoch so far is kept with --save-best",
+    ),
+)
 @data_option
 @click.option(
     "--out",
