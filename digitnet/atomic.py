@@ -41,7 +41,7 @@ def atomic_path(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[str]:
         try:
             yield tmp
         except OSError as e:  # a full disk names the file the caller asked for
-            if e.filename in (None, tmp):
+            if e.errno is not None and e.filename in (None, tmp):  # not a URLError, say
                 raise type(e)(e.errno, e.strerror, os.fspath(path)) from None
             raise
         if through:  # writers seek (PNG, zip): a pipe gets the finished bytes in order

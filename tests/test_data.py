@@ -15,6 +15,7 @@ from PIL import Image
 
 from digitnet import download, mnist
 from digitnet.cli import cli
+from digitnet.cli.data_cmd import NO_DOWNLOAD
 from digitnet.errors import DataError
 
 
@@ -166,6 +167,24 @@ def test_cli_download_failure_exits_1(server, tmp_path):
     assert result.exit_code == 1
     errors = result.stderr.splitlines()
     assert sum(line.startswith("digitnet: ") and "HTTP 404" in line for line in errors) == 4
+    assert errors[-1] == f"digitnet: {NO_DOWNLOAD}"
+
+
+@pytest.mark.parametrize("mirror", ["http://127.0.0.1:9/mnist/", "https://no-such-host.invalid/"])
+def test_unreachable_mirrors_fail_in_lines_that_say_what_else_works(mirror, tmp_path):
+    """A mirror that refuses or has no address: a URLError, which once became a traceback."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "c"
+    cmd = [sys.executable, "-m", "digitnet", "data", "download", "--dir", str(target), "-q"]
+    run = subprocess.run([*cmd, "--mirror", mirror], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.splitlines()
+    assert sum("no mirror gave a valid copy" in line for line in lines) == 4
+    assert lines[-1] == f"digitnet: {NO_DOWNLOAD}"
+    assert not target.exists() or not any(target.iterdir())
 
 
 def test_default_folder_follows_xdg_cache_home(monkeypatch, tmp_path):

@@ -35,6 +35,14 @@ def _urls(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
     return values
 
 
+# What else works when no mirror can be reached: said once, after the files' reasons.
+NO_DOWNLOAD = (
+    "without a mirror, use a copy of MNIST you have: --data DIR or DIGITNET_DATA=DIR "
+    "for train and evaluate, or 'data download --mirror file:///DIR/' to check it and "
+    "copy it here"
+)
+
+
 @data.command(
     epilog=exit_statuses(
         "the four files are there and checked",
@@ -85,6 +93,7 @@ def download(folder, mirrors, quiet) -> None:
     except DataError as e:
         for line in str(e).splitlines():
             click.echo(f"digitnet: {line}", err=True)
+        click.echo(f"digitnet: {NO_DOWNLOAD}", err=True)
         sys.exit(EXIT_FAILED)
     click.echo(str(target))
 
