@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 import time
 from collections import Counter
@@ -42,6 +43,11 @@ def read_all(pictures: list[bytes]) -> tuple[np.ndarray, list[str | None]]:
         except ImageError as e:
             reasons.append(str(e))
     return inputs, reasons
+
+
+def _folder(name: str) -> str:
+    """A family's folder name: 'desk edge (photo)' -> 'desk-edge-photo'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def main() -> None:
@@ -77,7 +83,7 @@ def main() -> None:
         idx = rng.choice(len(images), args.count, replace=False)
         pictures = [FAMILIES[name](rng, images[i]) for i in idx]
         if args.save:
-            saved += _save(args.save, name.replace(" ", "_"), pictures, labels[idx])
+            saved += _save(args.save, _folder(name), pictures, labels[idx])
         inputs, reasons = read_all(pictures)
         refused = [r for r in reasons if r is not None]
         ok = np.array([r is None for r in reasons])
@@ -96,7 +102,7 @@ def main() -> None:
         rng = np.random.default_rng(5000 + list(NOT_DIGITS).index(kind))
         pictures = [make(rng, images) for _ in range(max(1, args.count // 5))]
         if args.save:
-            _save(args.save, f"not_{kind.replace(' ', '_')}", pictures, None)
+            _save(args.save, _folder(f"not {kind}"), pictures, None)
         _, reasons = read_all(pictures)
         answered = sum(r is None for r in reasons)
         print(

@@ -90,7 +90,8 @@ def read(
 
     \b
     Output (--format):
-      text  the number; with several files, FILE<TAB>NUMBER per line
+      text  the number, a line each; with several files, FILE<TAB>NUMBER a
+            picture each, its lines joined by ' | '
       tsv   a header, then path, line, number, confidence, error per line read
       csv   the same as CSV
       json  JSON Lines, one object per file: path, number (lines joined by a
@@ -176,11 +177,17 @@ def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None
         return write_table
 
     def write_text(result) -> None:
-        prefix = f"{shown(result.path)}\t" if show_name else ""
-        for text in result.reading.text(separators, threshold):
-            click.echo(f"{prefix}{text}")
+        lines = result.reading.text(separators, threshold)
+        if show_name:  # one row a picture, so the rows of two pictures cannot be mixed up
+            click.echo(f"{shown(result.path)}\t{LINES_JOINED.join(lines)}")
+            return
+        for text in lines:
+            click.echo(text)
 
     return write_text
+
+
+LINES_JOINED = " | "  # between a picture's lines on its one row (no number holds it)
 
 
 def _regular_or_missing(path: str) -> bool:
