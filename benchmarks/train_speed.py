@@ -6,6 +6,10 @@ taking turns epoch by epoch. PyTorch is optional: `pip install torch==2.13.0` (a
 
     python benchmarks/train_speed.py [--hidden 16,16] [--epochs 3] [--batch-size 64] [--threads 1]
     python benchmarks/train_speed.py --hidden 600,600 --batch-size 128
+    python benchmarks/train_speed.py --blas-threads [--hidden 600,600]
+
+--blas-threads times digitnet's epochs with 1 BLAS thread and with one per core, in turn
+in one process (threadpoolctl switches them): the figures behind digitnet.threads.
 
 Targets: the lesson's 784-16-16-10 no slower than 1.5x PyTorch's epoch (there Python's
 per-batch overhead dominates); the large 784-600-600-10 no slower than 1.0x (there it is
@@ -26,7 +30,14 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--blas-threads", action="store_true", help="1 BLAS thread against one per core"
+    )
     args = parser.parse_args()
+    if args.blas_threads:
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(os.cpu_count() or 1)  # the pool's size; switched per epoch
+        return compare_threads(args)
     # Thread counts must be fixed before NumPy (OpenBLAS) and PyTorch start.
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)
@@ -92,6 +103,30 @@ def main() -> None:
         ours, theirs = best.values()
         target = 1.5 if hidden == [16, 16] else 1.0
         print(f"digitnet / PyTorch: {ours / theirs:.2f}x (target: at most {target}x)")
+
+
+def compare_threads(args) -> None:
+    from threadpoolctl import threadpool_limits
+
+    from digitnet import mnist
+    from digitnet.train import TrainConfig, train
+
+    images, labels = mnist.load(mnist.default_data_dir(), "train")
+    x = mnist.as_inputs(images)
+    hidden = [int(h) for h in args.hidden.split(",")]
+    config = TrainConfig(hidden=hidden, batch_size=args.batch_size, epochs=1, seed=1)
+    cores = os.cpu_count() or 1
+    times: dict[int, list[float]] = {1: [], cores: []}
+    for _ in range(args.epochs):
+        for n in times:
+            with threadpool_limits(limits=n, user_api="blas"):
+                start = time.perf_counter()
+                train(config, x, labels)
+                times[n].append(time.perf_counter() - start)
+    sizes = "-".join(map(str, [784, *hidden, 10]))
+    print(f"one epoch of {sizes}, batch {args.batch_size}, in turn, {args.epochs} each:")
+    for n, t in times.items():
+        print(f"  {n} BLAS thread(s): best {min(t):6.2f} s, median {sorted(t)[len(t) // 2]:6.2f} s")
 
 
 if __name__ == "__main__":

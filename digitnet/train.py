@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from digitnet import losses, optim
+from digitnet import losses, optim, threads
 from digitnet.augment import Augmentation
 from digitnet.backprop import gradients
 from digitnet.evaluate import evaluate
@@ -103,31 +103,32 @@ def train(
     n, bs = len(x), config.batch_size
     batches = -(-n // bs)
     total = config.epochs * batches
-    for epoch in range(1, config.epochs + 1):
-        order = rng.permutation(n)
-        seen_loss, correct = 0.0, 0
-        for b in range(batches):
-            # each batch gathered on its own: shuffling the whole set first copied 188 MB
-            batch = order[b * bs : (b + 1) * bs]
-            xb, yb = x[batch], y[batch]
-            if config.augment:
-                xb = augment(xb, rng)
-            target = yb if teacher is None else soft_targets(teacher, xb, yb, config)
-            g = gradients(net, xb, target, config.loss, config.l2)
-            lr = optim.learning_rate(
-                config.schedule, config.learning_rate, (epoch - 1) * batches + b, total
-            )
-            opt.step([d for pair in zip(g.weights, g.biases, strict=True) for d in pair], lr)
-            seen_loss += g.cost * len(xb)
-            correct += int((g.output.argmax(axis=1) == yb.argmax(axis=1)).sum())
-            if on_batch is not None:
-                done = min((b + 1) * bs, n)
-                on_batch(epoch, b + 1, batches, seen_loss / done, correct / done)
-        if on_epoch is not None:
-            val = None
-            if validation is not None and len(validation[0]):
-                val = evaluate(net, *validation).accuracy
-            on_epoch(EpochReport(epoch, config.epochs, seen_loss / n, correct / n, val, net))
+    with threads.for_network(net.sizes):  # one thread for a small network
+        for epoch in range(1, config.epochs + 1):
+            order = rng.permutation(n)
+            seen_loss, correct = 0.0, 0
+            for b in range(batches):
+                # each batch gathered on its own: shuffling the whole set first copied 188 MB
+                batch = order[b * bs : (b + 1) * bs]
+                xb, yb = x[batch], y[batch]
+                if config.augment:
+                    xb = augment(xb, rng)
+                target = yb if teacher is None else soft_targets(teacher, xb, yb, config)
+                g = gradients(net, xb, target, config.loss, config.l2)
+                lr = optim.learning_rate(
+                    config.schedule, config.learning_rate, (epoch - 1) * batches + b, total
+                )
+                opt.step([d for pair in zip(g.weights, g.biases, strict=True) for d in pair], lr)
+                seen_loss += g.cost * len(xb)
+                correct += int((g.output.argmax(axis=1) == yb.argmax(axis=1)).sum())
+                if on_batch is not None:
+                    done = min((b + 1) * bs, n)
+                    on_batch(epoch, b + 1, batches, seen_loss / done, correct / done)
+            if on_epoch is not None:
+                val = None
+                if validation is not None and len(validation[0]):
+                    val = evaluate(net, *validation).accuracy
+                on_epoch(EpochReport(epoch, config.epochs, seen_loss / n, correct / n, val, net))
     return net
 
 
