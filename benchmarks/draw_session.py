@@ -1,8 +1,9 @@
 """`digitnet draw` in a pseudo-terminal: its reaction time, and a picture of a session.
 
-    python benchmarks/draw_session.py [--events 60] [--picture models/draw-session.png]
+    python benchmarks/draw_session.py [--events 60] [--size 100x34] [--picture FILE.png]
 
-Starts `digitnet draw` in a pseudo-terminal (100x34, 24-bit colour), draws a 7 with mouse
+Starts `digitnet draw` in a pseudo-terminal (--size, 24-bit colour; 80x24 gets the compact
+layout), draws a 7 with mouse
 reports (SGR, as xterm, tmux, iTerm2 and kitty send them) and measures, for every drag
 event, the time from writing the report to the end of the redrawn screen (each frame ends
 with drawing.FRAME_END). Target: at most 30 ms. With --picture, the last screen is
@@ -36,10 +37,12 @@ FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 SEVEN = [(6, 6), (22, 6), (19, 11), (16, 16), (14, 20), (12, 24)]  # grid cells, a 7
 
 
-def spawn(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    """A process on a new pseudo-terminal of COLS x ROWS; returns it and the master side."""
+def spawn(
+    args: list[str], env: dict[str, str], cols: int = COLS, rows: int = ROWS
+) -> tuple[subprocess.Popen, int]:
+    """A process on a new pseudo-terminal of cols x rows; returns it and the master side."""
     master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     process = subprocess.Popen(
         args, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
     )
@@ -64,23 +67,24 @@ def read_until(master: int, marker: bytes, timeout: float = 5.0) -> bytes:
     return out
 
 
-def mouse(button: int, x: float, y: float, press: bool = True) -> bytes:
-    """An SGR mouse report at grid cell (x, y): the canvas starts after its border."""
-    col, row = int(2 + x * 2), int(2 + y)
+def mouse(button: int, x: float, y: float, press: bool = True, layout: str = "wide") -> bytes:
+    """An SGR mouse report at grid cell (x, y): the canvas starts after its border; in the
+    compact layout a cell is one column and half a row."""
+    col, row = (int(2 + x), int(2 + y / 2)) if layout == "compact" else (int(2 + x * 2), int(2 + y))
     return f"\x1b[<{button};{col};{row}{'M' if press else 'm'}".encode()
 
 
-def stroke_events(points: list[tuple[float, float]], steps: int) -> list[bytes]:
+def stroke_events(points: list[tuple[float, float]], steps: int, layout: str) -> list[bytes]:
     """A press, ``steps`` drags along the polyline, a release."""
-    out = [mouse(0, *points[0])]
+    out = [mouse(0, *points[0], layout=layout)]
     seg = len(points) - 1
     for k in range(1, steps + 1):
         t = k / steps * seg
         i = min(int(t), seg - 1)
         f = t - i
         (x0, y0), (x1, y1) = points[i], points[i + 1]
-        out.append(mouse(32, x0 + (x1 - x0) * f, y0 + (y1 - y0) * f))
-    out.append(mouse(0, *points[-1], press=False))
+        out.append(mouse(32, x0 + (x1 - x0) * f, y0 + (y1 - y0) * f, layout=layout))
+    out.append(mouse(0, *points[-1], press=False, layout=layout))
     return out
 
 
@@ -183,15 +187,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=60, help="drag events in the stroke")
     parser.add_argument("--picture", type=Path, help="render the last screen to this PNG")
+    parser.add_argument("--size", default=f"{COLS}x{ROWS}", help="the terminal, COLSxROWS")
     args = parser.parse_args()
+    cols, rows = (int(v) for v in args.size.lower().split("x"))
+    from digitnet.drawing import layout_for
+
+    layout = layout_for(cols, rows) or sys.exit(f"{args.size}: too small for digitnet draw")
     env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
     env.pop("NO_COLOR", None)
     started = time.monotonic()
-    process, master = spawn([sys.executable, "-m", "digitnet", "draw"], env)
+    process, master = spawn([sys.executable, "-m", "digitnet", "draw"], env, cols, rows)
     screen = read_until(master, FRAME_END)
     print(f"first screen after {(time.monotonic() - started) * 1000:.0f} ms")
     times = []
-    for event in stroke_events(SEVEN, args.events):
+    print(f"terminal {cols}x{rows}, {layout} layout")
+    for event in stroke_events(SEVEN, args.events, layout):
         sent = time.monotonic()
         os.write(master, event)
         screen += read_until(master, FRAME_END, 2.0)
@@ -205,7 +215,7 @@ def main() -> None:
     answer = re.findall(rb"answer: \d \(\d\.\d\d\)", screen)
     print("the screen says", answer[-1].decode() if answer else "no answer")
     if args.picture:
-        render(screen).save(args.picture)
+        render(screen, cols, rows).save(args.picture)
         print(f"wrote {args.picture}")
     os.write(master, b"q")
     read_until(master, b"\x1b[?1049l", 2.0)

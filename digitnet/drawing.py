@@ -27,6 +27,11 @@ CELL_COLS = 2  # a grid cell is two columns wide and one row high: square on mos
 CANVAS_COLS, CANVAS_ROWS = SIDE * CELL_COLS + 2, SIDE + 2  # with its border
 PANEL_COLS = 36  # the network beside the canvas: the 28x28 input in half blocks and the bars
 MIN_COLS, MIN_ROWS = CANVAS_COLS + 1 + PANEL_COLS, CANVAS_ROWS + 2  # with the status lines
+# A terminal as most open, 80x24: the canvas in half blocks (a grid cell one column wide and
+# half a row high, square again), the 28x28 input beside it, the outputs beside that, the
+# hidden layers below.
+COMPACT_COLS, COMPACT_ROWS = 80, 24
+OUTPUT_BAR = 10  # the compact layout's output bars, in columns
 FRAME_END = "\x1b[0m\x1b[?25l"  # every frame ends so (colours reset, no cursor): tests wait for it
 
 
@@ -89,15 +94,17 @@ class Drawing:
         """The drawing as people draw: black ink on white paper, 280x280."""
         return Image.fromarray(((1 - self.pixels()) * 255 + 0.5).astype(np.uint8))
 
-    def read(self, net: Network) -> Reading:
-        """What the network sees in the drawing and how it lights up, as predict would."""
+    def read(self, net: Network, moving: bool = False) -> Reading:
+        """What the network sees in the drawing and how it lights up, as predict would;
+        ``moving`` (the pen is being dragged) skips predict's checks for several digits,
+        which run the number reader: they are made when the pen lifts."""
         from digitnet import preprocess
         from digitnet.errors import ImageError
 
         if not self.strokes:
             return Reading(np.zeros(SIDE * SIDE, np.float32), [], "draw a digit")
         try:
-            x = preprocess.inputs_of_pixels(np.asarray(self.picture()))
+            x = preprocess.inputs_of_pixels(np.asarray(self.picture()), several=not moving)
         except ImageError as e:
             return Reading(np.zeros(SIDE * SIDE, np.float32), [], str(e))
         layers = [a[0] for a in net.activations(x[None].astype(np.float64))][1:]
@@ -117,7 +124,32 @@ class Drawing:
 
 
 KEYS = "left button draws, right erases; arrows and space: the pen by keyboard   ? keys  q quit"
+COMPACT_KEYS = "left draws, right erases; arrows, space: keyboard pen   c u s m ? q"
 HELP = "c clear  u undo  s save as PNG  m next model  ? keys  q or Esc quit"
+
+
+def layout_for(columns: int, rows: int) -> str | None:
+    """The layout that fits a terminal: "wide" (the canvas two columns a cell), "compact"
+    (80x24: half blocks), or None when it is smaller than that."""
+    if columns >= MIN_COLS and rows >= MIN_ROWS:
+        return "wide"
+    if columns >= COMPACT_COLS and rows >= COMPACT_ROWS:
+        return "compact"
+    return None
+
+
+def too_small(columns: int, rows: int) -> list[str]:
+    """What a terminal too small to draw in shows, in place, until it grows."""
+    need = f"{COMPACT_COLS}x{COMPACT_ROWS}"
+    lines = [f"the terminal is {columns}x{rows}; draw needs {need}", "make it larger, or q quits"]
+    return [line[: max(columns - 1, 1)] for line in lines]
+
+
+def grid_point(layout: str, col: int, row: int) -> Point:
+    """The grid cell under a mouse report's 1-based column and row, in either layout."""
+    if layout == "compact":  # a character row holds two grid rows: its middle
+        return Point(col - 2 + 0.5, (row - 2) * 2 + 1.0)
+    return Point((col - 2 + 0.5) / CELL_COLS, row - 2 + 0.5)
 
 
 def frame(
@@ -127,8 +159,11 @@ def frame(
     depth: str,
     cursor: Point | None = None,
     status: str = "",
+    layout: str = "wide",
 ) -> list[str]:
     """One screen: the canvas on the left, the network on the right, two status lines."""
+    if layout == "compact":
+        return _compact(drawing, reading, model, depth, cursor, status)
     grid = drawing.grid()
     canvas = ["\u250c" + "\u2500" * (SIDE * CELL_COLS) + "\u2510"]
     for r in range(SIDE):
@@ -154,6 +189,53 @@ def frame(
         answer = reading.refusal
     lines.append(f"{answer}   {status}".rstrip()[: MIN_COLS - 1])
     lines.append(KEYS[: MIN_COLS - 1])
+    return lines
+
+
+def _compact(
+    drawing: Drawing, reading: Reading, model: str, depth: str, cursor: Point | None, status: str
+) -> list[str]:
+    """The 80x24 screen: canvas | what the network sees | outputs, the hidden layers below."""
+    grid = drawing.grid()
+    canvas = half_blocks(grid, depth)
+    if cursor is not None:  # the keyboard's cursor: a reverse '+' in its row (drawn flat)
+        r, c = min(int(cursor.y) // 2, SIDE // 2 - 1), min(int(cursor.x), SIDE - 1)
+        pair = (grid[2 * r] + grid[2 * r + 1]) / 2
+        mark = "+" if depth == "none" else f"\x1b[7m+{RESET}"
+        canvas[r] = cells(pair[:c], depth) + mark + cells(pair[c + 1 :], depth)
+    seen = half_blocks(reading.inputs.reshape(SIDE, SIDE), depth)
+    outputs = []
+    if reading.layers:
+        out = reading.layers[-1]
+        best = int(out.argmax())
+        for d in range(len(out)):
+            level = bar(float(out[d]), OUTPUT_BAR, plain=depth == "none")
+            outputs.append(f"{d} {level} {float(out[d]):.2f}{' <' if d == best else ''}")
+    border = "\u2500" * SIDE
+    left = ["\u250c" + border + "\u2510", *("\u2502" + row + "\u2502" for row in canvas)]
+    left.append("\u2514" + border + "\u2518")
+    middle = ["the network sees:", *seen]
+    right = [f"model {model}"[:19], *outputs]
+    lines = []
+    for i, row in enumerate(left):
+        mid = middle[i] if i < len(middle) else ""
+        pad = " " * (SIDE - len(mid)) if i == 0 or i > len(seen) else ""
+        lines.append(f"{row} {mid}{pad} {right[i] if i < len(right) else ''}".rstrip())
+    for i, a in enumerate(reading.layers[:-1], start=1):
+        shown = shown_neurons(a)
+        top = float(a.max()) or 1.0  # ReLU has no upper bound: lit relative to the brightest
+        label = f"hidden {i} ({len(shown)} of {len(a)}) " if len(shown) < len(a) else f"hidden {i} "
+        width = max(1, min(2, (COMPACT_COLS - 1 - len(label)) // len(shown)))
+        lines.append(label + cells(a[shown] / top, depth, width))
+    answer = ""
+    if reading.layers:
+        out = reading.layers[-1]
+        answer = f"answer: {int(out.argmax())} ({float(out.max()):.2f})"
+    elif reading.refusal:
+        answer = reading.refusal
+    lines += [""] * (COMPACT_ROWS - 2 - len(lines))
+    lines.append(f"{answer}   {status}".rstrip()[: COMPACT_COLS - 1])
+    lines.append(COMPACT_KEYS[: COMPACT_COLS - 1])
     return lines
 
 

@@ -272,8 +272,10 @@ def read(img: Image.Image) -> Steps:
     return _read_unframed(pixels)
 
 
-def _read_unframed(pixels: np.ndarray) -> Steps:
-    """Steps 4 to 8 (see the module's steps), for a grayscale picture as rows x columns."""
+def _read_unframed(pixels: np.ndarray, several: bool = True) -> Steps:
+    """Steps 4 to 8 (see the module's steps), for a grayscale picture as rows x columns;
+    ``several=False`` skips the checks for digits in lines or touching (which run the
+    number reader: a drawing pad uses it while the pen moves)."""
     try:
         ink = ink_mod.find(pixels)
     except BlankImageError as e:
@@ -289,6 +291,8 @@ def _read_unframed(pixels: np.ndarray) -> Steps:
         inputs = fit(strength).ravel()
     except BlankImageError as e:
         return Steps(pixels, ink, shapes, choice, box, None, str(e))
+    if not several:
+        return Steps(pixels, ink, shapes, choice, box, inputs, None)
     if (lines := _lines_read(strength, inputs)) > 1:
         return Steps(pixels, ink, shapes, choice, box, None, digit_shapes.stacked(lines))
     if (count := _touching(strength, inputs)) > 1:
@@ -394,11 +398,12 @@ def inputs_of(img: Image.Image) -> np.ndarray:
     return inputs_of_pixels(np.asarray(grayscale(img)))
 
 
-def inputs_of_pixels(pixels: np.ndarray) -> np.ndarray:
-    """784 float32 activations in [0, 1] for a grayscale picture (rows x columns, uint8)."""
+def inputs_of_pixels(pixels: np.ndarray, several: bool = True) -> np.ndarray:
+    """784 float32 activations in [0, 1] for a grayscale picture (rows x columns, uint8);
+    ``several=False``: without the checks for several digits (see _read_unframed)."""
     if pixels.shape == (SIDE, SIDE) and (framed := mnist_framed(pixels)) is not None:
         return framed  # no Steps for MNIST's own pictures: this path must be quick
-    steps = _read_unframed(pixels)
+    steps = _read_unframed(pixels, several)
     if steps.refusal is not None:
         raise (BlankImageError if steps.ink is None else NotOneDigitError)(steps.refusal)
     return steps.inputs

@@ -229,13 +229,65 @@ def test_a_killed_session_restores_the_terminal(term):
     assert termios.tcgetattr(term.slave) == term.modes
 
 
-def test_too_small_a_terminal_is_refused(tmp_path):
+def compact_mouse(button: int, x: float, y: float, press: bool = True) -> bytes:
+    """A mouse report on the 80x24 layout's canvas: a column a cell, a row two cells."""
+    return f"\x1b[<{button};{int(2 + x)};{int(2 + y / 2)}{'M' if press else 'm'}".encode()
+
+
+def test_an_80x24_terminal_draws_a_7_and_survives_a_resize(tmp_path):
     t = Terminal(tmp_path, cols=80, rows=24)
+    try:
+        t.read()
+        seven = [(7, 5), (21, 5), (18, 10), (15, 16), (13, 21), (12, 24)]
+        t.send(compact_mouse(0, *seven[0]))
+        for a, b in zip(seven, seven[1:], strict=False):
+            for k in range(1, 4):
+                x, y = a[0] + (b[0] - a[0]) * k / 3, a[1] + (b[1] - a[1]) * k / 3
+                t.send(compact_mouse(32, x, y))
+        t.send(compact_mouse(0, *seven[-1], press=False), wait=False)
+        screen = t.sync()
+        assert answers(t.screen)[-1] == "7"
+        last = screen.split(b"\x1b[H")[-1].decode()
+        visible = [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line) for line in last.split("\r\n")]
+        assert len(visible) <= 24 and max(len(line) for line in visible) <= 80
+        assert visible[0].startswith("\u250c") and "the network sees:" in visible[0]
+        # smaller than 80x24: said in place; grown back: the drawing is all there again
+        t.resize(60, 20)
+        os.kill(t.process.pid, signal.SIGWINCH)
+        small = t.read(until=b"draw needs 80x24")
+        assert b"the terminal is 60x20; draw needs 80x24" in small
+        t.resize(80, 24)
+        os.kill(t.process.pid, signal.SIGWINCH)
+        t.read()
+        assert answers(t.sync())[-1] == "7"
+        assert t.finish() == 0
+    finally:
+        t.close()
+
+
+def test_the_80x24_layout_fits_for_every_model_and_depth():
+    d = drawing.Drawing()
+    d.begin(drawing.Point(14, 4))
+    d.extend(drawing.Point(14, 24))
+    for model in ("default", "lesson", "large"):
+        reading = d.read(shipped.load(model))
+        for depth in ("24bit", "256", "16", "none"):
+            for cursor in (None, drawing.Point(0.5, 27.5), drawing.Point(27.5, 0.5)):
+                lines = drawing.frame(d, reading, model, depth, cursor, "pen down", "compact")
+                visible = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in lines]
+                assert len(lines) == drawing.COMPACT_ROWS
+                assert max(len(line) for line in visible) < drawing.COMPACT_COLS
+                assert visible[-2].startswith("answer: 1")
+                assert (depth == "none") == ("\x1b" not in "".join(lines))
+
+
+def test_too_small_a_terminal_is_refused(tmp_path):
+    t = Terminal(tmp_path, cols=79, rows=24)
     try:
         assert t.drain() == 1
         out = t.screen
-        need = f"{drawing.MIN_COLS}x{drawing.MIN_ROWS}"
-        assert f"digitnet: the terminal is 80x24; draw needs at least {need}".encode() in out
+        need = f"{drawing.COMPACT_COLS}x{drawing.COMPACT_ROWS}"
+        assert f"digitnet: the terminal is 79x24; draw needs at least {need}".encode() in out
         assert b"\x1b[?1049h" not in out  # it never took the screen
     finally:
         t.close()
@@ -281,3 +333,24 @@ def test_colours_follow_the_terminal(env, depth):
     else:
         assert codes[depth] in text
     assert all(len(re.sub(r"\x1b\[[0-9;]*m", "", line)) <= drawing.MIN_COLS for line in lines)
+
+
+def test_while_the_pen_moves_the_several_digit_checks_wait_for_it_to_lift():
+    """Those checks run the number reader (up to 0.1 s a frame): made when the pen lifts."""
+    import math
+
+    net = shipped.load()
+    d = drawing.Drawing()
+    for cx in (8.5, 19.5):  # two touching zeros
+        ring = [
+            drawing.Point(
+                cx + 4.5 * math.sin(t / 10 * math.pi), 14 - 6 * math.cos(t / 10 * math.pi)
+            )
+            for t in range(21)
+        ]
+        d.begin(ring[0])
+        for p in ring[1:]:
+            d.extend(p)
+    moving, lifted = d.read(net, moving=True), d.read(net)
+    assert moving.refusal is None and int(moving.layers[-1].argmax()) in range(10)
+    assert lifted.refusal == "several digits touching (2): use 'digitnet read' for numbers"

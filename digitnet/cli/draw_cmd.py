@@ -63,8 +63,9 @@ def draw(model) -> None:
       m        switch model (default, lesson, large)
       ?        help             q or Esc  quit
 
-    It needs a terminal of at least 95x32 characters; colours follow what the terminal
-    shows (24-bit with $COLORTERM, 256, 16, none with NO_COLOR).
+    It needs a terminal of at least 80x24 characters (from 95x32 the canvas is drawn
+    larger); a window made smaller says so in place until it grows. Colours follow what
+    the terminal shows (24-bit with $COLORTERM, 256, 16, none with NO_COLOR).
     """
     from digitnet import drawing, shipped
 
@@ -75,10 +76,10 @@ def draw(model) -> None:
     if os.environ.get("TERM", "dumb") == "dumb":
         raise DigitnetError("draw needs a terminal that understands escape sequences (TERM=dumb)")
     size = os.get_terminal_size(sys.stdout.fileno())
-    if size.columns < drawing.MIN_COLS or size.lines < drawing.MIN_ROWS:
+    if drawing.layout_for(size.columns, size.lines) is None:
         raise DigitnetError(
             f"the terminal is {size.columns}x{size.lines}; draw needs at least "
-            f"{drawing.MIN_COLS}x{drawing.MIN_ROWS}"
+            f"{drawing.COMPACT_COLS}x{drawing.COMPACT_ROWS}"
         )
     from digitnet.terminal import color_depth
 
@@ -104,6 +105,8 @@ class Session:
         self.saved: list[str] = []
         self.interrupted = False
         self.resized = True
+        self.layout: str | None = "wide"
+        self.moving = False  # the mouse is dragging the pen
 
     def run(self) -> list[str]:
         import termios
@@ -231,11 +234,13 @@ class Session:
         """A mouse report: 1-based column and row; button 0 left, 2 right, +32 a drag."""
         from digitnet import drawing
 
-        x = (col - 2 + 0.5) / drawing.CELL_COLS  # the canvas starts after its border
-        y = row - 2 + 0.5
-        if not (0 <= x < drawing.SIDE and 0 <= y < drawing.SIDE) or not pressed:
+        if self.layout is None or not pressed:
+            self.moving = False  # the pen lifted: the next frame makes every check
             return
-        at = drawing.Point(x, y)
+        at = drawing.grid_point(self.layout, col, row)  # the canvas starts after its border
+        self.moving = bool(button & 32) and pressed
+        if not (0 <= at.x < drawing.SIDE and 0 <= at.y < drawing.SIDE):
+            return
         kind, drag = button & 3, bool(button & 32)
         if kind not in (0, 2):
             return
@@ -247,9 +252,20 @@ class Session:
     def _redraw(self, clear: bool = False) -> None:
         from digitnet import drawing
 
+        if self.resized:
+            size = os.get_terminal_size(sys.stdout.fileno())
+            self.columns, self.layout = size.columns, drawing.layout_for(size.columns, size.lines)
+            if self.layout is None:
+                self.too_small = drawing.too_small(size.columns, size.lines)
+            clear = True
         self.resized = False
-        reading = self.drawing.read(self.net)
-        cursor = self.cursor if self.pen_down or self.status.startswith("pen") else None
-        lines = drawing.frame(self.drawing, reading, self.name, self.depth, cursor, self.status)
+        if self.layout is None:  # said in place until the window grows
+            lines = self.too_small
+        else:
+            reading = self.drawing.read(self.net, moving=self.moving)
+            cursor = self.cursor if self.pen_down or self.status.startswith("pen") else None
+            lines = drawing.frame(
+                self.drawing, reading, self.name, self.depth, cursor, self.status, self.layout
+            )
         text = ("\x1b[2J" if clear else "") + "\x1b[H" + "\x1b[K\r\n".join(lines) + "\x1b[K"
         self._write(text + drawing.FRAME_END)
