@@ -140,3 +140,15 @@ def test_draw_says_why_on_a_dumb_terminal():
     out = in_a_terminal(["draw"], "dumb").decode()
     assert "\x1b" not in out
     assert "TERM=dumb" in out
+
+
+def test_training_on_a_dumb_terminal_shows_its_progress_without_escapes(tmp_path):
+    from helpers import write_mnist
+
+    data = write_mnist(tmp_path / "mnist")
+    args = ["train", "--data", str(data), "-o", str(tmp_path / "m.npz"), "--epochs", "2"]
+    args += ["--limit", "500", "--validation", "100"]
+    dumb = in_a_terminal(args, "dumb").decode()
+    assert "\x1b" not in dumb and "[" in dumb and "\r" in dumb  # the bar, redrawn in place
+    capable = in_a_terminal(args, "xterm").decode()
+    assert "\x1b[K" in capable

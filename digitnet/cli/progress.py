@@ -8,6 +8,7 @@ cut to the terminal's width, so this stays. It costs 7.6 us an update against cl
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -18,6 +19,11 @@ MIN_BAR = 5  # the bar's narrowest, in a narrow terminal
 class _Bar:
     def __init__(self, enabled: bool, width: int = 24, every: float = 0.1):
         self.enabled, self.width, self.every, self._last = enabled, width, every, 0.0
+        # a terminal that takes no escape sequences (TERM=dumb) has the line blanked with spaces
+        self.dumb = os.environ.get("TERM", "") in ("", "dumb")
+
+    def _erase(self, line: str, room: int) -> str:
+        return line.ljust(room) if self.dumb else line + "\033[K"
 
     def _draw(self, done: float, before: str, after: str | list[str], last: bool = False) -> None:
         """Redraw ``before [####----] after`` for a fraction ``done``, at most every ``every``
@@ -33,12 +39,13 @@ class _Bar:
         width = max(MIN_BAR, min(self.width, room - len(before) - len(tail) - 4))
         filled = int(width * min(max(done, 0.0), 1.0))
         line = f"{before} [{'#' * filled + '-' * (width - filled)}] {tail}"[:room]
-        sys.stderr.write(f"\r{line}\033[K")
+        sys.stderr.write("\r" + self._erase(line, room))
         sys.stderr.flush()
 
     def clear(self) -> None:
         if self.enabled:
-            sys.stderr.write("\r\033[K")
+            room = shutil.get_terminal_size().columns - 1
+            sys.stderr.write("\r" + self._erase("", room) + ("\r" if self.dumb else ""))
             sys.stderr.flush()
 
 
