@@ -152,3 +152,11 @@ def test_the_api_has_type_hints():
         sig = inspect.signature(getattr(digitnet, name))
         assert sig.return_annotation is not inspect.Signature.empty, name
         assert all(p.annotation is not inspect.Parameter.empty for p in sig.parameters.values())
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_preprocess_takes_every_kind_of_picture_too(kind):
+    from digitnet import preprocess
+
+    path = SAMPLES / "three.png"
+    assert np.array_equal(preprocess.inputs(KINDS[kind](path)), preprocess.inputs(path))
