@@ -181,12 +181,7 @@ def frame(
     for i, left in enumerate(canvas):
         right = panel[i] if i < len(panel) else ""
         lines.append(left + " " + right)
-    answer = ""
-    if reading.layers:
-        out = reading.layers[-1]
-        answer = f"answer: {int(out.argmax())} ({float(out.max()):.2f})"
-    elif reading.refusal:
-        answer = reading.refusal
+    answer = _answer(reading)
     lines.append(f"{answer}   {status}".rstrip()[: MIN_COLS - 1])
     lines.append(KEYS[: MIN_COLS - 1])
     return lines
@@ -227,16 +222,19 @@ def _compact(
         label = f"hidden {i} ({len(shown)} of {len(a)}) " if len(shown) < len(a) else f"hidden {i} "
         width = max(1, min(2, (COMPACT_COLS - 1 - len(label)) // len(shown)))
         lines.append(label + cells(a[shown] / top, depth, width))
-    answer = ""
-    if reading.layers:
-        out = reading.layers[-1]
-        answer = f"answer: {int(out.argmax())} ({float(out.max()):.2f})"
-    elif reading.refusal:
-        answer = reading.refusal
+    answer = _answer(reading)
     lines += [""] * (COMPACT_ROWS - 2 - len(lines))
     lines.append(f"{answer}   {status}".rstrip()[: COMPACT_COLS - 1])
     lines.append(COMPACT_KEYS[: COMPACT_COLS - 1])
     return lines
+
+
+def _answer(reading: Reading) -> str:
+    """The status line's answer: the brightest output, or why there is none."""
+    if reading.layers:
+        out = reading.layers[-1]
+        return f"answer: {int(out.argmax())} ({float(out.max()):.2f})"
+    return reading.refusal or ""
 
 
 def _panel(reading: Reading, model: str, depth: str) -> list[str]:
