@@ -1,4 +1,4 @@
-"""The README's Dask recipe on one machine, beside `digitnet predict --jobs 2`, in one run.
+"""The Dask recipe in docs/python.md on one machine, beside `digitnet predict --jobs 2`, in one run.
 
 Writes --count MNIST test digits as 28x28 PNGs, then, in turn (--repeat times), reads them
 all with the recipe on a local cluster of two worker processes (the cluster started once,
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from predict_throughput import write_mnist_pngs
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+DOC = Path(__file__).resolve().parents[1] / "docs" / "python.md"
 
 
 def main() -> None:
@@ -33,7 +33,7 @@ def main() -> None:
     digitnet = shutil.which("digitnet") or sys.exit("digitnet is not installed on PATH")
     from dask.distributed import Client, LocalCluster
 
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
     recipe: dict = {}
     exec(next(b for b in blocks if b.startswith("# the Dask recipe")), recipe)
     with tempfile.TemporaryDirectory() as tmp:

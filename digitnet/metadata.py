@@ -1,7 +1,7 @@
 """What a model file says about its network: the metadata schema, defined once.
 
 A model file's ``metadata`` is one JSON object. Every key digitnet writes is listed here
-with its meaning; the README's "Model file format" names the same keys, and
+with its meaning; docs/model-file.md names the same keys, and
 tests/test_metadata.py checks that the two agree and that a trained model and the shipped
 ones write nothing unlisted. Readers use ``.get``: a file made another way may leave out
 any key but ``format`` and ``format_version``.

@@ -1,4 +1,4 @@
-"""The README's Dask recipe, run as written on a local cluster of two worker processes, and
+"""The Dask recipe in docs/python.md, run as written on a local cluster of two worker processes, and
 checked answer by answer against `digitnet predict --format csv` on the same files."""
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from helpers import drawn_digit
 
 from digitnet.cli import cli
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+DOC = Path(__file__).resolve().parents[1] / "docs" / "python.md"
 SAMPLES = Path(__file__).resolve().parents[1] / "digitnet" / "samples"
 
 
 def recipe() -> str:
-    """The README's code block that starts with '# the Dask recipe'."""
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    """The code block of docs/python.md that starts with '# the Dask recipe'."""
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
     (code,) = [b for b in blocks if b.startswith("# the Dask recipe")]
     return code
 

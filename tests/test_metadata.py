@@ -1,4 +1,4 @@
-"""The model file's metadata has one schema (digitnet/metadata.py): the README documents
+"""The model file's metadata has one schema (digitnet/metadata.py): docs/model-file.md documents
 every key in it, and digitnet writes no key outside it."""
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from digitnet import metadata, modelfile, shipped
 from digitnet.cli import cli
 from digitnet.reader import shipped_judge, shipped_part_reader
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+DOC = Path(__file__).resolve().parents[1] / "docs" / "model-file.md"
 
 
 def _format_section() -> str:
-    text = README.read_text()
-    return text.split("## Model file format")[1].split("\n## ")[0]
+    return DOC.read_text()
 
 
 @pytest.mark.parametrize("key", [*metadata.FIELDS, *metadata.TRAINING_FIELDS])
