@@ -98,3 +98,22 @@ def test_os_errors_are_one_line(tmp_path, tiny_mnist):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"digitnet: {blocker / 'sub'}: ")
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_draw_without_a_posix_terminal_says_so_in_one_line(monkeypatch):
+    """On Windows there is no termios: one line naming what works there, no traceback."""
+    monkeypatch.setitem(sys.modules, "termios", None)  # import termios raises ImportError
+    result = CliRunner().invoke(cli, ["draw"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "digitnet: digitnet draw needs a POSIX terminal (Linux, macOS, WSL); "
+        "'digitnet serve' draws in a web page anywhere\n"
+    )
+
+
+def test_the_version_is_written_once():
+    import importlib.metadata
+
+    text = (ROOT / "pyproject.toml").read_text()
+    assert 'dynamic = ["version"]' in text and "\nversion =" not in text
+    assert importlib.metadata.version("digitnet") == __version__

@@ -3,20 +3,23 @@ sends, and checked by what it shows, what it saves and the terminal it leaves be
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import re
 import select
 import signal
 import struct
 import subprocess
 import sys
-import termios
 import time
 
 import numpy as np
 import pytest
+
+# pseudo-terminals: POSIX only (digitnet draw says so elsewhere)
+termios = pytest.importorskip("termios", reason="needs a POSIX terminal")
+import fcntl
+import pty
+
 from click.testing import CliRunner
 from PIL import Image
 

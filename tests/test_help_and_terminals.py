@@ -4,13 +4,17 @@ a terminal that cannot show them (TERM=dumb), each command run in a real pseudo-
 from __future__ import annotations
 
 import os
-import pty
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+# pseudo-terminals: POSIX only (digitnet draw says so elsewhere)
+termios = pytest.importorskip("termios", reason="needs a POSIX terminal")
+import pty
+
 from click.testing import CliRunner
 
 from digitnet.cli import cli

@@ -71,6 +71,13 @@ def draw(model) -> None:
 
     name = model or os.environ.get(shipped.MODEL_ENV) or shipped.DEFAULT
     net = shipped.load(name)  # a bad --model is reported first, terminal or not
+    try:
+        import termios  # noqa: F401  (raw keys and mouse reports: POSIX terminals only)
+    except ImportError:
+        raise DigitnetError(
+            "digitnet draw needs a POSIX terminal (Linux, macOS, WSL); "
+            "'digitnet serve' draws in a web page anywhere"
+        ) from None
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise DigitnetError("draw needs a terminal (standard input and output)")
     if os.environ.get("TERM", "dumb") == "dumb":
