@@ -115,5 +115,6 @@ def test_the_version_is_written_once():
     import importlib.metadata
 
     text = (ROOT / "pyproject.toml").read_text()
-    assert 'dynamic = ["version"]' in text and "\nversion =" not in text
+    project = text.split("[project]")[1].split("\n[")[0]
+    assert 'dynamic = ["version"]' in project and "\nversion =" not in project
     assert importlib.metadata.version("digitnet") == __version__
