@@ -51,17 +51,17 @@ def image_opening(repeat: int) -> None:
     from PIL import Image
 
     pillows_path = (
-        "from PIL import Image; from digitnet import png, preprocess; "
+        "from PIL import Image; from digitnet import one_digit, png, preprocess; "
         "png.quick_image = lambda data, limit: None; "
         "preprocess._open = lambda fp, is_png: Image.open(fp); "
     )
-    read = f"from digitnet import preprocess; preprocess.inputs({str(THREE)!r})"
+    read = f"from digitnet import one_digit, preprocess; one_digit.inputs({str(THREE)!r})"
     jobs = {"png.quick_image": _python(read), "Pillow": _python(pillows_path + read)}
     _report("read three.png, new process", alternate(jobs, repeat))
     with tempfile.TemporaryDirectory() as tmp:  # a PNG png.quick_image leaves to Pillow
         palette = Path(tmp) / "three-palette.png"
         Image.open(THREE).convert("P").save(palette)
-        read = f"from digitnet import preprocess; preprocess.inputs({str(palette)!r})"
+        read = f"from digitnet import one_digit, preprocess; one_digit.inputs({str(palette)!r})"
         jobs = {
             "_open": _python(read),
             "Image.open": _python(pillows_path.replace("png.quick_image", "_") + read),
@@ -73,11 +73,11 @@ def many_pngs(count: int = 2000) -> None:
     import numpy as np
     from PIL import Image
 
-    from digitnet import png, preprocess
+    from digitnet import one_digit, png
 
     files = []  # each sample digit as digitnet frames it: a 28x28 MNIST-like PNG
     for path in sorted((ROOT / "digitnet" / "samples").glob("*.png")):
-        pixels = (preprocess.inputs(path).reshape(28, 28) * 255).astype(np.uint8)
+        pixels = (one_digit.inputs(path).reshape(28, 28) * 255).astype(np.uint8)
         buf = io.BytesIO()
         Image.fromarray(pixels).save(buf, "PNG")
         files.append(buf.getvalue())
@@ -105,7 +105,7 @@ def many_pngs(count: int = 2000) -> None:
 def diagnoses() -> None:
     from PIL import Image
 
-    from digitnet import preprocess
+    from digitnet import one_digit
     from digitnet.errors import ImageError
 
     good = THREE.read_bytes()
@@ -119,7 +119,7 @@ def diagnoses() -> None:
     print("\nwhat a user is told (digitnet's _diagnose | Pillow's own words):")
     for name, data in cases.items():
         try:
-            preprocess.inputs(data)
+            one_digit.inputs(data)
             ours = "read"
         except ImageError as e:
             ours = str(e)

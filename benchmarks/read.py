@@ -38,7 +38,7 @@ from number_families import FAMILIES, NOT_NUMBERS, generate
 from PIL import Image
 from timing import alternate, median, run_command, summary
 
-from digitnet import mnist, preprocess, shipped
+from digitnet import mnist, one_digit, preprocess, shipped
 from digitnet.errors import ImageError
 from digitnet.reader import read_pixels
 
@@ -169,7 +169,7 @@ def speed(repeat: int) -> None:
     def predict_one() -> float:
         data = next(ones)
         start = time.perf_counter()
-        x = preprocess.inputs(io.BytesIO(data))
+        x = one_digit.inputs(io.BytesIO(data))
         net.forward(x[None].astype(np.float64))
         return time.perf_counter() - start
 

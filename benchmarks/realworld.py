@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from families import FAMILIES, NOT_DIGITS
 
-from digitnet import framing, mnist, preprocess, shipped
+from digitnet import framing, mnist, one_digit, shipped
 from digitnet.errors import ImageError
 
 MODELS = ("default", "large")
@@ -38,7 +38,7 @@ def read_all(pictures: list[bytes]) -> tuple[np.ndarray, list[str | None]]:
     reasons: list[str | None] = []
     for i, data in enumerate(pictures):
         try:
-            inputs[i] = preprocess.inputs(data)
+            inputs[i] = one_digit.inputs(data)
             reasons.append(None)
         except ImageError as e:
             reasons.append(str(e))

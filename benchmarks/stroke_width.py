@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 from families import FAMILIES
 
-from digitnet import framing, mnist, preprocess
+from digitnet import framing, mnist, one_digit
 from digitnet.augment import Augmentation
 from digitnet.errors import ImageError
 from digitnet.train import TrainConfig, train
@@ -61,7 +61,7 @@ def accuracy(net, family: str, count: int, images, labels) -> float:
     inputs = np.zeros((count, 784), np.float32)
     for j, i in enumerate(idx):
         try:
-            inputs[j] = preprocess.inputs(FAMILIES[family](rng, images[i]))
+            inputs[j] = one_digit.inputs(FAMILIES[family](rng, images[i]))
         except ImageError:
             inputs[j] = 0  # counted wrong: the network answers something on a blank input
     return float((net.forward(inputs).argmax(1) == labels[idx]).mean())

@@ -125,3 +125,37 @@ class Workers:
 
 
 _END = object()
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of ``size`` items (the last one shorter), as the items arrive."""
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+_worker: tuple[Any, int] | None = None  # each worker process's network and pixel limit
+
+
+def _start_worker(net: Any, max_pixels: int) -> None:
+    global _worker
+    _worker = (net, max_pixels)
+
+
+def worker() -> tuple[Any, int]:
+    """In a process of in_workers: the network and the pixel limit it was started with."""
+    return _worker
+
+
+def in_workers(func, names: Iterable[str], size: int, net: Any, max_pixels: int, jobs: int, lost):
+    """``func(chunk)`` for each chunk of ``size`` names, in order, in ``jobs`` processes (no
+    more than there are chunks) that each hold ``net`` and ``max_pixels`` for worker() to
+    give back (see digitnet.batch.ordered)."""
+    count = -(-len(names) // size) if isinstance(names, list) else None
+    tasks = chunked(names, size)
+    return ordered(func, tasks, jobs, lost, _start_worker, (net, max_pixels), count)

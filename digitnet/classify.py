@@ -7,18 +7,19 @@ batch is done, so a pipeline reader sees the first answers early.
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 import numpy as np
 
-from digitnet import preprocess
-from digitnet.errors import OUT_OF_MEMORY, FolderError, ImageError
+from digitnet import one_digit, preprocess
+from digitnet.batch import chunked, in_workers, worker
+from digitnet.errors import OUT_OF_MEMORY, ImageError
 from digitnet.framing import SIDE, mnist_framed_batch
 from digitnet.limits import AUTO_JOBS_FROM
 from digitnet.network import Network
+from digitnet.preprocess import STDIN
 
 
 def jobs_for(count: int | None, asked: int | None) -> int:
@@ -32,8 +33,6 @@ def jobs_for(count: int | None, asked: int | None) -> int:
 
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".pgm", ".ppm"}
-STDIN = "-"
-USE_RECURSIVE = "use --recursive to read the images in it"  # said of a folder given as a file
 
 
 class Answer(NamedTuple):
@@ -74,28 +73,17 @@ def expand(paths: Iterable[str], recursive: bool = False, hidden: bool = False) 
             yield path
 
 
-def gray_of(path: str, max_pixels: int) -> np.ndarray:
-    """One input's grayscale pixels ('-': standard input). ImageError says why there are
-    none; for a folder, that --recursive reads the images in it."""
-    try:
-        return preprocess.gray_pixels(
-            preprocess.read_stream(sys.stdin.buffer) if path == STDIN else path, max_pixels
-        )
-    except FolderError as e:
-        raise ImageError(f"{e} ({USE_RECURSIVE})") from None
-
-
 def decode(path: str, max_pixels: int) -> np.ndarray:
     """One input's 784 activations (ImageError: why it has none). A 28x28 picture comes
     back as its grayscale pixels (28 x 28 uint8), to be checked for MNIST's framing
     together with the others of its batch (see _inputs)."""
-    return _unframed(gray_of(path, max_pixels))
+    return _unframed(preprocess.gray_of(path, max_pixels))
 
 
 def _unframed(pixels: np.ndarray) -> np.ndarray:
     if pixels.shape == (SIDE, SIDE):
         return pixels
-    return preprocess.inputs_of_pixels(pixels)
+    return one_digit.inputs_of_pixels(pixels)
 
 
 Decoded = np.ndarray | ImageError  # one item of a batch: its pixels or inputs, or its error
@@ -145,7 +133,7 @@ def _inputs(decoded: list[Decoded]) -> list[Decoded]:
             out[i] = inputs[j]
             continue
         try:
-            out[i] = preprocess.inputs_of_pixels(decoded[i])
+            out[i] = one_digit.inputs_of_pixels(decoded[i])
         except ImageError as e:
             out[i] = e
         except MemoryError:
@@ -160,18 +148,6 @@ def answers_of_pictures(
     preprocess.gray_pixels takes, a batch at a time."""
     for batch in chunked(pictures, batch_size):
         yield from _classify(net, [(name, _decoded(name, max_pixels, p)) for name, p in batch])
-
-
-def chunked(items: Iterable, size: int) -> Iterator[list]:
-    """Lists of ``size`` items (the last one shorter), as the items arrive."""
-    chunk: list = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def answers(
@@ -281,32 +257,6 @@ def _answers_of(paths: list[str], errors: list[str | None], outputs: np.ndarray)
     rows = iter(outputs)
     for path, error in zip(paths, errors, strict=True):
         yield Answer(path, error=error) if error is not None else Answer(path, next(rows))
-
-
-_worker: tuple[Network, int] | None = None  # each worker process's network and pixel limit
-
-
-def _start_worker(net: Network, max_pixels: int) -> None:
-    global _worker
-    _worker = (net, max_pixels)
-
-
-def worker() -> tuple[Network, int]:
-    """In a process of in_workers: the network and the pixel limit it was started with."""
-    return _worker
-
-
-def in_workers(
-    func, names: Iterable[str], size: int, net: Network, max_pixels: int, jobs: int, lost
-):
-    """``func(chunk)`` for each chunk of ``size`` names, in order, in ``jobs`` processes (no
-    more than there are chunks) that each hold ``net`` and ``max_pixels`` for worker() to
-    give back (see digitnet.batch.ordered)."""
-    from digitnet import batch
-
-    count = -(-len(names) // size) if isinstance(names, list) else None
-    tasks = chunked(names, size)
-    return batch.ordered(func, tasks, jobs, lost, _start_worker, (net, max_pixels), count)
 
 
 # Images a worker is sent at a time. Each chunk costs the parent a round trip; a list of

@@ -98,13 +98,13 @@ class Drawing:
         """What the network sees in the drawing and how it lights up, as predict would;
         ``moving`` (the pen is being dragged) skips predict's checks for several digits,
         which run the number reader: they are made when the pen lifts."""
-        from digitnet import preprocess
+        from digitnet import one_digit
         from digitnet.errors import ImageError
 
         if not self.strokes:
             return Reading(np.zeros(SIDE * SIDE, np.float32), [], "draw a digit")
         try:
-            x = preprocess.inputs_of_pixels(np.asarray(self.picture()), several=not moving)
+            x = one_digit.inputs_of_pixels(np.asarray(self.picture()), several=not moving)
         except ImageError as e:
             return Reading(np.zeros(SIDE * SIDE, np.float32), [], str(e))
         layers = [a[0] for a in net.activations(x[None].astype(np.float64))][1:]

@@ -147,12 +147,12 @@ def caption(m: Mistake) -> str:
 def seen_by_network(m: Mistake, max_pixels: int) -> np.ndarray:
     """A picture's 28x28 input in [0, 1] as the network saw it; for a refused picture, the
     picture itself shrunk to 28x28 (black when it cannot be opened at all)."""
-    from digitnet import preprocess
+    from digitnet import one_digit, preprocess
     from digitnet.errors import ImageError
 
     try:
         if m.digit is not None:
-            return preprocess.inputs(m.path, max_pixels).reshape(28, 28)
+            return one_digit.inputs(m.path, max_pixels).reshape(28, 28)
         gray = preprocess.grayscale(preprocess.open_image(m.path, max_pixels))
         gray.thumbnail((28, 28))
         tile = np.zeros((28, 28))

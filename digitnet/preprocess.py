@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import warnings
 from typing import BinaryIO, NamedTuple
 
@@ -38,8 +39,9 @@ from PIL import Image
 from digitnet import components, digit_shapes, png
 from digitnet import ink as ink_mod
 from digitnet.components import Shapes
+from digitnet.digit_ink import digit_strength, image_box
 from digitnet.digit_shapes import Choice
-from digitnet.errors import BlankImageError, FolderError, ImageError, NotOneDigitError
+from digitnet.errors import BlankImageError, FolderError, ImageError
 from digitnet.framing import SIDE, fit, mnist_framed
 from digitnet.limits import (
     MAX_ASPECT,
@@ -49,15 +51,8 @@ from digitnet.limits import (
 
 _EXIF_FORMATS = {"JPEG", "MPO", "WEBP", "TIFF"}
 IS_A_DIRECTORY = "is a directory"
-# Touching digits are one shape: chosen ink at least this many times as wide as tall (1 in
-# 12 of MNIST's 0s and 2s, the widest digits; most touching pairs) is read as a number ...
-TOUCHING_ASPECT = 1.25
-TOUCHING_SURE = 0.95  # ... and refused when read as several digits, each this surely (at 0.9, one
-# framed digit of benchmarks/realworld.py was refused; at 0.95 none, and 15 of 40 touching pairs)
-# ... or read as several digits at all when digitnet read's judge gives the whole shape less
-# than this of being one digit: touching pairs judge 0.00 to 0.01; 100 pictures of each of
-# realworld.py's 21 families: 1 more digit refused, and 28 of 40 touching pairs, not 18
-TOUCHING_JUDGED = 0.02
+STDIN = "-"  # the name that reads a picture from standard input
+USE_RECURSIVE = "use --recursive to read the images in it"  # said of a folder given as a file
 
 
 def open_image(source: str | os.PathLike | bytes | BinaryIO, max_pixels: int = MAX_PIXELS):
@@ -261,21 +256,21 @@ class Steps(NamedTuple):
     box: tuple[int, int, int, int] | None  # the digit's box in image pixels
     inputs: np.ndarray | None  # the 784 activations, or None when refused
     refusal: str | None  # why there is no digit to read
+    strength: np.ndarray | None = None  # the digit's ink over the paper, in its box
 
 
-def read(img: Image.Image) -> Steps:
-    """Every step of reading a decoded picture; a picture with no single digit comes back
-    with ``refusal`` set and no inputs (see the module's steps)."""
-    pixels = np.asarray(grayscale(img))
+def steps(pixels: np.ndarray) -> Steps:
+    """Steps 3 to 8 (see the module's steps) for a grayscale picture, rows x columns: a
+    picture with no single digit among its shapes comes back with ``refusal`` set and no
+    inputs. Whether the digit is really several (touching, or in lines) is
+    digitnet.one_digit's to say: it asks the number reader."""
     if pixels.shape == (SIDE, SIDE) and (framed := mnist_framed(pixels)) is not None:
         return Steps(pixels, None, None, None, (0, 0, SIDE, SIDE), framed, None)
-    return _read_unframed(pixels)
+    return _image_steps(pixels)
 
 
-def _read_unframed(pixels: np.ndarray, several: bool = True) -> Steps:
-    """Steps 4 to 8 (see the module's steps), for a grayscale picture as rows x columns;
-    ``several=False`` skips the checks for digits in lines or touching (which run the
-    number reader: a drawing pad uses it while the pen moves)."""
+def _image_steps(pixels: np.ndarray) -> Steps:
+    """Steps 4 to 8 (see the module's steps), for a grayscale picture as rows x columns."""
     try:
         ink = ink_mod.find(pixels)
     except BlankImageError as e:
@@ -284,129 +279,13 @@ def _read_unframed(pixels: np.ndarray, several: bool = True) -> Steps:
     choice = digit_shapes.choose(shapes, ink.strength, ink.faint, ink.scale)
     box = None if choice.box is None else image_box(choice.box, ink.scale, pixels.shape)
     if choice.refusal is not None:
-        refusal = _in_lines(pixels, ink, shapes, choice) or choice.refusal
-        return Steps(pixels, ink, shapes, choice, box, None, refusal)
+        return Steps(pixels, ink, shapes, choice, box, None, choice.refusal)
     strength = digit_strength(pixels, ink, shapes, choice.keep, box)
     try:
         inputs = fit(strength).ravel()
     except BlankImageError as e:
-        return Steps(pixels, ink, shapes, choice, box, None, str(e))
-    if not several:
-        return Steps(pixels, ink, shapes, choice, box, inputs, None)
-    if (lines := _lines_read(strength, inputs)) > 1:
-        return Steps(pixels, ink, shapes, choice, box, None, digit_shapes.stacked(lines))
-    if (count := _touching(strength, inputs)) > 1:
-        return Steps(
-            pixels, ink, shapes, choice, box, None, digit_shapes.several(count, "touching")
-        )
-    return Steps(pixels, ink, shapes, choice, box, inputs, None)
-
-
-def _in_lines(pixels: np.ndarray, ink: ink_mod.Ink, shapes: Shapes, choice) -> str | None:
-    """For several digits side by side: the refusal of digits in lines one above another,
-    if they are (a digit over a digit joins into one group, so the groups stand side by
-    side), else None."""
-    if not digit_shapes.side_by_side(choice.refusal):
-        return None
-    from digitnet import segment
-
-    keep = np.zeros(shapes.count, bool)
-    keep[np.concatenate(choice.groups)] = True
-    box = image_box(digit_shapes.union(shapes.box[keep]), ink.scale, pixels.shape)
-    lines = segment.digit_lines(digit_strength(pixels, ink, shapes, keep, box))
-    return digit_shapes.stacked(lines) if lines > 1 else None
-
-
-def _lines_read(strength: np.ndarray, inputs: np.ndarray) -> int:
-    """How many lines of digits ink taken for one digit holds: 1 unless it splits into lines
-    and digitnet read finds in them a line of several digits, every digit surely (a digit
-    broken in two, or a shadow's sliver over a digit, reads as one digit over another)."""
-    from digitnet import reader, segment
-
-    if segment.digit_lines(strength) < 2:
-        return 1
-    per_line = reader.surely_several(strength, inputs, TOUCHING_SURE, judged=0.0)
-    return len(per_line) if max(per_line) > 1 else 1
-
-
-def _touching(strength: np.ndarray, inputs: np.ndarray) -> int:
-    """How many digits touch in the chosen ink (``inputs``: as the network sees it): 1
-    unless it is at least TOUCHING_ASPECT as wide as tall and digitnet read finds several
-    digits in it, each surely or the whole judged no single digit."""
-    rows, cols = np.flatnonzero(strength.any(axis=1)), np.flatnonzero(strength.any(axis=0))
-    if len(cols) < TOUCHING_ASPECT * max(len(rows), 1):
-        return 1
-    from digitnet import reader
-
-    return reader.touching_count(strength, inputs, TOUCHING_SURE, TOUCHING_JUDGED)
-
-
-def image_box(box, scale: int, shape: tuple[int, int]) -> tuple[int, int, int, int]:
-    """An analysis-pixel box, one analysis pixel wider all round, in image pixels."""
-    left, top, right, bottom = box
-    h, w = shape
-    return (
-        max(0, (left - 1) * scale),
-        max(0, (top - 1) * scale),
-        min(w, (right + 1) * scale),
-        min(h, (bottom + 1) * scale),
-    )
-
-
-def digit_strength(
-    pixels: np.ndarray,
-    ink: ink_mod.Ink,
-    shapes: Shapes,
-    keep: np.ndarray,
-    box: tuple,
-    shrink: int = 1,
-    mask: np.ndarray | None = None,
-    drop: np.ndarray | None = None,
-) -> np.ndarray:
-    """The ink over the paper inside ``box`` (image pixels), keeping only the ``keep``
-    shapes, or the analysis pixels of ``mask`` if given (and one analysis pixel around
-    them, for anti-aliased edges): at full resolution, or measured on block means
-    ``shrink`` image pixels a side (big writing: the paper's light and the ink's strength
-    are then worked out on a quarter of the pixels or fewer); analysis pixels in ``drop``
-    are left out whatever they are next to (a comb field's lines)."""
-    x0, y0, x1, y1 = box
-    k, f = ink.scale, shrink
-    crop = pixels[y0:y1, x0:x1]
-    if f > 1:  # block means (the last row and column of blocks may be partial)
-        crop = np.asarray(Image.fromarray(crop).reduce(f))
-    h, w = crop.shape
-    up = crop.astype(np.float32) / 255
-    up = 1 - up if ink.dark else up
-    ph, pw = ink.paper.shape  # a partial last block may reach past the paper
-    paper = Image.fromarray(ink.paper.astype(np.float32), "F").resize(
-        (w, h),
-        Image.Resampling.BILINEAR,
-        box=(x0 / k, y0 / k, min((x0 + w * f) / k, pw), min((y0 + h * f) / k, ph)),
-    )
-    keep = ink_mod.dilate(shapes.pixels_of(np.flatnonzero(keep) + 1) if mask is None else mask)
-    if drop is not None:
-        keep &= ~drop
-    # the analysis pixel under each block's centre
-    rows = np.minimum((y0 + np.arange(h) * f + f // 2) // k, keep.shape[0] - 1)
-    cols = np.minimum((x0 + np.arange(w) * f + f // 2) // k, keep.shape[1] - 1)
-    keep = keep.take(rows, axis=0).take(cols, axis=1)  # 6x as quick as np.ix_
-    return ink_mod.contrast(up, np.asarray(paper), ink.dark) * keep
-
-
-def inputs_of(img: Image.Image) -> np.ndarray:
-    """784 float32 activations in [0, 1] for a decoded image (see the module's steps)."""
-    return inputs_of_pixels(np.asarray(grayscale(img)))
-
-
-def inputs_of_pixels(pixels: np.ndarray, several: bool = True) -> np.ndarray:
-    """784 float32 activations in [0, 1] for a grayscale picture (rows x columns, uint8);
-    ``several=False``: without the checks for several digits (see _read_unframed)."""
-    if pixels.shape == (SIDE, SIDE) and (framed := mnist_framed(pixels)) is not None:
-        return framed  # no Steps for MNIST's own pictures: this path must be quick
-    steps = _read_unframed(pixels, several)
-    if steps.refusal is not None:
-        raise (BlankImageError if steps.ink is None else NotOneDigitError)(steps.refusal)
-    return steps.inputs
+        return Steps(pixels, ink, shapes, choice, box, None, str(e), strength)
+    return Steps(pixels, ink, shapes, choice, box, inputs, None, strength)
 
 
 def gray_pixels(picture, max_pixels: int = MAX_PIXELS) -> np.ndarray:
@@ -439,6 +318,10 @@ def _image_of_array(a: np.ndarray) -> Image.Image:
     return Image.fromarray(_eight_bit(values), "L")
 
 
-def inputs(picture, max_pixels: int = MAX_PIXELS) -> np.ndarray:
-    """The 784 activations for a picture (see gray_pixels for what a picture may be)."""
-    return inputs_of_pixels(gray_pixels(picture, max_pixels))
+def gray_of(path: str, max_pixels: int) -> np.ndarray:
+    """One input's grayscale pixels ('-': standard input). ImageError says why there are
+    none; for a folder, that --recursive reads the images in it."""
+    try:
+        return gray_pixels(read_stream(sys.stdin.buffer) if path == STDIN else path, max_pixels)
+    except FolderError as e:
+        raise ImageError(f"{e} ({USE_RECURSIVE})") from None

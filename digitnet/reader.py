@@ -231,7 +231,7 @@ class Result(NamedTuple):
 
 
 def _read_path(net: Network, path: str, max_pixels: int) -> Result:
-    from digitnet.classify import gray_of
+    from digitnet.preprocess import gray_of
 
     return _result(net, path, lambda: gray_of(path, max_pixels))
 
@@ -255,7 +255,7 @@ def _result(net: Network, name: str, pixels) -> Result:
 
 
 def _read_in_worker(paths: list[str]) -> list[Result]:
-    from digitnet.classify import worker
+    from digitnet.batch import worker
 
     net, max_pixels = worker()
     return [_read_path(net, path, max_pixels) for path in paths]
@@ -270,7 +270,7 @@ def readings(net: Network, paths, max_pixels: int, jobs: int = 1):
         for path in paths:
             yield _read_path(net, path, max_pixels)
         return
-    from digitnet.classify import in_workers
+    from digitnet.batch import in_workers
 
     def lost(chunk: list[str], reason: str) -> list[Result]:
         return [Result(path, error=reason) for path in chunk]

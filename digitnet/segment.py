@@ -32,6 +32,7 @@ import numpy as np
 from digitnet import components, digit_shapes
 from digitnet import ink as ink_mod
 from digitnet.components import Shapes
+from digitnet.digit_ink import digit_strength, image_box
 from digitnet.digit_shapes import SAME_LINE, components_of, overlap, sharing
 from digitnet.errors import NotOneDigitError
 
@@ -96,8 +97,6 @@ class Segments(NamedTuple):
 def find(pixels: np.ndarray) -> Segments | None:
     """The lines, digits and separators of a grayscale picture; None when the picture has
     no ink left once frames and edges are left out. BlankImageError when it has none."""
-    from digitnet.preprocess import digit_strength, image_box
-
     ink = ink_mod.find(pixels)
     coarse = components.label(ink.mask)
     frame, edge = digit_shapes.clutter(coarse)

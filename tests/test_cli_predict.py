@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from helpers import drawn_digit, png_bytes
 from PIL import Image
 
-from digitnet import modelfile, preprocess
+from digitnet import modelfile, one_digit, preprocess
 from digitnet.cli import cli
 
 
@@ -26,7 +26,7 @@ def files(samples):
 def expected(model_path, files):
     """What the library says for each file: the CLI must print the same."""
     net = modelfile.load(model_path)
-    return {f: net.forward(preprocess.inputs(f)[None])[0] for f in files}
+    return {f: net.forward(one_digit.inputs(f)[None])[0] for f in files}
 
 
 def run(model_path, *args, input=None):

@@ -150,9 +150,9 @@ def test_a_stroke_drawn_with_the_mouse_is_read_and_saved(term, tmp_path):
 
 
 def _inputs(path):
-    from digitnet import preprocess
+    from digitnet import one_digit
 
-    return preprocess.inputs(str(path)).astype(np.float64)
+    return one_digit.inputs(str(path)).astype(np.float64)
 
 
 def test_the_screen_shows_what_the_network_sees_and_its_layers(term):

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from helpers import drawn_digit
 from PIL import Image
 
-from digitnet import mnist, modelfile, pictures, preprocess
+from digitnet import mnist, modelfile, one_digit, pictures
 from digitnet.cli import cli
 from digitnet.errors import ImageError
 from digitnet.evaluate import caption, evaluate
@@ -41,7 +41,7 @@ def _expected(net, folder, made):
     rows = []
     for i, (name, label) in enumerate(made):
         try:
-            out = net.forward(preprocess.inputs(str(folder / name))[None].astype("float64"))[0]
+            out = net.forward(one_digit.inputs(str(folder / name))[None].astype("float64"))[0]
         except ImageError as e:
             rows.append((i, name, label, None, None, str(e)))
             continue
@@ -146,7 +146,7 @@ def test_mistakes_image_shows_each_as_the_network_saw_it(csv_folder, model_path,
         if digit is None:  # refused: framed in red
             assert tuple(tile[0, side // 2]) == pictures.REFUSED
             continue
-        seen = preprocess.inputs(str(folder / name)).reshape(28, 28)
+        seen = one_digit.inputs(str(folder / name)).reshape(28, 28)
         s = pictures.MISTAKE_SCALE
         shown = tile[s // 2 :: s, s // 2 :: s, 0] / 255
         assert np.abs(shown - seen).max() <= 1 / 255 + 1e-9

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from helpers import drawn_digit
 from PIL import Image
 
-from digitnet import modelfile, pictures, preprocess, terminal
+from digitnet import modelfile, one_digit, pictures, terminal
 from digitnet.cli import cli
 
 
@@ -174,7 +174,7 @@ def test_inspect_image_text(model_path, net, tmp_path):
     drawn_digit().save(path)
     result = invoke("image", str(path), "-m", str(model_path), "--color", "never")
     assert result.exit_code == 0
-    x = preprocess.inputs(str(path))
+    x = one_digit.inputs(str(path))
     out = net.forward(x[None])[0]
     assert f"answer: {out.argmax()} (activation {out.max():.3f})" in result.stdout
     assert "hidden layer 1 (relu, 16 neurons):" in result.stdout
@@ -189,7 +189,7 @@ def test_inspect_image_json_and_network_png(model_path, net, tmp_path):
     result = invoke("image", str(path), "-m", str(model_path), "-f", "json", "--image", str(png))
     assert result.exit_code == 0
     obj = json.loads(result.stdout)
-    acts = net.activations(preprocess.inputs(str(path))[None])
+    acts = net.activations(one_digit.inputs(str(path))[None])
     assert [len(a) for a in obj["layers"]] == [16, 16, 10]
     np.testing.assert_allclose(obj["layers"][1], acts[2][0], atol=1e-6)
     assert obj["digit"] == int(acts[-1][0].argmax())
@@ -217,7 +217,7 @@ def test_wide_layers_show_their_most_active_neurons(tmp_path):
         "image", str(tmp_path / "seven.png"), "-m", str(tmp_path / "wide.npz"), "--color", "never"
     )
     assert "hidden layer 1 (relu, 50 neurons, the 20 most active shown):" in result.stdout
-    hidden = wide.activations(preprocess.inputs(str(tmp_path / "seven.png"))[None])[1][0]
+    hidden = wide.activations(one_digit.inputs(str(tmp_path / "seven.png"))[None])[1][0]
     block = result.stdout.split("hidden layer 1")[1].split("output")[0].strip().splitlines()[1:]
     shown = [int(line.split()[0]) for line in block]
     assert shown == sorted(np.argsort(-hidden, kind="stable")[:20].tolist())

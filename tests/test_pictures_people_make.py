@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from digitnet import framing, preprocess, shipped
+from digitnet import framing, one_digit, shipped
 from digitnet.errors import BlankImageError, ImageError, NotOneDigitError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -39,7 +39,7 @@ def test_each_family_is_read_as_its_digit(family, digits, large):
     picked = [digits[(index + 3 * i) % len(digits)] for i in range(PER_FAMILY)]
     for digit, label in picked:
         rng = np.random.default_rng([index, label])
-        x = preprocess.inputs(FAMILIES[family](rng, digit))
+        x = one_digit.inputs(FAMILIES[family](rng, digit))
         assert x.shape == (784,) and x.min() >= 0 and x.max() == 1
         if (family, label) not in KNOWN_MISREADS:
             assert int(large.forward(x[None]).argmax()) == label, (family, label)
@@ -63,7 +63,7 @@ def test_pictures_without_one_digit_are_refused_with_the_reason(kind, digits):
     rng = np.random.default_rng(list(NOT_DIGITS).index(kind))
     for _ in range(3):
         with pytest.raises(ImageError) as refused:
-            preprocess.inputs(NOT_DIGITS[kind](rng, pool))
+            one_digit.inputs(NOT_DIGITS[kind](rng, pool))
         assert re.match(REFUSALS[kind], str(refused.value)), str(refused.value)
 
 
@@ -80,19 +80,19 @@ def canvas_with(strokes, size=(400, 300)):
 def test_refusals_name_the_kind_of_error():
     blank = Image.new("L", (200, 200), 230)
     with pytest.raises(BlankImageError, match="no ink found"):
-        preprocess.inputs_of(blank)
+        one_digit.inputs_of(blank)
     dash = canvas_with([([(100, 150), (300, 150)], 8)])
     with pytest.raises(NotOneDigitError, match="text or a line, not a digit"):
-        preprocess.inputs_of(dash)
+        one_digit.inputs_of(dash)
     speck = canvas_with([([(200, 150), (203, 151)], 4)])
     with pytest.raises(NotOneDigitError, match=r"no digit found \(a speck \d+ px wide\)"):
-        preprocess.inputs_of(speck)
+        one_digit.inputs_of(speck)
 
 
 def test_a_five_with_its_top_bar_apart_is_one_digit():
     body = [([(150, 120), (140, 180), (200, 175), (215, 215), (190, 255), (140, 250)], 12)]
     bar = [([(160, 90), (230, 90)], 12)]  # drawn apart, 20 px above the body
-    steps = preprocess.read(canvas_with(body + bar))
+    steps = one_digit.read(canvas_with(body + bar))
     assert steps.refusal is None
     assert steps.shapes.count == 2 and steps.choice.role == ["digit", "digit"]
     left, top, right, bottom = steps.box
@@ -106,7 +106,7 @@ def test_a_box_drawn_around_the_digit_and_a_far_speck_are_left_out():
     d = ImageDraw.Draw(img)
     d.rectangle([120, 60, 280, 240], outline=0, width=4)  # the box
     d.ellipse([20, 270, 26, 276], fill=0)  # a speck of dust
-    steps = preprocess.read(img)
+    steps = one_digit.read(img)
     assert sorted(steps.choice.role) == ["digit", "frame", "speck"]
     left, top, right, bottom = steps.box
     assert left >= 150 and right <= 250 and top >= 80 and bottom <= 220
@@ -121,20 +121,20 @@ def test_an_mnist_framed_picture_takes_the_fast_path_and_others_do_not(digits):
     assert framing.mnist_framed(grey) is None
     shifted = np.roll(digit, 5, axis=1)  # off-centre
     assert framing.mnist_framed(shifted) is None
-    x = preprocess.inputs_of(Image.fromarray(shifted))
-    np.testing.assert_allclose(preprocess.inputs_of(Image.fromarray(digit)), x, atol=0.35)
+    x = one_digit.inputs_of(Image.fromarray(shifted))
+    np.testing.assert_allclose(one_digit.inputs_of(Image.fromarray(digit)), x, atol=0.35)
 
 
 def test_thin_pen_strokes_are_grown_to_mnist_width_and_normal_ones_kept():
     thin = canvas_with([([(150, 60), (250, 60), (180, 240)], 2)], size=(1000, 1000))
-    x = preprocess.inputs_of(thin).reshape(28, 28)
+    x = one_digit.inputs_of(thin).reshape(28, 28)
     assert framing.THIN_STROKE <= framing.stroke_width(x) <= 2.6
     normal = canvas_with([([(150, 60), (250, 60), (180, 240)], 18)], size=(400, 300))
-    a = preprocess.inputs_of(normal).reshape(28, 28)
+    a = one_digit.inputs_of(normal).reshape(28, 28)
     saved, framing.THIN_STROKE = framing.THIN_STROKE, 0.0
     try:
-        assert np.array_equal(preprocess.inputs_of(normal).reshape(28, 28), a)
-        assert framing.stroke_width(preprocess.inputs_of(thin).reshape(28, 28)) < 1.2
+        assert np.array_equal(one_digit.inputs_of(normal).reshape(28, 28), a)
+        assert framing.stroke_width(one_digit.inputs_of(thin).reshape(28, 28)) < 1.2
     finally:
         framing.THIN_STROKE = saved
 
@@ -173,7 +173,7 @@ def test_fit_many_frames_each_ink_as_fit_does_and_none_for_a_blank_one():
 
 def test_a_dark_ruling_line_across_the_picture_is_not_the_digit():
     img = canvas_with([([(170, 100), (230, 100), (190, 200)], 10), ([(0, 250), (399, 250)], 4)])
-    steps = preprocess.read(img)
+    steps = one_digit.read(img)
     assert steps.refusal is None
     assert sorted(steps.choice.role) == ["digit", "edge"]
     assert steps.box[3] < 240  # the box ends above the line
@@ -185,8 +185,8 @@ def test_a_fat_ring_is_a_digit_and_a_filled_disc_is_not():
     ring, disc = Image.new("L", (300, 300), 255), Image.new("L", (300, 300), 255)
     ImageDraw.Draw(ring).ellipse([60, 40, 240, 260], outline=0, width=60)  # a fat 0
     ImageDraw.Draw(disc).ellipse([130, 130, 160, 160], fill=0)  # a dot a tenth as wide
-    assert preprocess.read(ring).refusal is None
-    assert re.match(r"no digit found \(a blot \d+ px wide\)", preprocess.read(disc).refusal)
+    assert one_digit.read(ring).refusal is None
+    assert re.match(r"no digit found \(a blot \d+ px wide\)", one_digit.read(disc).refusal)
 
 
 def test_two_rings_close_side_by_side_are_two_digits():
@@ -196,7 +196,7 @@ def test_two_rings_close_side_by_side_are_two_digits():
     d = ImageDraw.Draw(img)
     d.ellipse([40, 40, 190, 200], outline=0, width=14)
     d.ellipse([200, 40, 350, 200], outline=0, width=14)  # 10 px apart: close, not touching
-    assert preprocess.read(img).refusal == (
+    assert one_digit.read(img).refusal == (
         "several digits side by side (2): use 'digitnet read' for numbers"
     )
 
@@ -206,7 +206,7 @@ def test_a_dark_corner_cut_by_the_edge_beside_a_digit_is_left_out():
 
     img = canvas_with([([(170, 100), (230, 100), (190, 200)], 10)])
     ImageDraw.Draw(img).ellipse([-120, 180, 120, 420], fill=60)  # a shadow's dark corner
-    steps = preprocess.read(img)
+    steps = one_digit.read(img)
     assert steps.refusal is None and "digit" in steps.choice.role
     left, top, right, bottom = steps.box
     assert left > 120  # the corner is not in the digit's box
@@ -231,19 +231,19 @@ def test_thick_strokes_on_a_tight_or_narrow_canvas_are_read_whole(margin, alike)
     edges' anti-aliasing is lost, hence the lower bound). Measured: 0.85 and 1.0; with
     neither the wider square nor the deep-ink blobs, 0.74."""
     size = 200
-    wide = preprocess.inputs_of(eight(size, 40, 1.0))
-    tight = preprocess.inputs_of(eight(size, 40, margin))
+    wide = one_digit.inputs_of(eight(size, 40, 1.0))
+    tight = one_digit.inputs_of(eight(size, 40, margin))
     assert np.corrcoef(wide, tight)[0, 1] > alike
 
 
 def test_faint_ruling_through_the_digit_is_left_out_of_its_input():
     digit = [([(170, 100), (230, 100), (190, 200)], 10)]
-    plain = preprocess.inputs_of(canvas_with(digit))
+    plain = one_digit.inputs_of(canvas_with(digit))
     ruled = canvas_with(digit)
     from PIL import ImageDraw
 
     ImageDraw.Draw(ruled).line([(0, 150), (399, 150)], fill=190, width=2)  # light grey
-    lined = preprocess.inputs_of(ruled)
+    lined = one_digit.inputs_of(ruled)
     assert np.count_nonzero(lined) - np.count_nonzero(plain) <= 4
 
 
@@ -252,7 +252,7 @@ def test_a_small_fat_ring_is_a_digit_not_a_blot():
 
     img = Image.new("L", (400, 400), 255)
     ImageDraw.Draw(img).ellipse([180, 170, 220, 225], outline=0, width=14)  # a small, fat 0
-    assert preprocess.read(img).refusal is None
+    assert one_digit.read(img).refusal is None
 
 
 def solid_loop(canvas: int) -> Image.Image:
@@ -269,8 +269,8 @@ def solid_loop(canvas: int) -> Image.Image:
 
 
 def test_ink_wider_than_the_opening_square_is_ink_not_paper():
-    wide = preprocess.inputs_of(solid_loop(1200))  # the square is 300 px: fits nothing
-    narrow = preprocess.inputs_of(solid_loop(300))  # the square is 75 px: fits the loop
+    wide = one_digit.inputs_of(solid_loop(1200))  # the square is 300 px: fits nothing
+    narrow = one_digit.inputs_of(solid_loop(300))  # the square is 75 px: fits the loop
     assert np.corrcoef(wide, narrow)[0, 1] > 0.95
 
 
@@ -282,5 +282,5 @@ def test_a_tight_crop_of_an_mnist_digit_comes_back_as_the_digit(samples, name, s
     from families import tight_crop
 
     digit = np.asarray(Image.open(samples / name))
-    x = preprocess.inputs(tight_crop(np.random.default_rng(seed), digit))
+    x = one_digit.inputs(tight_crop(np.random.default_rng(seed), digit))
     assert np.corrcoef(x, digit.ravel() / 255)[0, 1] > 0.95

@@ -11,19 +11,19 @@ import pytest
 from helpers import centre_of_mass, drawn_digit, png_bytes
 from PIL import Image
 
-from digitnet import mnist, preprocess
+from digitnet import mnist, one_digit
 from digitnet.errors import BlankImageError, ImageError
 
 
 def reference():
-    return preprocess.inputs(png_bytes(drawn_digit()))
+    return one_digit.inputs(png_bytes(drawn_digit()))
 
 
 def test_mnist_digits_saved_as_png_come_back_exactly(real_mnist):
     images, _ = mnist.load(real_mnist, "test")
     want = mnist.as_inputs(images[:300])
     for i in range(300):
-        got = preprocess.inputs(png_bytes(Image.fromarray(images[i])))
+        got = one_digit.inputs(png_bytes(Image.fromarray(images[i])))
         np.testing.assert_array_equal(got, want[i])
 
 
@@ -65,19 +65,19 @@ def modes():
 @pytest.mark.parametrize("mode", list(modes()))
 def test_every_mode_gives_the_same_digit(mode):
     img = modes()[mode]
-    a = preprocess.inputs(png_bytes(img))
+    a = one_digit.inputs(png_bytes(img))
     assert np.isfinite(a).all() and a.min() >= 0 and a.max() <= 1
     assert np.abs(a - reference()).mean() < 0.03, mode
 
 
 def test_sixteen_bit_values_are_scaled_not_clipped():
     dim = Image.fromarray(np.asarray(drawn_digit(ink=255, paper=0)).astype(np.uint16) * 40)
-    a = preprocess.inputs(png_bytes(dim))  # ink at 10,200 of 65,535: clipping gives white
+    a = one_digit.inputs(png_bytes(dim))  # ink at 10,200 of 65,535: clipping gives white
     assert np.abs(a - reference()).mean() < 0.03
 
 
 def test_light_ink_on_dark_is_kept_and_dark_on_light_inverted():
-    dark_paper = preprocess.inputs(png_bytes(drawn_digit(ink=255, paper=0)))
+    dark_paper = one_digit.inputs(png_bytes(drawn_digit(ink=255, paper=0)))
     np.testing.assert_allclose(dark_paper, reference(), atol=0.02)
 
 
@@ -91,14 +91,14 @@ def test_tinted_uneven_noisy_paper_gives_the_same_digit():
     photo.ravel()[specks] = 0
     rgb = np.stack([photo * 1.0, photo * 0.95, photo * 0.8], axis=-1)  # yellowish paper
     img = Image.fromarray((np.clip(rgb, 0, 1) * 255).astype(np.uint8))
-    a = preprocess.inputs(png_bytes(img))
+    a = one_digit.inputs(png_bytes(img))
     assert np.corrcoef(a, reference())[0, 1] > 0.9
 
 
 def test_small_digit_in_a_corner_of_a_large_canvas_is_found_and_centred():
     canvas = Image.new("L", (1200, 900), 255)
     canvas.paste(drawn_digit(size=120), (1000, 700))
-    a = preprocess.inputs(png_bytes(canvas))
+    a = one_digit.inputs(png_bytes(canvas))
     cy, cx = centre_of_mass(a)
     assert abs(cy - 14) <= 0.5 and abs(cx - 14) <= 0.5
     assert np.corrcoef(a, reference())[0, 1] > 0.9
@@ -109,8 +109,8 @@ def test_first_frame_of_an_animation_is_used():
     for fmt in ("PNG", "GIF"):
         buf = io.BytesIO()
         first.save(buf, format=fmt, save_all=True, append_images=[second], duration=100)
-        a = preprocess.inputs(buf.getvalue())
-        np.testing.assert_allclose(a, preprocess.inputs(png_bytes(first)), atol=0.02)
+        a = one_digit.inputs(buf.getvalue())
+        np.testing.assert_allclose(a, one_digit.inputs(png_bytes(first)), atol=0.02)
 
 
 def test_interlaced_png_reads_like_a_plain_one():
@@ -121,7 +121,7 @@ def test_interlaced_png_reads_like_a_plain_one():
         buf, np.asarray(gray).tolist()
     )
     assert Image.open(io.BytesIO(buf.getvalue())).info.get("interlace") == 1
-    np.testing.assert_array_equal(preprocess.inputs(buf.getvalue()), reference())
+    np.testing.assert_array_equal(one_digit.inputs(buf.getvalue()), reference())
 
 
 def test_jpeg_exif_orientation_is_applied():
@@ -131,7 +131,7 @@ def test_jpeg_exif_orientation_is_applied():
     exif[0x0112] = 6  # ... with a tag saying "rotate 90 degrees clockwise to view"
     buf = io.BytesIO()
     rotated.save(buf, format="JPEG", exif=exif, quality=95)
-    a = preprocess.inputs(buf.getvalue())
+    a = one_digit.inputs(buf.getvalue())
     assert np.corrcoef(a, reference())[0, 1] > 0.95
 
 
@@ -139,14 +139,14 @@ def test_other_formats_are_read():
     for fmt in ("BMP", "WEBP", "GIF", "JPEG"):
         buf = io.BytesIO()
         drawn_digit().save(buf, format=fmt)
-        assert np.corrcoef(preprocess.inputs(buf.getvalue()), reference())[0, 1] > 0.95
+        assert np.corrcoef(one_digit.inputs(buf.getvalue()), reference())[0, 1] > 0.95
 
 
 @pytest.mark.parametrize("paper", [0, 128, 255])
 def test_blank_images_are_refused_not_guessed(paper):
     for size in (28, 300):
         with pytest.raises(BlankImageError, match="no ink found"):
-            preprocess.inputs(png_bytes(Image.new("L", (size, size), paper)))
+            one_digit.inputs(png_bytes(Image.new("L", (size, size), paper)))
 
 
 def png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -157,35 +157,35 @@ def test_decompression_bombs_are_refused_before_decoding():
     header = struct.pack(">IIBBBBB", 30_000, 30_000, 8, 0, 0, 0, 0)  # 900 megapixels
     bomb = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IEND", b"")
     with pytest.raises(ImageError, match="over the limit of 50,000,000"):
-        preprocess.inputs(bomb)
+        one_digit.inputs(bomb)
     img = png_bytes(drawn_digit(size=300))
     with pytest.raises(ImageError, match="--max-pixels raises the limit"):
-        preprocess.inputs(img, max_pixels=300 * 300 - 1)
-    assert preprocess.inputs(img, max_pixels=300 * 300).shape == (784,)
+        one_digit.inputs(img, max_pixels=300 * 300 - 1)
+    assert one_digit.inputs(img, max_pixels=300 * 300).shape == (784,)
 
 
 def test_damaged_files_give_clear_errors():
     good = png_bytes(drawn_digit())
     with pytest.raises(ImageError, match=r"damaged PNG file \(truncated in the IDAT chunk\)"):
-        preprocess.inputs(good[: len(good) // 2])
+        one_digit.inputs(good[: len(good) // 2])
     buf = io.BytesIO()
     drawn_digit().save(buf, format="JPEG")
     with pytest.raises(ImageError, match="damaged image file"):
-        preprocess.inputs(buf.getvalue()[:300])
+        one_digit.inputs(buf.getvalue()[:300])
     bad_crc = bytearray(good)
     bad_crc[29] ^= 0xFF  # the IHDR chunk's checksum
     with pytest.raises(ImageError, match="damaged PNG file .CRC error in the IHDR chunk"):
-        preprocess.inputs(bytes(bad_crc))
+        one_digit.inputs(bytes(bad_crc))
     with pytest.raises(ImageError, match=r"empty file \(0 bytes\)"):
-        preprocess.inputs(b"")
+        one_digit.inputs(b"")
     with pytest.raises(ImageError, match="not an image"):
-        preprocess.inputs(b"digits are fun\n" * 10)
+        one_digit.inputs(b"digits are fun\n" * 10)
 
 
 def test_thick_ink_covering_much_of_the_canvas_is_still_ink():
     img = drawn_digit(size=200, width=45)
     assert (np.asarray(img) < 128).mean() > 0.25
-    a = preprocess.inputs(png_bytes(img))
+    a = one_digit.inputs(png_bytes(img))
     grid = a.reshape(28, 28) > 0.5
     rows, cols = np.flatnonzero(grid.any(1)), np.flatnonzero(grid.any(0))
     assert max(rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1) >= 18
@@ -199,7 +199,7 @@ def test_a_one_pixel_wide_canvas_gives_values_or_a_clear_error():
         strip = np.full((99, 1), 255, dtype=np.uint8)
         strip[30 : 30 + min(length, 69)] = 0
         try:
-            a = preprocess.inputs(png_bytes(Image.fromarray(strip)))
+            a = one_digit.inputs(png_bytes(Image.fromarray(strip)))
         except ImageError as e:  # a 3-pixel stroke is a speck, not a digit
             assert re.match(r"no ink found|no digit found \(a speck \d+ px wide\)", str(e))
         else:
@@ -213,7 +213,7 @@ def test_32_bit_integer_and_float_tiffs_are_scaled_by_their_range(mode, scale):
     img = Image.fromarray(values.astype(np.int32 if mode == "I" else np.float32), mode)
     buf = io.BytesIO()
     img.save(buf, format="TIFF")
-    a = preprocess.inputs(buf.getvalue())
+    a = one_digit.inputs(buf.getvalue())
     np.testing.assert_allclose(a, reference(), atol=0.02)
 
 
@@ -223,8 +223,8 @@ def test_pillows_own_bomb_limit_is_left_to_programs_that_import_digitnet():
 
     code = (
         "from PIL import Image; before = Image.MAX_IMAGE_PIXELS; "
-        "from digitnet import preprocess; "
-        "preprocess.inputs('digitnet/samples/three.png'); "
+        "from digitnet import one_digit; "
+        "one_digit.inputs('digitnet/samples/three.png'); "
         "print(before == Image.MAX_IMAGE_PIXELS != None)"
     )
     root = Path(__file__).resolve().parents[1]
@@ -238,8 +238,8 @@ def test_pictures_over_pillows_own_limit_are_read_when_digitnet_allows_them():
     buf = io.BytesIO()
     big.save(buf, format="BMP")  # BMP: decoded through Image.open and its bomb check
     with pytest.raises(ImageError, match="over the limit of 50,000,000"):
-        preprocess.inputs(buf.getvalue())
-    a = preprocess.inputs(buf.getvalue(), max_pixels=100_000_000)
+        one_digit.inputs(buf.getvalue())
+    a = one_digit.inputs(buf.getvalue(), max_pixels=100_000_000)
     assert np.corrcoef(a, reference())[0, 1] > 0.9
 
 

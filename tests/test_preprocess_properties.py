@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
-from digitnet import preprocess
+from digitnet import one_digit
 from digitnet.errors import ImageError
 
 MODES = ["1", "L", "LA", "P", "RGB", "RGBA", "I;16"]
@@ -38,7 +38,7 @@ def canvases(draw):
 @given(canvases())
 def test_any_canvas_gives_valid_activations_or_a_clear_error(img):
     try:
-        a = preprocess.inputs(png_bytes(img))
+        a = one_digit.inputs(png_bytes(img))
     except ImageError as e:
         assert str(e)  # a reason a person can read
         return
@@ -51,6 +51,6 @@ def test_any_canvas_gives_valid_activations_or_a_clear_error(img):
 @given(st.binary(max_size=2000))
 def test_random_bytes_never_crash(data):
     try:
-        preprocess.inputs(b"\x89PNG\r\n\x1a\n" + data)
+        one_digit.inputs(b"\x89PNG\r\n\x1a\n" + data)
     except ImageError as e:
         assert str(e)

@@ -156,7 +156,7 @@ def test_the_api_has_type_hints():
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_preprocess_takes_every_kind_of_picture_too(kind):
-    from digitnet import preprocess
+    from digitnet import one_digit
 
     path = SAMPLES / "three.png"
-    assert np.array_equal(preprocess.inputs(KINDS[kind](path)), preprocess.inputs(path))
+    assert np.array_equal(one_digit.inputs(KINDS[kind](path)), one_digit.inputs(path))

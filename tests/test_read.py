@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 import digitnet
-from digitnet import components, preprocess, reader, segment, shipped
+from digitnet import components, one_digit, preprocess, reader, segment, shipped
 from digitnet.cli import cli
 from digitnet.errors import ImageError, NotOneDigitError
 
@@ -847,9 +847,9 @@ def test_predict_refuses_touching_digits_the_judge_says_are_no_single_digit(text
     judge)."""
     pixels, _ = compose(text, gap=-4)
     with pytest.raises(NotOneDigitError, match=r"several digits touching \(2\)"):
-        preprocess.inputs_of_pixels(pixels)
-    monkeypatch.setattr(preprocess, "TOUCHING_JUDGED", 0.0)  # the judge not asked
-    assert preprocess.inputs_of_pixels(pixels).shape == (784,)
+        one_digit.inputs_of_pixels(pixels)
+    monkeypatch.setattr(one_digit, "TOUCHING_JUDGED", 0.0)  # the judge not asked
+    assert one_digit.inputs_of_pixels(pixels).shape == (784,)
 
 
 @pytest.mark.parametrize("digit", [0, 2, 3, 4, 5, 6, 7, 8, 9])  # a 1 that wide is no 1

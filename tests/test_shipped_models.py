@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from digitnet import mnist, preprocess, shipped
+from digitnet import mnist, one_digit, shipped
 from digitnet.cli import cli
 from digitnet.evaluate import evaluate
 
@@ -79,7 +79,7 @@ def test_sample_images_are_recognised(samples, name):
     """The shipped samples: their labels are in their names (three.png is a 3)."""
     files = sorted(samples.glob("*.png"))
     want = np.array([3 if p.name == "three.png" else int(p.stem[-1]) for p in files])
-    x = np.stack([preprocess.inputs(str(p)) for p in files])
+    x = np.stack([one_digit.inputs(str(p)) for p in files])
     right = shipped.load(name).predict(x) == want
     assert right[[p.name == "three.png" for p in files]].all()  # the Quick start's image
     # MNIST's first 5 (test image 8) is odd enough to fool the 16-16 networks
@@ -95,13 +95,13 @@ def test_the_samples_shown_to_users_are_read_right_or_labelled_as_mistakes(sampl
     """samples/README.md names the known mistakes; every other sample is read right."""
     import re
 
-    from digitnet import preprocess, shipped
+    from digitnet import one_digit, shipped
 
     listed = (samples / "README.md").read_text()
     mistakes = set(re.findall(r"reads\s+`(mnist-\d+-\d\.png)` as a (\d)", listed))
     default, large = shipped.load("default"), shipped.load("large")
     for path in sorted(samples.glob("mnist-*.png")):
-        x = preprocess.inputs(str(path))[None]
+        x = one_digit.inputs(str(path))[None]
         label = int(path.stem[-1])
         assert int(large.forward(x).argmax()) == label, path.name
         said = int(default.forward(x).argmax())

@@ -246,7 +246,7 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color, palette) ->
     """
     import sys
 
-    from digitnet import preprocess, shipped
+    from digitnet import one_digit, preprocess, shipped
     from digitnet.errors import ImageError
     from digitnet.summary import MOST_ACTIVE, shown_neurons
     from digitnet.terminal import bar, output_depth, render
@@ -257,7 +257,7 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color, palette) ->
     net = shipped.load(model)
     try:
         source = preprocess.read_stream(sys.stdin.buffer) if file == "-" else file
-        steps = preprocess.read(preprocess.open_image(source, max_pixels))
+        steps = one_digit.read(preprocess.open_image(source, max_pixels))
     except ImageError as e:
         raise ImageError(f"{file}: {e}") from None
     if steps.refusal is None:

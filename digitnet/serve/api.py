@@ -182,7 +182,7 @@ class Api:
     def steps(self, picture: Picture, query: dict[str, str]) -> Reply:
         """The --steps picture: of ``inspect image`` (kind=digit), drawn for a refused
         picture too, to show why; or of ``read`` (kind=number)."""
-        from digitnet import preprocess, steps_picture
+        from digitnet import one_digit, preprocess, steps_picture
 
         kind = query.get("kind", "digit")
         if kind not in ("digit", "number"):
@@ -196,7 +196,7 @@ class Api:
                 separators = _flag(query, "keep-separators")
                 out = steps_picture.draw_reading(gray, read_pixels(gray, net), separators)
             else:
-                steps = preprocess.read(preprocess.open_image(picture.data, self.max_pixels))
+                steps = one_digit.read(preprocess.open_image(picture.data, self.max_pixels))
                 said = None
                 if steps.refusal is None:
                     outputs = net.forward(steps.inputs.reshape(1, -1).astype("float64"))[0]
