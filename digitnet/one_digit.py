@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from digitnet import digit_shapes, preprocess, reader, segment
+from digitnet import digit_shapes, preprocess
 from digitnet.digit_ink import digit_strength, image_box
 from digitnet.errors import BlankImageError, NotOneDigitError
 from digitnet.framing import SIDE, mnist_framed
@@ -82,6 +82,8 @@ def _in_lines(steps: preprocess.Steps) -> str | None:
     pixels, ink, shapes, choice = steps.gray, steps.ink, steps.shapes, steps.choice
     if not digit_shapes.side_by_side(choice.refusal):
         return None
+    from digitnet import segment  # only here: most pictures never need it (start-up time)
+
     keep = np.zeros(shapes.count, bool)
     keep[np.concatenate(choice.groups)] = True
     box = image_box(digit_shapes.union(shapes.box[keep]), ink.scale, pixels.shape)
@@ -93,6 +95,8 @@ def _lines_read(strength: np.ndarray, inputs: np.ndarray) -> int:
     """How many lines of digits ink taken for one digit holds: 1 unless it splits into lines
     and digitnet read finds in them a line of several digits, every digit surely (a digit
     broken in two, or a shadow's sliver over a digit, reads as one digit over another)."""
+    from digitnet import reader, segment  # only here (start-up time)
+
     if segment.digit_lines(strength) < 2:
         return 1
     per_line = reader.surely_several(strength, inputs, TOUCHING_SURE, judged=0.0)
@@ -106,4 +110,6 @@ def _touching(strength: np.ndarray, inputs: np.ndarray) -> int:
     rows, cols = np.flatnonzero(strength.any(axis=1)), np.flatnonzero(strength.any(axis=0))
     if len(cols) < TOUCHING_ASPECT * max(len(rows), 1):
         return 1
+    from digitnet import reader  # only here (start-up time)
+
     return reader.touching_count(strength, inputs, TOUCHING_SURE, TOUCHING_JUDGED)
