@@ -19,15 +19,23 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 from digitnet.limits import MAX_PIXELS
+from digitnet.version import __version__
 
 if TYPE_CHECKING:
     from digitnet.classify import Answer
     from digitnet.network import Network
     from digitnet.reader import Reading
 
-__all__ = ["Answer", "Network", "Reading", "load_model", "predict", "predict_many", "read"]
-
-__version__ = "0.1.0"
+__all__ = [
+    "Answer",
+    "Network",
+    "Reading",
+    "__version__",
+    "load_model",
+    "predict",
+    "predict_many",
+    "read",
+]
 
 
 def load_model(model: str | os.PathLike | Network = "default") -> Network:

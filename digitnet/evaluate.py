@@ -87,7 +87,7 @@ class Evaluation:
         return out
 
 
-def _tally(
+def tally(
     labels: np.ndarray,
     outputs: np.ndarray,
     paths: Sequence[str | None],
@@ -120,21 +120,7 @@ def evaluate(net: Network, x: np.ndarray, labels: np.ndarray, batch: int = 10_00
         if len(x)
         else np.zeros((0, 10))
     )
-    return _tally(np.asarray(labels), outputs, [None] * len(x), [None] * len(x))
-
-
-def evaluate_pictures(
-    net: Network, pictures: Sequence[tuple[str, int]], max_pixels: int, jobs: int = 1
-) -> Evaluation:
-    """Read each (path, label) picture as ``predict`` does and count its answer."""
-    from digitnet.classify import answers
-
-    got = list(answers(net, [p for p, _ in pictures], max_pixels, jobs))
-    errors = [a.error for a in got]
-    good = [a.outputs for a in got if a.error is None]
-    outputs = np.stack(good) if good else np.zeros((0, 10))
-    labels = np.array([label for _, label in pictures], dtype=np.int64)
-    return _tally(labels, outputs, [p for p, _ in pictures], errors)
+    return tally(np.asarray(labels), outputs, [None] * len(x), [None] * len(x))
 
 
 def caption(m: Mistake) -> str:
@@ -142,22 +128,3 @@ def caption(m: Mistake) -> str:
     if m.digit is None:
         return f"{m.label} refused"
     return f"{m.label} as {m.digit} ({m.confidence:.2f})"
-
-
-def seen_by_network(m: Mistake, max_pixels: int) -> np.ndarray:
-    """A picture's 28x28 input in [0, 1] as the network saw it; for a refused picture, the
-    picture itself shrunk to 28x28 (black when it cannot be opened at all)."""
-    from digitnet import one_digit, preprocess
-    from digitnet.errors import ImageError
-
-    try:
-        if m.digit is not None:
-            return one_digit.inputs(m.path, max_pixels).reshape(28, 28)
-        gray = preprocess.grayscale(preprocess.open_image(m.path, max_pixels))
-        gray.thumbnail((28, 28))
-        tile = np.zeros((28, 28))
-        g = np.asarray(gray, dtype=float) / 255
-        tile[: g.shape[0], : g.shape[1]] = g
-        return tile
-    except ImageError:
-        return np.zeros((28, 28))

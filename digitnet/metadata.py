@@ -88,7 +88,7 @@ def json_type(value) -> str:
 def training_record(config, command: str, **extra) -> dict:
     """``training``: how a network was trained (``config`` a TrainConfig). The date is
     $SOURCE_DATE_EPOCH's when set (reproducible builds), else today's (UTC)."""
-    from digitnet import __version__
+    from digitnet.version import __version__
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)

@@ -24,13 +24,12 @@ def models_dir() -> str:
 
     It is a plain folder of package data. Paths here are strings (os.path): importlib.resources
     or pathlib would cost a one-image run more start-up time than the rest of this module."""
-    try:
-        import digitnet.models
-    except ModuleNotFoundError:  # run from a source checkout: models/ beside digitnet/
-        import digitnet
+    import importlib.util
 
-        return os.path.join(os.path.dirname(os.path.dirname(digitnet.__file__)), "models")
-    return os.path.dirname(digitnet.models.__file__)
+    spec = importlib.util.find_spec("digitnet.models")  # package data: found, not run
+    if spec is None or spec.origin is None:  # run from a source checkout: models/ beside it
+        return os.path.join(os.path.dirname(os.path.dirname(__file__)), "models")
+    return os.path.dirname(spec.origin)
 
 
 def names() -> list[str]:

@@ -117,4 +117,5 @@ def test_the_version_is_written_once():
     text = (ROOT / "pyproject.toml").read_text()
     project = text.split("[project]")[1].split("\n[")[0]
     assert 'dynamic = ["version"]' in project and "\nversion =" not in project
+    assert 'version = { attr = "digitnet.version.__version__" }' in text
     assert importlib.metadata.version("digitnet") == __version__

@@ -178,10 +178,10 @@ def test_mnist_mistakes_and_their_picture(tiny_mnist, model_path, monkeypatch, t
 
 
 def test_evaluation_counts_refusals_as_mistakes():
-    from digitnet.evaluate import _tally
+    from digitnet.evaluate import tally
 
     outputs = np.eye(10)[[1, 5, 4]]
-    e = _tally(np.array([1, 2, 3, 4]), outputs, ["a", "b", "c", "d"], [None, None, "bad", None])
+    e = tally(np.array([1, 2, 3, 4]), outputs, ["a", "b", "c", "d"], [None, None, "bad", None])
     assert (e.n, e.correct, e.accuracy) == (4, 2, 0.5)
     assert e.refused.tolist() == [0, 0, 0, 1, 0, 0, 0, 0, 0, 0]
     assert e.per_digit[:5] == [None, 1.0, 0.0, 0.0, 1.0]

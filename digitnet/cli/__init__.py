@@ -10,8 +10,8 @@ import sys
 
 import click
 
-from digitnet import __version__
 from digitnet.cli.common import DigitnetGroup
+from digitnet.version import __version__
 
 # Each command's module is imported only when that command runs, so that
 # `digitnet predict one.png` pays for nothing else (see benchmarks/predict_startup.py).

@@ -77,7 +77,7 @@ def evaluate(data, images, model, fmt, mistakes, mistakes_out, jobs, max_pixels)
     from digitnet import shipped
     from digitnet.classify import jobs_for
     from digitnet.evaluate import evaluate as run
-    from digitnet.evaluate import evaluate_pictures
+    from digitnet.labelled import evaluate_pictures
 
     ctx = click.get_current_context()
     given = click.core.ParameterSource.COMMANDLINE
@@ -151,7 +151,8 @@ def _print_mistakes(result) -> None:
 
 def _draw_mistakes(result, inputs, max_pixels: int, out: str) -> None:
     from digitnet import pictures
-    from digitnet.evaluate import caption, seen_by_network
+    from digitnet.evaluate import caption
+    from digitnet.labelled import seen_by_network
 
     shown = result.mistakes[: pictures.MOST_MISTAKES_DRAWN]
     tiles = [

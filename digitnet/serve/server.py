@@ -19,7 +19,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from digitnet import __version__
 from digitnet.limits import (
     MAX_CONNECTIONS,
     MAX_IN_FLIGHT,
@@ -28,6 +27,7 @@ from digitnet.limits import (
     REQUEST_TIMEOUT,
 )
 from digitnet.serve.api import Api, Picture, Reply, RequestError, error_reply
+from digitnet.version import __version__
 
 STATIC_DIR = os.path.join(os.path.dirname(__file__), "static")
 TYPES = {

@@ -1,0 +1,49 @@
+"""The package's stages import only from the stages below: import-linter's layers contract
+(pyproject.toml, [tool.importlinter]) holds, and a planted upward import breaks it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+
+
+def lint(where: Path) -> subprocess.CompletedProcess:
+    if not os.path.exists(LINT):
+        pytest.skip("import-linter is not installed (it is in the test extra)")
+    env = {**os.environ, "PYTHONPATH": str(where)}
+    return subprocess.run(
+        [LINT, "--no-cache"], cwd=where, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_stages_contract_is_kept():
+    run = lint(ROOT)
+    assert run.returncode == 0, run.stdout
+    assert "Contracts: 1 kept, 0 broken." in run.stdout
+
+
+@pytest.mark.parametrize(
+    "module, planted, forbidden",
+    [
+        ("network.py", "from digitnet import classify", "digitnet.classify"),
+        ("preprocess.py", "from digitnet import reader", "digitnet.reader"),
+        ("reader.py", "from digitnet.classify import answers", "digitnet.classify"),
+    ],
+)
+def test_a_planted_upward_import_breaks_it(tmp_path, module, planted, forbidden):
+    shutil.copytree(ROOT / "digitnet", tmp_path / "digitnet")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    target = tmp_path / "digitnet" / module
+    target.write_text(target.read_text() + f"\n\ndef _planted():\n    {planted}\n")
+    run = lint(tmp_path)
+    assert run.returncode == 1
+    name = "digitnet." + module.removesuffix(".py")
+    assert f"{name} is not allowed to import {forbidden}" in run.stdout
