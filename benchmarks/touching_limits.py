@@ -10,7 +10,7 @@ On benchmarks/read.py's touching family (the same numbers), the numbers read exa
   middle of their ink boxes' overlap, known from how the number was drawn) added to the
   valleys' candidate cuts, read as usual;
 - cut at the true partings: each mark cut there and nowhere else, its ink shared out near
-  each cut as read does (reader._right_of);
+  each cut as read does (ink_sharing.right_of);
 - the best of the ways to share ink: cut at the true partings, the ink shared out in each
   of SHARINGS' ways (read's, and others), a mark counted right when any way reads it right;
 - the way read's score picks: the same ways, each mark's chosen by read's score of its
@@ -34,7 +34,7 @@ from families import ink
 from number_families import Number, generate, partings
 from train_parts import SHARINGS, shared_out
 
-from digitnet import mnist, preprocess, reader, segment, shipped
+from digitnet import ink_sharing, mnist, preprocess, reader, segment, shipped
 from digitnet.network import Network
 
 OWN_INK = 0.05  # a digit's drawn ink counts as its own above this (of 0..1)
@@ -87,7 +87,7 @@ def _by_parts(net: Network, number: Number, found, layers) -> dict[str, str]:
     s, (x0, y0) = found.scale, found.box[:2]
     for mark, height in reader.digit_marks(found):
         inside, cuts = partings(number, found, mark)
-        mask = reader._mask(found, mark)
+        mask = ink_sharing.mask_of(found, mark)
         if len(inside) < 2:
             whole = _read_owned(net, found, mark, [None])
             for reading in got.values():

@@ -37,8 +37,8 @@ from number_families import FAMILIES
 from digitnet import mnist, modelfile, preprocess, reader, segment, shipped
 from digitnet.errors import ImageError
 from digitnet.framing import fit
+from digitnet.ink_sharing import right_of as _right_of
 from digitnet.metadata import training_record
-from digitnet.reader import _right_of
 from digitnet.train import TrainConfig, train
 
 OUT = Path(__file__).resolve().parents[1] / "models" / "judge.npz"

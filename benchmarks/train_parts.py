@@ -10,7 +10,7 @@ whole digits. The part reader learns from what the cuts make, from MNIST *traini
 
 - parts: on touching numbers drawn by benchmarks/number_families.py, every mark of several
   digits cut at its true partings with the ink shared out as read shares it
-  (reader._right_of), and cut again with each parting moved by up to JITTER of the height
+  (ink_sharing.right_of), and cut again with each parting moved by up to JITTER of the height
   and the ink shared out in one of SHARINGS' ways; each part labelled with its digit;
 - the 60,000 whole training digits, so that it still reads a digit left whole.
 
@@ -29,7 +29,7 @@ import numpy as np
 from number_families import FAMILIES, partings
 from train_judge import job_metadata
 
-from digitnet import evaluate, mnist, modelfile, preprocess, reader, segment, shipped
+from digitnet import evaluate, ink_sharing, mnist, modelfile, preprocess, reader, segment, shipped
 from digitnet.train import TrainConfig, train
 
 OUT = Path(__file__).resolve().parents[1] / "models" / "parts.npz"
@@ -37,8 +37,8 @@ HELD_OUT = 0.05  # the share of the parts kept out of training, to measure the r
 CONFIG = TrainConfig(hidden=[600, 600], epochs=20, augment=0.5, batch_size=128, seed=1)
 JITTER = 0.06  # a second cut of each mark moves each parting by up to this (of the height) ...
 # ... and shares the ink out in one of these ways: raced from seeds this far (of the height)
-# either side (reader._right_of; read's own is reader.SIDE_REACH), or 0, by the cut's column
-SHARINGS = (reader.SIDE_REACH, 0.15, 0.45, 0.0)
+# either side (ink_sharing.right_of; read's own is its SIDE_REACH), or 0, by the cut's column
+SHARINGS = (ink_sharing.SIDE_REACH, 0.15, 0.45, 0.0)
 
 
 def shared_out(mask: np.ndarray, cuts: list[int], height: float, reach: float) -> list[np.ndarray]:
@@ -46,7 +46,7 @@ def shared_out(mask: np.ndarray, cuts: list[int], height: float, reach: float) -
     shared out near the cuts by a race from ``reach`` away, or by the cut's column alone for
     0."""
     if reach:
-        rights = reader._right_of(mask, cuts, height, reach)
+        rights = ink_sharing.right_of(mask, cuts, height, reach)
     else:
         rights = [np.arange(mask.shape[1]) >= c for c in cuts]
     return [mask & a & ~b for a, b in zip(rights, rights[1:], strict=False)]
@@ -82,7 +82,7 @@ def part_examples(
                     for c in true[1:-1]
                 ]
                 reach = SHARINGS[int(rng.integers(len(SHARINGS)))]
-                owns = shared_out(mask, true, height, reader.SIDE_REACH)
+                owns = shared_out(mask, true, height, ink_sharing.SIDE_REACH)
                 owns += shared_out(mask, [0, *sorted(moved), width], height, reach)
                 wanted = [(mark, own) for own in owns]
                 inside = np.concatenate([inside, inside])

@@ -17,17 +17,15 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import NamedTuple
 
 import numpy as np
 
-from digitnet import components, segment
+from digitnet import ink_sharing, segment
 from digitnet.errors import OUT_OF_MEMORY, ImageError, NotOneDigitError
 from digitnet.framing import fit_many
-from digitnet.ink import dilate, shrunk
 from digitnet.network import Network
+from digitnet.number import Digit, Reading, Result, Separator
 
-TOP = 3  # each digit's brightest output neurons kept, for --format json's "top"
 # How wide each digit is for its height: the mean and spread of log(width / height) of its
 # ink's box, measured on MNIST's 60,000 training digits by benchmarks/digit_aspect.py. A 1
 # is about 0.4 as wide as tall, a 0 or a 2 about 0.9; a part read as a digit is judged by
@@ -97,9 +95,6 @@ CUTS_PER_DIGIT = 3  # ... and a wide mark gets this many candidate cuts per digi
 LATTICE_STEP = 0.05
 DENSE_FROM = 1.3
 PART_WIDTH = (0.12, 1.5)  # a part narrower or wider than this (of the height) is no digit
-SIDE_REACH = 0.3  # near a cut (this share of the line's height either side), ink is shared
-SEED_BAND = 0.1  # out through the ink from seeds this wide at that distance (_right_of)
-RACE_HEIGHT = 64  # the race that shares it out runs on a copy shrunk to no less than this
 REFINED_COUNTS = 3  # the best readings of this many counts of digits are refined: ...
 # ... each cut moved this far (of the height), to where the two parts beside it read best,
 # in ROUNDS rounds, each from where the last left the cuts (a cut moved next to a neighbour
@@ -122,95 +117,6 @@ REFINE_FROM = 1.1
 # -1 (2 of large's, 3 of default's) and 1 fewer of default's two lines (large's touching:
 # 0 read as many as -0.3)
 RECOUNT = -0.3
-CRUMB = 0.2  # a cut leaves crumbs of the neighbour's strokes: pieces this much smaller than
-# the part's largest are left out
-
-
-class Digit(NamedTuple):
-    """A digit read: the brightest output neuron, its activation, where it is (image
-    pixels: left, top, right, bottom), all ten outputs and the 784 inputs they came from
-    (for a digit cut out of touching ones, the network's and the part reader's together)."""
-
-    digit: int
-    confidence: float
-    box: tuple[int, int, int, int]
-    outputs: np.ndarray
-    inputs: np.ndarray
-
-    def top(self, k: int = TOP) -> list[tuple[int, float]]:
-        order = np.argsort(-self.outputs, kind="stable")[:k]
-        return [(int(d), float(self.outputs[d])) for d in order]
-
-
-class Separator(NamedTuple):
-    char: str  # ",", ".", "-" or " "
-    box: tuple[int, int, int, int]
-
-
-def _unsure(d: Digit, threshold: float | None) -> bool:
-    return threshold is not None and d.confidence < threshold
-
-
-class Reading(NamedTuple):
-    """The number in a picture: its lines, top to bottom, each its digits and separators
-    left to right."""
-
-    lines: list[list[Digit | Separator]]
-
-    @property
-    def digits(self) -> list[Digit]:
-        return [d for line in self.lines for d in line if isinstance(d, Digit)]
-
-    @property
-    def confidence(self) -> float:
-        """How sure the whole reading is: the product of its digits' confidences."""
-        return math.prod(d.confidence for d in self.digits)
-
-    def text(self, separators: bool = False, threshold: float | None = None) -> list[str]:
-        """Each line's number; ``separators`` keeps , . - and spaces; a digit below
-        ``threshold`` is '?'."""
-        out = []
-        for line in self.lines:
-            chars = []
-            for m in line:
-                if isinstance(m, Separator):
-                    if separators:
-                        chars.append(m.char)
-                elif _unsure(m, threshold):
-                    chars.append("?")
-                else:
-                    chars.append(str(m.digit))
-            out.append("".join(chars).strip())
-        return out
-
-    def number(self, separators: bool = False, threshold: float | None = None) -> str:
-        """The number, a line per line (joined by newlines)."""
-        return "\n".join(self.text(separators, threshold))
-
-    def single_line(self) -> Reading:
-        """The same reading with every line's marks in one line, top line first."""
-        return Reading([[m for line in self.lines for m in line]]) if self.lines else self
-
-    def to_dict(self, separators: bool = False, threshold: float | None = None) -> dict:
-        """The reading as JSON-ready values (see ``digitnet read --format json``)."""
-        lines = self.text(separators, threshold)
-        return {
-            "number": "\n".join(lines),
-            "lines": lines,
-            "confidence": round(self.confidence, 6),
-            "digits": [
-                {
-                    "digit": None if _unsure(d, threshold) else d.digit,
-                    "confidence": round(d.confidence, 6),
-                    "box": list(d.box),
-                    "top": [[k, round(v, 6)] for k, v in d.top()],
-                    "line": n,
-                }
-                for n, line in enumerate(self.lines, start=1)
-                for d in line
-                if isinstance(d, Digit)
-            ],
-        }
 
 
 def read(source, net: Network | None = None, max_pixels: int | None = None) -> Reading:
@@ -220,14 +126,6 @@ def read(source, net: Network | None = None, max_pixels: int | None = None) -> R
 
     net = net if net is not None else shipped.load(None)
     return read_pixels(preprocess.gray_pixels(source, max_pixels or preprocess.MAX_PIXELS), net)
-
-
-class Result(NamedTuple):
-    """One input's reading, or why it has none."""
-
-    path: str
-    reading: Reading | None = None
-    error: str | None = None
 
 
 def _read_path(net: Network, path: str, max_pixels: int) -> Result:
@@ -367,7 +265,7 @@ class _Parts:
 
     def mask(self, mark: segment.Mark) -> np.ndarray:
         if mark not in self._masks:
-            self._masks[mark] = _mask(self.found, mark)
+            self._masks[mark] = ink_sharing.mask_of(self.found, mark)
         return self._masks[mark]
 
     def add(self, mark: segment.Mark, own: np.ndarray | None = None) -> int | None:
@@ -385,11 +283,11 @@ class _Parts:
                 cut.setdefault(mark, []).append(k)
         owns: dict[int, tuple[np.ndarray, int] | None] = {}
         for ks in cut.values():
-            owns.update(zip(ks, _cut_owns([wanted[k][1] for k in ks]), strict=True))
+            owns.update(zip(ks, ink_sharing.cut_owns([wanted[k][1] for k in ks]), strict=True))
         made = [
-            _part_ink(self.found, mark, self.mask(mark), None)
+            ink_sharing.part_of(self.found, mark, self.mask(mark), None)
             if own is None
-            else (None if owns[k] is None else _part_ink(self.found, mark, *owns[k]))
+            else (None if owns[k] is None else ink_sharing.part_of(self.found, mark, *owns[k]))
             for k, (mark, own) in enumerate(wanted)
         ]
         framed = iter(fit_many([m[0] for m in made if m is not None]))
@@ -475,7 +373,7 @@ class _Cuts:
         if not new and self.right:
             return
         mask = self.parts.mask(self.mark)
-        found = _right_of(mask, [0, *(c - x0 for c in new), x1 - x0], self.height)
+        found = ink_sharing.right_of(mask, [0, *(c - x0 for c in new), x1 - x0], self.height)
         self.right.update(zip(new, found[1:-1], strict=True))
         self.right[x0], self.right[x1] = found[0], found[-1]
 
@@ -669,127 +567,6 @@ def surely_several(
         return per_line
     whole = one_digit(shipped_judge(), inputs.reshape(1, -1).astype(np.float64))[0]
     return per_line if whole < judged else [1]
-
-
-def _mask(found: segment.Segments, mark: segment.Mark) -> np.ndarray:
-    """The mark's own ink in its box (other marks' shapes in it left out)."""
-    return found.shapes.pixels_of(mark.shapes, mark.box)
-
-
-def _right_of(
-    mask: np.ndarray, cuts: list[int], height: float, side_reach: float = SIDE_REACH
-) -> list[np.ndarray]:
-    """For each cut of a mark (columns of its box, its left and right edges first and last),
-    which of its ink lies right of the cut.
-
-    A straight cut gives a neighbour's overlapping strokes to the wrong digit (the bar of a 7
-    reaching over the next digit). Near the cut, within ``side_reach`` of the height of it,
-    each pixel goes instead to the side whose seed (the ink that far away) reaches it first
-    along the ink: a stroke goes with the digit it belongs to, and the digits part where
-    they touch. Farther away, the cut's column decides. The race is run on a copy shrunk by
-    a whole factor, never below RACE_HEIGHT pixels tall (each of its pixels a block of the
-    mark's, inked if any of the block is).
-    """
-    h, w = mask.shape
-    f = max(1, int(height // RACE_HEIGHT))
-    small = shrunk(mask, f) > 0  # inked if any of its block is
-    reach = max(2, round(side_reach * height / f))
-    band = max(1, round(SEED_BAND * height / f))
-    inner = [cut // f for cut in cuts[1:-1]]  # the cuts on the shrunk copy
-    spans = [(max(0, c - reach), min(small.shape[1], c + reach)) for c in inner]
-    # every cut's window near it, left-aligned in one stack: all races run at once
-    near = np.zeros((len(inner), small.shape[0], 2 * reach), bool)
-    for k, (lo, hi) in enumerate(spans):
-        near[k, :, : hi - lo] = small[:, lo:hi]
-    col = np.arange(2 * reach)
-    ends = np.array([hi - lo for lo, hi in spans]).reshape(-1, 1, 1)
-    starts = np.array([c - lo for c, (lo, _) in zip(inner, spans, strict=True)]).reshape(-1, 1, 1)
-    left, right_seed = near & (col < band), near & (col >= ends - band)
-    racing = np.flatnonzero(left.any(axis=(1, 2)) & right_seed.any(axis=(1, 2)))
-    won = dict(
-        zip(
-            racing.tolist(),
-            _race(
-                left[racing], right_seed[racing], near[racing],
-                np.broadcast_to(col >= starts[racing], near[racing].shape),
-            ),
-            strict=True,
-        )
-    )  # fmt: skip
-    out = [np.ones_like(mask)]
-    for k, (cut, (lo, hi)) in enumerate(zip(cuts[1:-1], spans, strict=True)):
-        right = np.broadcast_to(np.arange(w) >= cut, mask.shape).copy()
-        if k in won:
-            full = np.repeat(np.repeat(won[k][:, : hi - lo], f, axis=0), f, axis=1)
-            full = full[:h, : w - lo * f]
-            inked = mask[:, lo * f : hi * f]
-            right[:, lo * f : hi * f][inked] = full[:, : inked.shape[1]][inked]
-        out.append(right)
-    out.append(np.zeros_like(mask))
-    return out
-
-
-def _race(left: np.ndarray, right: np.ndarray, ink: np.ndarray, right_side: np.ndarray):
-    """Which of ``ink`` the right seed wins: both seeds grow through it a pixel a step (8
-    neighbours) until they meet; a pixel both reach in one step, or neither ever reaches,
-    goes by ``right_side``. Only each step's newest pixels need growing. Stacks of windows
-    (any leading axes) race each on its own, all at once."""
-    free = ink & ~(left | right)
-    right = right.copy()
-    front_left, front_right = left, right
-    while True:
-        reach_left, reach_right = dilate(front_left) & free, dilate(front_right) & free
-        front_left = reach_left & ~(reach_right & right_side)
-        front_right = reach_right & ~(reach_left & ~right_side)
-        if not (front_left.any() or front_right.any()):
-            return right | (free & right_side)
-        right |= front_right
-        free &= ~(front_left | front_right)
-
-
-def _part_ink(found: segment.Segments, mark: segment.Mark, own: np.ndarray, x: int | None):
-    """The part of a digit mark that is ``own``: its ink and its box (``found.strength``'s
-    pixels), or None when no ink is left in it. ``own`` is a mask of the mark's box from
-    column ``x`` on (as _cut_owns leaves a cut part), or for x None the whole mark's (_mask)."""
-    x0, top, x1, bottom = mark.box
-    if x is None:  # the mark's own shapes, all of them ink: their box is the mark's
-        return found.strength[top:bottom, x0:x1] * own, mark.box
-    x0 += x
-    ink = found.strength[top:bottom, x0 : x0 + own.shape[1]] * own
-    if not ink.any():
-        return None
-    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    ink = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-    box = (x0 + int(cols[0]), top + int(rows[0]), x0 + int(cols[-1]) + 1, top + int(rows[-1]) + 1)
-    return ink, box
-
-
-def _cut_owns(owns: list[np.ndarray]) -> list[tuple[np.ndarray, int] | None]:
-    """Cut parts of one mark (masks of its box) without the neighbour's crumbs: each part's
-    pieces CRUMB times smaller than its largest left out. Each mask comes back cropped to the
-    columns it has ink in, with the first of them; None for no ink. The parts are labelled
-    side by side, a blank column apart, in one components.label call: the 781 parts of one
-    mark of benchmarks/read.py's touching numbers in 130 ms, where labelling them one by one
-    took 285."""
-    spans = [np.flatnonzero(own.any(axis=0)) for own in owns]
-    inked = [k for k, cols in enumerate(spans) if len(cols)]
-    out: list[tuple[np.ndarray, int] | None] = [None] * len(owns)
-    if not inked:
-        return out
-    crops = [owns[k][:, spans[k][0] : spans[k][-1] + 1] for k in inked]
-    widths = np.array([c.shape[1] for c in crops])
-    starts = np.concatenate([[0], np.cumsum(widths + 1)[:-1]])
-    strip = np.zeros((crops[0].shape[0], int(starts[-1] + widths[-1])), bool)
-    for crop, start in zip(crops, starts.tolist(), strict=True):
-        strip[:, start : start + crop.shape[1]] = crop
-    pieces = components.label(strip)
-    part = np.searchsorted(starts, pieces.box[:, 0], side="right") - 1  # each piece's part
-    largest = np.zeros(len(crops), np.int64)
-    np.maximum.at(largest, part, pieces.area)
-    kept = np.concatenate([[False], pieces.area >= CRUMB * largest[part]])[pieces.labels]
-    for k, start, width in zip(inked, starts.tolist(), widths.tolist(), strict=True):
-        out[k] = (kept[:, start : start + width], int(spans[k][0]))
-    return out
 
 
 def _part_score(output: np.ndarray, one: float, box, height: float) -> float:

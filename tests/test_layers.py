@@ -30,6 +30,22 @@ def test_the_stages_contract_is_kept():
     assert "Contracts: 1 kept, 0 broken." in run.stdout
 
 
+def test_every_module_has_its_stage():
+    """A new module must be given its place in the contract, or it would escape it."""
+    import re
+
+    tomllib = pytest.importorskip("tomllib", reason="Python 3.11's tomllib reads the contract")
+    layers = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    named = set(re.findall(r"digitnet\.[a-z_]+", " ".join(layers["contracts"][0]["layers"])))
+    modules = {
+        f"digitnet.{p.stem if p.parent.name == 'digitnet' else p.parent.name}"
+        for p in (ROOT / "digitnet").rglob("*.py")
+        if p.stem not in ("__init__", "__main__") or p.parent.name != "digitnet"
+    }
+    modules -= {"digitnet.models", "digitnet.samples"}
+    assert modules - named == set()
+
+
 @pytest.mark.parametrize(
     "module, planted, forbidden",
     [

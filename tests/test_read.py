@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 import digitnet
-from digitnet import components, one_digit, preprocess, reader, segment, shipped
+from digitnet import components, ink_sharing, one_digit, preprocess, reader, segment, shipped
 from digitnet.cli import cli
 from digitnet.errors import ImageError, NotOneDigitError
 
@@ -185,7 +185,7 @@ def test_touching_digits_are_one_shape_with_a_cut_where_they_meet():
     found = segment.find(pixels)
     (mark,) = [m for m in found.lines[0] if m.kind == "digit"]
     left = found.in_picture(mark.box)[0]
-    mask = reader._mask(found, mark)
+    mask = ink_sharing.mask_of(found, mark)
     meet = boxes[1][0] - left  # where the 0 begins, in the shape's columns
     cuts = segment.cuts(mask.sum(axis=0).astype(float), found.line_heights[0])
     assert any(abs(c - meet) <= 4 for c in cuts), (cuts, meet)
@@ -457,7 +457,7 @@ def test_a_stroke_reaching_over_the_cut_stays_with_its_digit():
     mask = _bar_over_the_cut(h)
     mask[5:8, 24:27] = mask[5:8, 33:36] = True  # specks no seed reaches: by their column
     cut = 30
-    right = reader._right_of(mask, [0, cut, 50], h)
+    right = ink_sharing.right_of(mask, [0, cut, 50], h)
     assert right[0].all() and not right[2].any()  # the mark's own edges
     owned = right[1]
     assert not owned[20:24, cut:38].any()  # the whole bar is the left digit's
@@ -473,15 +473,15 @@ def test_the_races_of_several_cuts_run_at_once_each_on_its_own():
     mask = np.hstack([_bar_over_the_cut(), _bar_over_the_cut()[::-1], _bar_over_the_cut()])
     mask |= np.random.default_rng(5).random(mask.shape) < 0.05  # and specks
     cuts = [8, 30, 62, 80, 130, 144]  # 8 and 144: windows clipped by the mark's edges
-    together = reader._right_of(mask, [0, *cuts, 150], 50)
+    together = ink_sharing.right_of(mask, [0, *cuts, 150], 50)
     for k, cut in enumerate(cuts, start=1):
-        assert np.array_equal(together[k], reader._right_of(mask, [0, cut, 150], 50)[1]), cut
+        assert np.array_equal(together[k], ink_sharing.right_of(mask, [0, cut, 150], 50)[1]), cut
 
 
 def test_without_ink_to_start_from_on_one_side_the_cut_is_straight():
     mask = np.zeros((40, 40), bool)
     mask[10:30, 5:25] = True  # nothing within reach right of a cut at 30
-    owned = reader._right_of(mask, [0, 30, 40], 40)[1]
+    owned = ink_sharing.right_of(mask, [0, 30, 40], 40)[1]
     assert np.array_equal(owned, np.broadcast_to(np.arange(40) >= 30, mask.shape))
 
 
@@ -489,8 +489,8 @@ def test_the_race_runs_on_a_smaller_copy_of_a_tall_mark():
     """At 4x the size (200 pixels tall) the race runs on blocks, with the same outcome."""
     h = 50
     big = np.kron(_bar_over_the_cut(h), np.ones((4, 4), bool))
-    owned = reader._right_of(big, [0, 120, 200], 4 * h)[1]
-    assert 4 * h // reader.RACE_HEIGHT > 1  # the race ran on blocks
+    owned = ink_sharing.right_of(big, [0, 120, 200], 4 * h)[1]
+    assert 4 * h // ink_sharing.RACE_HEIGHT > 1  # the race ran on blocks
     assert not owned[80:96, 120:152].any()  # the bar, past the cut, is the left digit's
     assert owned[100:, 160:180].all()  # the right digit's stem
     assert np.array_equal(owned[~big], (np.arange(200) >= 120)[None, :].repeat(200, 0)[~big])
@@ -571,7 +571,7 @@ def test_a_pixel_both_seeds_reach_at_once_goes_by_its_column():
     mask = np.zeros((40, 41), bool)
     mask[18:22, :] = True
     for cut in (11, 12):  # the seeds 15 and 16 columns apart: a tie, and none
-        owned = reader._right_of(mask, [0, cut, 41], 40)[1]
+        owned = ink_sharing.right_of(mask, [0, cut, 41], 40)[1]
         assert np.array_equal(owned[mask], np.broadcast_to(np.arange(41) >= cut, mask.shape)[mask])
 
 
@@ -728,7 +728,7 @@ def test_wide_marks_are_cut_every_lattice_step_narrow_ones_at_valleys_only():
         found = segment.find(pixels)
         mark = max(found.lines[0], key=lambda m: m.box[2] - m.box[0])
         height = found.line_heights[0]
-        mask = reader._mask(found, mark)
+        mask = ink_sharing.mask_of(found, mark)
         nodes = reader._lattice(mark, height, mask)[0]
         width = mark.box[2] - mark.box[0]
         valleys = sorted(mark.box[0] + c for c in segment.cuts(mask.sum(axis=0), height, 99))
@@ -745,13 +745,13 @@ def test_wide_marks_are_cut_every_lattice_step_narrow_ones_at_valleys_only():
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 2**32 - 1))
 def test_cut_parts_lose_crumbs_as_if_each_were_labelled_alone(seed):
-    """_cut_owns labels a mark's parts side by side in one call: each part keeps exactly
+    """cut_owns labels a mark's parts side by side in one call: each part keeps exactly
     the pieces it keeps labelled on its own (none smaller than CRUMB of its largest)."""
     rng = np.random.default_rng(seed)
     mask = rng.random((12, 30)) < 0.45
     owns = [mask & (rng.random(mask.shape) < 0.8) for _ in range(int(rng.integers(1, 6)))]
     owns.append(np.zeros_like(mask))  # no ink
-    got = reader._cut_owns(owns)
+    got = ink_sharing.cut_owns(owns)
     for own, out in zip(owns, got, strict=True):
         cols = np.flatnonzero(own.any(axis=0))
         if not len(cols):
@@ -759,7 +759,7 @@ def test_cut_parts_lose_crumbs_as_if_each_were_labelled_alone(seed):
             continue
         crop = own[:, cols[0] : cols[-1] + 1]
         pieces = components.label(crop)
-        keep = np.flatnonzero(pieces.area >= reader.CRUMB * pieces.area.max()) + 1
+        keep = np.flatnonzero(pieces.area >= ink_sharing.CRUMB * pieces.area.max()) + 1
         assert out[1] == cols[0]
         assert np.array_equal(out[0], pieces.pixels_of(keep))
 
