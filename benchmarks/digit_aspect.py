@@ -1,4 +1,4 @@
-"""How wide MNIST's digits are for their height: the table digitnet.reader.LOG_ASPECT.
+"""How wide MNIST's digits are for their height: the table digitnet.part_score.LOG_ASPECT.
 
     DIGITNET_DATA=../shared/data/mnist python benchmarks/digit_aspect.py
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from digitnet import mnist
-from digitnet.reader import LOG_ASPECT
+from digitnet.part_score import LOG_ASPECT
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ On benchmarks/read.py's touching family (the same numbers), the numbers read exa
 - the best of the ways to share ink: cut at the true partings, the ink shared out in each
   of SHARINGS' ways (read's, and others), a mark counted right when any way reads it right;
 - the way read's score picks: the same ways, each mark's chosen by read's score of its
-  parts (network, judge, widths and helper: reader._Parts.score);
+  parts (network, judge, widths and helper: parts.Parts.score);
 - true ownership: each ink pixel given to the digit whose own ink is strongest there;
 - the ideal: every digit right as a plain 28x28 input.
 
@@ -34,8 +34,18 @@ from families import ink
 from number_families import Number, generate, partings
 from train_parts import SHARINGS, shared_out
 
-from digitnet import ink_sharing, mnist, preprocess, reader, segment, shipped
+import digitnet.cuts as cutting  # its lattice is swapped for the true partings
+from digitnet import (
+    ink_sharing,
+    mnist,
+    preprocess,
+    reader,
+    reading_networks,
+    segment,
+    shipped,
+)
 from digitnet.network import Network
+from digitnet.parts import Parts
 
 OWN_INK = 0.05  # a digit's drawn ink counts as its own above this (of 0..1)
 
@@ -51,9 +61,9 @@ def _layers(number: Number, images: np.ndarray, shape) -> np.ndarray:
 
 def _made(net: Network, found, mark, owns: list[np.ndarray | None], judge=None):
     """The parts of a mark that are ``owns`` (None: the whole mark), made, framed and read
-    as read does (reader._Parts, with ``judge``, the shipped helper and part reader), and
+    as read does (parts.Parts, with ``judge``, the shipped helper and part reader), and
     their numbers; None for numbers when a part has no ink."""
-    parts = reader._Parts(found, net, judge, reader.HELPER)
+    parts = Parts(found, net, judge, reader.HELPER)
     ids = parts.add_all([(mark, own) for own in owns])
     if None in ids:
         return parts, None
@@ -72,7 +82,7 @@ def _read_owned(net: Network, found, mark, owns: list[np.ndarray | None]) -> str
 
 
 def _read_scored(net: Network, found, mark, owns, height: float, judge) -> tuple[str, float]:
-    """The same, and how read scores those parts (reader._Parts.score, with ``judge``)."""
+    """The same, and how read scores those parts (parts.Parts.score, with ``judge``)."""
     parts, ids = _made(net, found, mark, owns, judge)
     score = -np.inf if ids is None else sum(parts.score(i, height) for i in ids)
     return _text(parts, ids), score
@@ -83,7 +93,7 @@ def _by_parts(net: Network, number: Number, found, layers) -> dict[str, str]:
     does; the best of SHARINGS; the one read's score picks), and with each pixel given to its
     true digit."""
     got: dict[str, list[str]] = {k: [] for k in ("raced", "best", "scored", "owned")}
-    judge = reader.shipped_judge()
+    judge = reading_networks.shipped_judge()
     s, (x0, y0) = found.scale, found.box[:2]
     for mark, height in reader.digit_marks(found):
         inside, cuts = partings(number, found, mark)
@@ -117,7 +127,7 @@ def _with_true_cuts(net: Network, number: Number, pixels: np.ndarray, found) -> 
         ((a[2] + b[0]) / 2 - found.box[0]) / found.scale
         for a, b in zip(boxes, boxes[1:], strict=False)
     ]
-    valleys, lattice = segment.cuts, reader._lattice
+    valleys, lattice = segment.cuts, cutting.lattice
     left = [0]  # the left edge of the mark being cut (its profile's first column)
 
     def cuts(profile, height, most=5):
@@ -128,11 +138,11 @@ def _with_true_cuts(net: Network, number: Number, pixels: np.ndarray, found) -> 
         left[0] = mark.box[0]
         return lattice(mark, height, mask)
 
-    segment.cuts, reader._lattice = cuts, noted
+    segment.cuts, cutting.lattice = cuts, noted
     try:
         return reader.read_pixels(pixels, net).number()
     finally:
-        segment.cuts, reader._lattice = valleys, lattice
+        segment.cuts, cutting.lattice = valleys, lattice
 
 
 def main() -> None:

@@ -35,10 +35,12 @@ from families import ink, touching_gap
 from number_families import FAMILIES
 
 from digitnet import mnist, modelfile, preprocess, reader, segment, shipped
+from digitnet.cuts import cuts_of, refine
 from digitnet.errors import ImageError
 from digitnet.framing import fit
 from digitnet.ink_sharing import right_of as _right_of
 from digitnet.metadata import training_record
+from digitnet.parts import Parts
 from digitnet.train import TrainConfig, train
 
 OUT = Path(__file__).resolve().parents[1] / "models" / "judge.npz"
@@ -128,14 +130,14 @@ def lattice_examples(
             found = segment.find(preprocess.gray_pixels(number.data))
             if found is None:
                 continue
-            parts, cuts = reader._Parts(found, net, judge), []
+            parts, cuts = Parts(found, net, judge), []
             for mark, height in reader.digit_marks(found):
-                made = reader._cuts_of(parts, mark, height, parts.add(mark))
+                made = cuts_of(parts, mark, height, parts.add(mark))
                 if made is not None:
                     cuts.append(made)
             parts.judge_new()
             if cuts:
-                reader._refine(parts, cuts)
+                refine(parts, cuts)
             true = np.array(number.boxes)
             h = float(np.median(true[:, 3] - true[:, 1]))
             for inputs, box in zip(parts.inputs, parts.where, strict=True):

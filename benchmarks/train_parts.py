@@ -29,7 +29,17 @@ import numpy as np
 from number_families import FAMILIES, partings
 from train_judge import job_metadata
 
-from digitnet import evaluate, ink_sharing, mnist, modelfile, preprocess, reader, segment, shipped
+from digitnet import (
+    evaluate,
+    ink_sharing,
+    mnist,
+    modelfile,
+    preprocess,
+    reader,
+    segment,
+    shipped,
+)
+from digitnet.parts import Parts
 from digitnet.train import TrainConfig, train
 
 OUT = Path(__file__).resolve().parents[1] / "models" / "parts.npz"
@@ -56,7 +66,7 @@ def part_examples(
     images: np.ndarray, labels: np.ndarray, numbers: int, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """The parts of ``numbers`` touching numbers drawn from ``images``, framed as read frames
-    them (reader._Parts), and their digits: each mark of several digits cut twice (at its
+    them (parts.Parts), and their digits: each mark of several digits cut twice (at its
     true partings as read cuts; then moved and shared out at random), a mark of one digit
     whole."""
     rng = np.random.default_rng(seed)
@@ -67,7 +77,7 @@ def part_examples(
         found = segment.find(preprocess.gray_pixels(number.data))
         if found is None:
             continue
-        parts = reader._Parts(found, net, None)
+        parts = Parts(found, net, None)
         for mark, height in reader.digit_marks(found):
             inside, true = partings(number, found, mark)
             if not len(inside):  # no digit's middle in it: a crumb

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from digitnet import metadata, modelfile, shipped
 from digitnet.cli import cli
-from digitnet.reader import shipped_judge, shipped_part_reader
+from digitnet.reading_networks import shipped_judge, shipped_part_reader
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "model-file.md"
 

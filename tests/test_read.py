@@ -21,9 +21,22 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 import digitnet
-from digitnet import components, ink_sharing, one_digit, preprocess, reader, segment, shipped
+from digitnet import (
+    components,
+    cuts,
+    ink_sharing,
+    one_digit,
+    part_score,
+    preprocess,
+    reader,
+    reading_networks,
+    segment,
+    shipped,
+)
 from digitnet.cli import cli
+from digitnet.cuts import Cuts, lattice
 from digitnet.errors import ImageError, NotOneDigitError
+from digitnet.parts import Parts
 
 SAMPLES = Path(__file__).resolve().parents[1] / "digitnet" / "samples"
 HEIGHT = 60  # each digit's ink is scaled to this height
@@ -218,10 +231,12 @@ def test_the_judge_tells_two_touching_digits_from_one(net):
     pixels, _ = compose("12", gap=-4)
     assert reader.read_pixels(pixels, net, judge=None).number() == "2"
     assert reader.read_pixels(pixels, net).number() == "12"
-    judge = reader.shipped_judge()
-    single = reader.one_digit(judge, reader.read_pixels(pixels, net).digits[1].inputs[None])
+    judge = reading_networks.shipped_judge()
+    single = reading_networks.judged_one(
+        judge, reader.read_pixels(pixels, net).digits[1].inputs[None]
+    )
     merged = reader.read_pixels(pixels, net, judge=None).digits[0].inputs[None]
-    assert single[0] > 0.5 > reader.one_digit(judge, merged)[0]
+    assert single[0] > 0.5 > reading_networks.judged_one(judge, merged)[0]
 
 
 def test_separators_are_kept_when_asked(net):
@@ -578,29 +593,29 @@ def test_a_pixel_both_seeds_reach_at_once_goes_by_its_column():
 def test_a_mark_clearly_one_digit_is_not_cut():
     zero = np.eye(10)[0]  # read as a 0, surely; a 0 is about 0.9 as wide as tall
     h = 100
-    usual = (0, 0, round(h * np.exp(reader.LOG_ASPECT[0][0])), h)
-    assert reader._clearly_one(zero, 0.9, usual, h)
-    assert not reader._clearly_one(0.9 * zero, 0.9, usual, h)  # not sure enough
-    assert not reader._clearly_one(zero, 0.2, usual, h)  # the judge doubts it
-    assert not reader._clearly_one(zero, 0.9, (0, 0, 2 * h, h), h)  # as wide as two
-    mean, spread = reader.LOG_ASPECT[0]
-    limit = reader.ASPECT_SLACK + reader.CLEAR_EXCESS
+    usual = (0, 0, round(h * np.exp(part_score.LOG_ASPECT[0][0])), h)
+    assert part_score.clearly_one(zero, 0.9, usual, h)
+    assert not part_score.clearly_one(0.9 * zero, 0.9, usual, h)  # not sure enough
+    assert not part_score.clearly_one(zero, 0.2, usual, h)  # the judge doubts it
+    assert not part_score.clearly_one(zero, 0.9, (0, 0, 2 * h, h), h)  # as wide as two
+    mean, spread = part_score.LOG_ASPECT[0]
+    limit = part_score.ASPECT_SLACK + part_score.CLEAR_EXCESS
     wide = round(h * np.exp(mean + (limit + 0.3) * spread))
-    assert not reader._clearly_one(zero, 0.9, (0, 0, wide, h), h)  # a little too wide
+    assert not part_score.clearly_one(zero, 0.9, (0, 0, wide, h), h)  # a little too wide
     wide = int(h * np.exp(mean + limit * spread))
-    assert reader._clearly_one(zero, 0.9, (0, 0, wide, h), h)  # wide, but not too wide
-    edges = reader.CLEARLY_ONE
-    assert reader._clearly_one(edges[0] * zero, edges[1], usual, h)  # the limits count
+    assert part_score.clearly_one(zero, 0.9, (0, 0, wide, h), h)  # wide, but not too wide
+    edges = part_score.CLEARLY_ONE
+    assert part_score.clearly_one(edges[0] * zero, edges[1], usual, h)  # the limits count
 
 
 def test_numbers_of_clear_digits_are_read_without_trying_cuts(net, monkeypatch):
     tried = []
-    real = reader._lattice
-    monkeypatch.setattr(reader, "_lattice", lambda *a: tried.append(a[0].box) or real(*a))
+    real = cuts.lattice
+    monkeypatch.setattr(cuts, "lattice", lambda *a: tried.append(a[0].box) or real(*a))
     pixels, _ = compose("3074")
     assert reader.read_pixels(pixels, net).number() == "3074"
     with_clear = len(tried)
-    monkeypatch.setattr(reader, "CLEARLY_ONE", (2.0, 2.0))  # nothing is clear any more
+    monkeypatch.setattr(part_score, "CLEARLY_ONE", (2.0, 2.0))  # nothing is clear any more
     assert reader.read_pixels(pixels, net).number() == "3074"
     assert with_clear < len(tried) - with_clear, (with_clear, len(tried))
 
@@ -613,14 +628,14 @@ def test_numbers_of_clear_digits_are_read_without_trying_cuts(net, monkeypatch):
 )
 def test_cuts_are_moved_to_where_touching_digits_part(net, text, gap, monkeypatch):
     """The column profile's valley is not where these pairs part; the best reading's cut,
-    moved by the steps of reader.REFINE, is (without the helper's say or the part reader,
+    moved by the steps of cuts.REFINE, is (without the helper's say or the part reader,
     which read some of these right at the valley; the cuts every LATTICE_STEP find some)."""
     pixels, boxes = compose(text, gap=gap)
     got = reader.read_pixels(pixels, net, helper=None, part_reader=None)
     assert got.number() == text
     with monkeypatch.context() as m:
-        m.setattr(reader, "REFINE", ())
-        m.setattr(reader, "DENSE_FROM", math.inf)  # no cuts but the valleys'
+        m.setattr(cuts, "REFINE", ())
+        m.setattr(cuts, "DENSE_FROM", math.inf)  # no cuts but the valleys'
         valleys = reader.read_pixels(pixels, net, helper=None, part_reader=None)
         assert valleys.number() != text  # valleys alone
     meet = (boxes[0][2] + boxes[1][0]) / 2  # where the two digits' ink boxes meet
@@ -635,12 +650,12 @@ def test_cuts_move_again_from_where_the_last_round_left_them(text, gap, monkeypa
     right (the first leaves a 5's bar with the next digit, read as a 6; the part reader,
     left out here, reads it as a 5), cut at the valleys only (the cuts every LATTICE_STEP
     find where they part)."""
-    monkeypatch.setattr(reader, "DENSE_FROM", math.inf)
+    monkeypatch.setattr(cuts, "DENSE_FROM", math.inf)
     default = shipped.load("default")
     pixels, boxes = compose(text, gap=gap)
     got = reader.read_pixels(pixels, default, part_reader=None)
     assert got.number() == text
-    monkeypatch.setattr(reader, "ROUNDS", 1)
+    monkeypatch.setattr(cuts, "ROUNDS", 1)
     assert reader.read_pixels(pixels, default, part_reader=None).number() != text
 
 
@@ -660,7 +675,7 @@ def test_a_second_network_s_say_picks_the_right_cut(text, gap):
 @pytest.mark.parametrize(("text", "gap"), [("57", -2), ("05", -4), ("45", -6)])
 def test_the_part_reader_reads_digits_cut_out_of_touching_ones(text, gap, monkeypatch):
     """Cut at the valleys only: the cuts every LATTICE_STEP read these right either way."""
-    monkeypatch.setattr(reader, "DENSE_FROM", math.inf)
+    monkeypatch.setattr(cuts, "DENSE_FROM", math.inf)
     pixels, _ = compose(text, gap=gap)
     default = shipped.load("default")
     assert reader.read_pixels(pixels, default).number() == text
@@ -697,8 +712,8 @@ def test_digits_cut_out_are_read_by_the_network_and_the_part_reader_together(net
 def test_the_helper_is_large_for_smaller_networks_and_default_for_large():
     default, large = shipped.load("default"), shipped.load("large")
     size = lambda n: [layer.weights.shape for layer in n.layers]  # noqa: E731
-    assert size(reader.second_network(default)) == size(large)
-    assert size(reader.second_network(large)) == size(default)
+    assert size(reading_networks.second_network(default)) == size(large)
+    assert size(reading_networks.second_network(large)) == size(default)
 
 
 def test_best_paths_are_one_per_count_of_digits_best_first(net):
@@ -706,9 +721,9 @@ def test_best_paths_are_one_per_count_of_digits_best_first(net):
     found = segment.find(pixels)
     mark = max(found.lines[0], key=lambda m: m.box[2] - m.box[0])  # the touching ones
     height = found.line_heights[0]
-    parts = reader._Parts(found, net, reader.shipped_judge())
+    parts = Parts(found, net, reading_networks.shipped_judge())
     whole = parts.add(mark)
-    cuts = reader._Cuts(parts, mark, height, whole, reader._lattice(mark, height, parts.mask(mark)))
+    cuts = Cuts(parts, mark, height, whole, lattice(mark, height, parts.mask(mark)))
     parts.judge_new()
     paths = cuts.best_paths(10)
     counts = [len(p) - 1 for p in paths]
@@ -729,14 +744,14 @@ def test_wide_marks_are_cut_every_lattice_step_narrow_ones_at_valleys_only():
         mark = max(found.lines[0], key=lambda m: m.box[2] - m.box[0])
         height = found.line_heights[0]
         mask = ink_sharing.mask_of(found, mark)
-        nodes = reader._lattice(mark, height, mask)[0]
+        nodes = cuts.lattice(mark, height, mask)[0]
         width = mark.box[2] - mark.box[0]
         valleys = sorted(mark.box[0] + c for c in segment.cuts(mask.sum(axis=0), height, 99))
         inner = np.diff(nodes[1:-1])  # gaps between the cuts
-        seen.append(width >= reader.DENSE_FROM * height)
+        seen.append(width >= cuts.DENSE_FROM * height)
         if seen[-1]:
-            assert inner.max() <= math.ceil(reader.LATTICE_STEP * height), (text, nodes)
-            assert len(nodes) - 2 >= width / (reader.LATTICE_STEP * height) - 3
+            assert inner.max() <= math.ceil(cuts.LATTICE_STEP * height), (text, nodes)
+            assert len(nodes) - 2 >= width / (cuts.LATTICE_STEP * height) - 3
         else:
             assert set(nodes[1:-1]) <= set(valleys), (text, nodes, valleys)
     assert seen == [True, False]  # both kinds of mark
@@ -768,11 +783,11 @@ def test_a_mark_narrower_than_two_digits_keeps_only_its_best_path(net, monkeypat
     """Moving cuts about inside a mark narrower than REFINE_FROM finds two sure halves of
     one wide digit more often than two digits: only its best reading is refined."""
     kept = []
-    real = reader._Cuts.best_paths
+    real = cuts.Cuts.best_paths
     monkeypatch.setattr(
-        reader._Cuts, "best_paths", lambda self, keep: kept.append(keep) or real(self, keep)
+        cuts.Cuts, "best_paths", lambda self, keep: kept.append(keep) or real(self, keep)
     )
-    monkeypatch.setattr(reader, "CLEARLY_ONE", (2.0, 2.0))  # every wide mark is cut
+    monkeypatch.setattr(part_score, "CLEARLY_ONE", (2.0, 2.0))  # every wide mark is cut
     monkeypatch.setattr(reader, "BEST_CUT", math.inf)
     pixels, boxes = compose("0")
     stretch = HEIGHT / (boxes[0][2] - boxes[0][0])  # to as wide as tall: may be two digits
@@ -780,7 +795,7 @@ def test_a_mark_narrower_than_two_digits_keeps_only_its_best_path(net, monkeypat
     reader.read_pixels(np.asarray(wide), net)
     pixels, _ = compose("35", gap=-4)
     reader.read_pixels(pixels, net)  # two digits touching, wider than REFINE_FROM
-    assert kept == [1, reader.REFINED_COUNTS], kept
+    assert kept == [1, cuts.REFINED_COUNTS], kept
 
 
 def _read_py_number(data_dir: str, family: str, index: int):
@@ -812,7 +827,7 @@ def test_moved_cuts_do_not_split_a_wide_digit(
     pixels, net = preprocess.gray_pixels(number.data), shipped.load(model)
     assert reader.read_pixels(pixels, net).number() == number.plain
     if by_recount:
-        monkeypatch.setattr(reader, "RECOUNT", 0.0)
+        monkeypatch.setattr(cuts, "RECOUNT", 0.0)
         assert reader.read_pixels(pixels, net).number() != number.plain
 
 

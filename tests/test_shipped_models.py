@@ -113,7 +113,7 @@ def test_the_judge_ships_and_is_as_good_as_recorded(real_mnist):
     measured again on examples made the same way from MNIST's *test* digits."""
     from train_judge import NOT_ONE, examples
 
-    from digitnet.reader import shipped_judge
+    from digitnet.reading_networks import shipped_judge
 
     judge = shipped_judge()
     assert judge.sizes[0] == 784 and judge.sizes[-1] == 10
@@ -133,7 +133,7 @@ def test_the_part_reader_ships_and_reads_cut_parts_as_recorded(real_mnist):
     errors large makes on them."""
     from train_parts import part_examples
 
-    from digitnet.reader import shipped_part_reader
+    from digitnet.reading_networks import shipped_part_reader
 
     reader = shipped_part_reader()
     assert reader.sizes == [784, 600, 600, 10]

@@ -1,0 +1,82 @@
+"""The networks ``digitnet read`` asks beside the model it reads with: the judge (one
+digit, or a piece or a pair?), the helper (a second opinion on cut parts) and the part
+reader (trained on digits cut out of touching ones)."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import numpy as np
+
+from digitnet import modelfile, shipped
+from digitnet.network import Network
+
+# The judge's say (benchmarks/train_judge.py): an MNIST network reads two touching digits
+# as one with confidence ("14" as an 8, 0.9), and a half 0 as a 1; the judge, trained on
+# such parts, tells them from whole digits (89% of held-out examples).
+JUDGE_FILE = "judge.npz"
+JUDGE = "shipped"  # read_pixels's default: the judge that ships in models/
+# A second network's say joins each cut part's score: the log of its output for the part's
+# answer (two networks reading a part the same way: likelier a well-cut digit). The shipped
+# large network helps every other one, the default helps large. Weights 0.5 and 1.5 did less
+# than 1; joining whole marks' scores too read 6 more of 200 touching numbers, but split
+# misread digits of the other families into two (separated's digit accuracy 97.0% -> 93.5%).
+HELPER = "shipped"  # read_pixels's default: that second network
+# The part reader (benchmarks/train_parts.py): a digit cut out of touching ones keeps crumbs
+# of its neighbour's strokes and loses some of its own where they crossed; large reads 5.3%
+# of such parts wrong (cut at the true partings of test-digit numbers), the part reader,
+# trained on them, 2.1%. The answer for a cut part is the two networks' together (_together).
+# The cuts are still chosen by the network's and the helper's say: a network taught to read
+# parts cut a little off reads every cut well, and scoring by it too read 157 to 163 of
+# benchmarks/read.py's 200 touching numbers instead of 164 (large; models/README.md).
+PARTS_FILE = "parts.npz"
+PART_READER = "shipped"  # read_pixels's default: the part reader that ships in models/
+
+
+def second_network(net: Network) -> Network:
+    """The helper for ``net`` (HELPER): the shipped large network, or the default for a
+    network as big as large."""
+    size = sum(layer.weights.size for layer in net.layers)
+    large = shipped_network("large")
+    big = size >= sum(w.weights.size for w in large.layers)
+    return shipped_network("default") if big else large
+
+
+@functools.cache
+def shipped_network(name: str) -> Network:
+    return shipped.load(name)
+
+
+def together(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Two networks' outputs (rows of 10) as one: their geometric mean, summing to 1. On
+    benchmarks/read.py's 200 touching numbers, large read 164 with it, 160 by large alone
+    and 163 by the part reader alone (weighted 0.35 or 0.65 to large: 163, 162)."""
+    both = np.sqrt(a * b)
+    return both / np.maximum(both.sum(axis=1, keepdims=True), 1e-300)
+
+
+@functools.cache
+def shipped_part_reader() -> Network:
+    """models/parts.npz: reads the digits cut out of touching ones (PART_READER)."""
+    return model_file(PARTS_FILE)
+
+
+@functools.cache
+def shipped_judge() -> Network:
+    """models/judge.npz: tells one digit (output 0) from a piece or a pair (output 1)."""
+    return model_file(JUDGE_FILE)
+
+
+def model_file(name: str) -> Network:
+    """A model file of models/ that --model does not offer."""
+    return modelfile.load(os.path.join(shipped.models_dir(), name))
+
+
+def judged_one(judge: Network | None, x: np.ndarray) -> np.ndarray:
+    """How likely each input (N x 784) is one whole digit, by the judge's first two outputs;
+    all 1 without a judge."""
+    if judge is None:
+        return np.ones(len(x))
+    out = judge.forward(x)
+    return out[:, 0] / np.maximum(out[:, 0] + out[:, 1], 1e-12)
