@@ -48,7 +48,7 @@ RECOUNT = -0.3
 
 
 class Cuts:
-    """The ways to cut one wide mark (see _lattice): which of its ink lies right of each cut
+    """The ways to cut one wide mark (see lattice): which of its ink lies right of each cut
     tried (columns of the picture's strength), and the part between any two cuts."""
 
     def __init__(self, parts: Parts, mark, height: float, whole: int | None, lattice):
@@ -63,7 +63,7 @@ class Cuts:
         self.edges = edges
 
     def at(self, columns) -> None:
-        """Share out the ink at new cuts (_right_of)."""
+        """Share out the ink at new cuts (ink_sharing.right_of)."""
         x0, x1 = self.mark.box[0], self.mark.box[2]
         new = sorted({c for c in columns if c not in self.right})
         if not new and self.right:
@@ -89,7 +89,7 @@ class Cuts:
         return [self.part(a, b) for a, b in zip(cuts, cuts[1:], strict=False)]
 
     def cost(self, c: int) -> float:
-        """A cut's log-likelihood at column c (_cut_cost)."""
+        """A cut's log-likelihood at column c (part_score.cut_cost)."""
         return part_score.cut_cost(float(self.depth[c - self.mark.box[0]]))
 
     def score(self, cuts: list[int]) -> float:

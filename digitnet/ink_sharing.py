@@ -10,7 +10,7 @@ from digitnet import components, segment
 from digitnet.ink import dilate, shrunk
 
 SIDE_REACH = 0.3  # near a cut (this share of the line's height either side), ink is shared
-SEED_BAND = 0.1  # out through the ink from seeds this wide at that distance (_right_of)
+SEED_BAND = 0.1  # out through the ink from seeds this wide at that distance (right_of)
 RACE_HEIGHT = 64  # the race that shares it out runs on a copy shrunk to no less than this
 CRUMB = 0.2  # a cut leaves crumbs of the neighbour's strokes: pieces this much smaller than
 # the part's largest are left out

@@ -83,7 +83,7 @@ class Parts:
             self.one = np.concatenate([self.one, reading_networks.judged_one(self.judge, x)])
 
     def score(self, i: int | None, height: float) -> float:
-        """How convincing part i is: _part_score, and for a cut part the helper's say."""
+        """How convincing part i is: part_score.score, and for a cut part the helper's say."""
         if i is None:
             return -math.inf
         own = part_score.score(self.outputs[i], self.one[i], self.where[i], height)

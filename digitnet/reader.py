@@ -3,14 +3,14 @@
 The digits are found as shapes (:mod:`digitnet.segment`); each is framed exactly as a
 single digit is (20x20, centred by mass in 28x28) and the whole number is classified in
 one batch. A digit much wider than its line is tall is several digits touching: cuts at
-the valleys of its ink's column profile (and every LATTICE_STEP of the height) are tried,
-and the segmentation the network finds most convincing is kept (segmentation by
-recognition), a second network's say on each cut
-part counting too (HELPER); the best readings' cuts are then moved about a little and tried
-again (_refine). Near a cut, the ink is shared out along its
-strokes rather than by the cut's column, so a stroke that reaches over the neighbour stays
-with its own digit (_right_of). The digits cut out are read by the network and a part
-reader, trained on such parts, together (PART_READER).
+the valleys of its ink's column profile (and every cuts.LATTICE_STEP of the height) are
+tried, and the segmentation the network finds most convincing is kept (segmentation by
+recognition: digitnet.cuts, scored by digitnet.part_score), a second network's say on each
+cut part counting too (reading_networks.HELPER); the best readings' cuts are then moved
+about a little and tried again (cuts.refine). Near a cut, the ink is shared out along its
+strokes rather than by the cut's column (digitnet.ink_sharing). The digits cut out are read
+by the network and a part reader, trained on such parts, together
+(reading_networks.PART_READER).
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def read_pixels(
     # first every digit whole, in one batch; then the marks read too unsurely for any cut
     # to lose (by the network and judge: a cut scores at most the cheapest cut's cost),
     # unless clearly one digit, are cut at their valleys, in a second batch; the best
-    # paths' cuts are then moved about and tried again (_refine)
+    # paths' cuts are then moved about and tried again (cuts.refine)
     each = [mark for mark, _ in marks]
     wholes = dict(zip(each, parts.add_all([(mark, None) for mark in each]), strict=True))
     parts.judge_new()

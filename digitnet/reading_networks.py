@@ -26,7 +26,7 @@ HELPER = "shipped"  # read_pixels's default: that second network
 # The part reader (benchmarks/train_parts.py): a digit cut out of touching ones keeps crumbs
 # of its neighbour's strokes and loses some of its own where they crossed; large reads 5.3%
 # of such parts wrong (cut at the true partings of test-digit numbers), the part reader,
-# trained on them, 2.1%. The answer for a cut part is the two networks' together (_together).
+# trained on them, 2.1%. The answer for a cut part is the two networks' together (together).
 # The cuts are still chosen by the network's and the helper's say: a network taught to read
 # parts cut a little off reads every cut well, and scoring by it too read 157 to 163 of
 # benchmarks/read.py's 200 touching numbers instead of 164 (large; models/README.md).
