@@ -134,7 +134,7 @@ def cuts_of(parts: Parts, mark: segment.Mark, height: float, whole: int | None):
 def refine(parts: Parts, marks: list[Cuts]) -> dict[segment.Mark, list[int | None]]:
     """Each cut mark's best reading, as its parts' numbers. A column profile's valley is
     seldom exactly where touching digits part: the best paths of REFINED_COUNTS counts of
-    digits each have their cuts moved (_moved), ROUNDS times over; then the best path, as
+    digits each have their cuts moved (moved), ROUNDS times over; then the best path, as
     found or as moved in any round, wins (one with another count of digits than the
     lattice's best paying RECOUNT)."""
     plans = [
@@ -209,8 +209,8 @@ def lattice(mark: segment.Mark, height: float, mask: np.ndarray):
     """The ways to cut a wide digit mark into digits, as a lattice: the cut columns (the
     mark's left and right edges first and last, candidate cuts at its ink's valleys
     between), every column's depth (its ink against a usual column's) and the parts worth
-    reading (pairs of nodes a digit's width apart). ``mask`` is the mark's own ink (_mask).
-    None for a mark as narrow as one digit."""
+    reading (pairs of nodes a digit's width apart). ``mask`` is the mark's own ink
+    (ink_sharing.mask_of). None for a mark as narrow as one digit."""
     x0, _, x1, _ = mark.box
     width = x1 - x0
     if width <= segment.MAY_SPLIT * height:
