@@ -216,7 +216,7 @@ def choose(
         side_by_side = all(_beside(boxes[main], boxes[j]) for j in others)
         how = "side by side" if side_by_side else ""
         return Choice(keep, box, several(len(others) + 1, how), role, groups)
-    return Choice(keep, box, _not_a_digit(shapes, keep, box, scale), role, groups)
+    return Choice(keep, box, not_a_digit(shapes, keep, box, scale), role, groups)
 
 
 def side_by_side(refusal: str | None) -> bool:
@@ -312,7 +312,7 @@ def _has_hole(shapes: Shapes, keep: np.ndarray, box: tuple) -> bool:
     return bool(inner.any())
 
 
-def _not_a_digit(shapes: Shapes, keep: np.ndarray, box: tuple, scale: int) -> str | None:
+def not_a_digit(shapes: Shapes, keep: np.ndarray, box: tuple, scale: int) -> str | None:
     """Why the chosen ink is not a digit, or None if it may be one."""
     left, top, right, bottom = box
     w, h = right - left, bottom - top
@@ -348,61 +348,6 @@ LINE_RUNS = 1.3
 # A digit-sized shape whose rows and columns cross its ink more often than this, on average,
 # is a scribble: more than any MNIST training digit does (docs/decisions.md, "Refusing").
 SCRIBBLE_RUNS = 2.8
-# Ink fewer image pixels across than this, and no more than twice MIN_SIDE of its picture, is a
-# speck to read as well (a dot drawn on a small picture is just over MIN_SIDE).
-TINY_PIXELS = 10
-
-
-def no_number(shapes: Shapes, strength: np.ndarray, faint: np.ndarray | None, scale: int):
-    """Why the ink holds no number, or None: every group of ink that :func:`choose` weighs
-    as a digit is a dot, a speck or a single pen stroke wider than a digit (touching digits
-    are wide too, but cross more than one stroke), or there is only a frame."""
-    choice = choose(shapes, strength, faint, scale)
-    if choice.refusal is None or not choice.groups:
-        if choice.refusal is None:
-            return None
-        frames = [i for i, role in enumerate(choice.role) if role == "frame"]
-        lines = [one_stroke(shapes.pixels_of([i + 1], tuple(shapes.box[i]))) for i in frames]
-        if frames and all(lines):  # a pen line across the page, taken for a frame's side
-            return "no number found (a line)"
-        return _as_number(choice.refusal)
-    reasons = []
-    for group in choice.groups:
-        keep = np.zeros(shapes.count, bool)
-        keep[group] = True
-        box = tuple(int(v) for v in union(shapes.box[group]))
-        why = _not_a_digit(shapes, keep, box, scale)
-        if why is None and _tiny(shapes, box, scale):
-            why = "no digit found (a speck)"
-        if why is not None and why.startswith("text or a line"):
-            why = "a line" if _one_stroke(shapes, keep, box) else None
-        if why is None:
-            return None
-        reasons.append(why)
-    if len(reasons) == 1:
-        return _as_number(reasons[0])
-    kinds = sorted({"lines" if r == "a line" else "specks" for r in reasons})
-    return f"no number found ({' and '.join(kinds)})"
-
-
-def _tiny(shapes: Shapes, box: tuple, scale: int) -> bool:
-    """A group too few pixels across to show a digit, and small in its picture (a tiny
-    picture's digit fills it, and is read)."""
-    left, top, right, bottom = box
-    side = max(right - left, bottom - top)
-    return side * scale < TINY_PIXELS and side <= 2 * MIN_SIDE * max(shapes.labels.shape)
-
-
-def _as_number(why: str) -> str:
-    """predict's refusal of a lone group, as read says it."""
-    if why == "a line":
-        return "no number found (a line)"
-    return why.replace("no digit found", "no number found").replace("a blot", "a dot")
-
-
-def _one_stroke(shapes: Shapes, keep: np.ndarray, box: tuple) -> bool:
-    """Whether the kept ink inside ``box`` crosses each of its rows and columns about once."""
-    return one_stroke(shapes.pixels_of(np.flatnonzero(keep) + 1, box))
 
 
 def one_stroke(mask: np.ndarray) -> bool:

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from digitnet import components, digit_shapes
+from digitnet import components, digit_shapes, no_number, ruling
 from digitnet import ink as ink_mod
 from digitnet.components import Shapes
 from digitnet.digit_ink import digit_strength, image_box
@@ -103,15 +103,16 @@ def find(pixels: np.ndarray) -> Segments | None:
     keep = ~frame & ~edge
     w, h = coarse.width(), coarse.height()
     framed = digit_shapes.outline_cover(coarse) >= digit_shapes.FRAME_COVER
-    boxed = keep & (w >= COMB_WIDE * h) & framed & (coarse.area <= COMB_FILL * w * h)
-    boxed[boxed] = [_ruled_above_and_below(coarse, i) for i in np.flatnonzero(boxed)]
+    hollow = coarse.area <= ruling.COMB_FILL * w * h
+    boxed = keep & (w >= ruling.COMB_WIDE * h) & framed & hollow
+    boxed[boxed] = [ruling.ruled_above_and_below(coarse, i) for i in np.flatnonzero(boxed)]
     keep &= ~boxed  # a comb field whose digits touch it so much that it is no hollow frame
     mask = coarse.pixels_of(np.flatnonzero(keep) + 1)
-    ruling = np.zeros_like(mask)  # the lines of frames and combs
+    frame_lines = np.zeros_like(mask)  # the lines of frames and combs
     for i in np.flatnonzero(frame | boxed):  # digits that touch their box (a comb field)
-        inside, its_lines = _inside_the_lines(coarse, i)
+        inside, its_lines = ruling.inside_the_lines(coarse, i)
         mask |= inside
-        ruling |= its_lines
+        frame_lines |= its_lines
     if not mask.any():
         _refuse_no_number(coarse, ink)
         return None
@@ -119,12 +120,13 @@ def find(pixels: np.ndarray) -> Segments | None:
     box = image_box(_union(kept.box), ink.scale, pixels.shape)
     tallest = int(kept.height().max()) * ink.scale
     scale = max(1, tallest // SEGMENT_HEIGHT)
-    strength = digit_strength(pixels, ink, coarse, keep, box, scale, mask, ruling)
+    strength = digit_strength(pixels, ink, coarse, keep, box, scale, mask, frame_lines)
     if not strength.any():
         return None
     level = ink_mod.quantile(strength[strength > 0], ink_mod.STRONG_INK_QUANTILE)
     shapes = components.label(strength >= ink_mod.FAINT_FRACTION * level)
-    if (rules := _rules(shapes)).any():  # underlines and overlines: left out, as frames are
+    rules = ruling.rules(shapes, BODY)  # underlines and overlines: left out, as frames are
+    if rules.any():
         strength = strength * ~shapes.pixels_of(np.flatnonzero(rules) + 1)
         shapes = components.label(strength >= ink_mod.FAINT_FRACTION * level)
     lines, heights = _lines(shapes)
@@ -135,20 +137,6 @@ def find(pixels: np.ndarray) -> Segments | None:
     return Segments(lines, heights, strength, shapes, tuple(int(v) for v in box), scale)
 
 
-# A ruled line: a shape at most RULE_FLAT as tall as wide, wider than RULE_WIDE times the
-# tallest other shape, crossing its rows and columns once (docs/decisions.md, "Underlines").
-RULE_FLAT = 0.2
-RULE_WIDE = 1.5
-# A frame's lines run along at least FRAME_RUN of its box; what touches them and stands at
-# least PIECE_OF_BOX of the box's height is a digit (docs/decisions.md, "Comb fields").
-FRAME_RUN = 0.85
-PIECE_OF_BOX = 0.3
-# A shape this many times as wide as tall, covering its box's outline as a frame does, and
-# inked on at most COMB_FILL of its box (a dash is inked all over), is a comb field with
-# digits in it.
-COMB_WIDE = 1.5
-COMB_FILL = 0.6
-
 # Only a picture of a few marks, or of small ones, may be a line, a dot, a scribble or specks:
 # others skip that check (it costs as much as choosing predict's digit).
 FEW_MARKS = 2
@@ -157,8 +145,8 @@ SMALL_MARKS = 2 * digit_shapes.MIN_SIDE
 
 def _refuse_no_number(coarse: Shapes, ink: ink_mod.Ink) -> None:
     """NotOneDigitError with the reason when the ink holds no number (a line, a dot, specks,
-    a scribble, only a frame: see digit_shapes.no_number)."""
-    if why := digit_shapes.no_number(coarse, ink.strength, ink.faint, ink.scale):
+    a scribble, only a frame: see no_number.why)."""
+    if why := no_number.why(coarse, ink.strength, ink.faint, ink.scale):
         raise NotOneDigitError(why)
 
 
@@ -173,83 +161,6 @@ def digit_lines(strength: np.ndarray) -> int:
     level = ink_mod.quantile(small[small > 0], ink_mod.STRONG_INK_QUANTILE)
     lines, _ = _lines(components.label(small >= ink_mod.FAINT_FRACTION * level))
     return sum(any(m.kind == "digit" for m in line) for line in lines)
-
-
-def _inside_the_lines(shapes: Shapes, i: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ink of frame ``i`` that is not its lines, and its lines: its rows' and columns'
-    runs as long as FRAME_RUN of its box are lines, and of what is left, pieces at least
-    PIECE_OF_BOX of the box's height stay (digits touching their box; bits of a skewed line
-    are smaller)."""
-    left, top, right, bottom = (int(v) for v in shapes.box[i])
-    ink = shapes.pixels_of([i + 1], (left, top, right, bottom))
-    lines = _runs_at_least(ink, FRAME_RUN * (right - left))
-    lines |= _runs_at_least(ink.T, FRAME_RUN * (bottom - top)).T
-    rest = components.label(ink & ~lines)
-    big = np.flatnonzero(rest.height() >= PIECE_OF_BOX * (bottom - top)) + 1
-    out = np.zeros((2, *shapes.labels.shape), bool)
-    out[0, top:bottom, left:right] = rest.pixels_of(big) if big.size else False
-    out[1, top:bottom, left:right] = lines
-    return out[0], out[1]
-
-
-def _ruled_above_and_below(shapes: Shapes, i: int) -> bool:
-    """Whether shape ``i`` has a line along FRAME_RUN of its box's width in its top and in
-    its bottom quarter, as a comb field has (touching digits have none)."""
-    left, top, right, bottom = (int(v) for v in shapes.box[i])
-    rows = _runs_at_least(shapes.pixels_of([i + 1], (left, top, right, bottom)),
-                          FRAME_RUN * (right - left)).any(axis=1)  # fmt: skip
-    quarter = max(1, (bottom - top) // 4)
-    return bool(rows[:quarter].any() and rows[-quarter:].any())
-
-
-def _runs_at_least(mask: np.ndarray, length: float) -> np.ndarray:
-    """The pixels of each row's runs of ink at least ``length`` long."""
-    h, w = mask.shape
-    padded = np.zeros((h, w + 2), np.int8)
-    padded[:, 1:-1] = mask
-    edges = np.diff(padded, axis=1).ravel()  # +1 where a run starts, -1 just after it ends
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    long = (ends - starts) >= length
-    marks = np.zeros(h * (w + 1) + 1, np.int32)
-    np.add.at(marks, starts[long], 1)
-    np.add.at(marks, ends[long], -1)
-    return np.cumsum(marks[:-1]).reshape(h, w + 1)[:, :w] > 0
-
-
-def _rules(shapes: Shapes) -> np.ndarray:
-    """Which shapes are ruled lines: an upright pen stroke RULE_WIDE times as tall as any
-    other shape (a margin line); one flat pen stroke wider than RULE_WIDE times the tallest
-    other shape (a dash is about a digit wide), or wholly above or below the digits it
-    spans, reaching past each of them on both sides (a 5's bar drawn apart stops at its
-    stem): an underline, an overline."""
-    w, h = shapes.width(), shapes.height()
-    thin = w <= RULE_FLAT * h
-    upright = np.zeros(shapes.count, bool)
-    for i in np.flatnonzero(thin):  # a margin line: down the page, past the digits
-        others = h[~thin & (h >= RULE_FLAT * h[i])]  # not other uprights, nor dots
-        upright[i] = (
-            others.size > 0
-            and h[i] >= RULE_WIDE * others.max()
-            and digit_shapes.one_stroke(shapes.pixels_of([i + 1], tuple(shapes.box[i])))
-        )
-    flat = h <= RULE_FLAT * w
-    if not flat.any() or flat.all():
-        return upright
-    tallest = h[~flat].max()
-    box = shapes.box
-    bodies = np.flatnonzero(~flat & (h >= BODY * tallest))
-    rules = flat & (w >= RULE_WIDE * tallest)
-    for i in np.flatnonzero(flat & ~rules):
-        left, top, right, bottom = box[i]
-        under = bodies[(box[bodies, 0] < right) & (box[bodies, 2] > left)]
-        rules[i] = (
-            under.size > 0
-            and bool((box[under, 0] > left).all() and (box[under, 2] < right).all())
-            and bool((box[under, 3] <= top).all() or (box[under, 1] >= bottom).all())
-        )
-    for i in np.flatnonzero(rules):
-        rules[i] = digit_shapes.one_stroke(shapes.pixels_of([i + 1], tuple(shapes.box[i])))
-    return rules | upright
 
 
 def _union(boxes: np.ndarray) -> tuple[int, int, int, int]:

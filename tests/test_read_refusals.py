@@ -138,7 +138,8 @@ def test_underlines_and_overlines_are_left_out(underlined, net):
 
 def test_a_line_apart_from_the_number_is_a_rule_and_a_dash_is_not():
     from digitnet import components
-    from digitnet.segment import _rules
+    from digitnet.ruling import rules
+    from digitnet.segment import BODY
 
     page = np.zeros((60, 200), bool)
     page[10:40, 20:24] = page[10:40, 60:64] = True  # two 1s
@@ -146,8 +147,8 @@ def test_a_line_apart_from_the_number_is_a_rule_and_a_dash_is_not():
     page[24:26, 100:118] = True  # a dash beside them
     page[10:40, 140:144] = True  # another 1
     page[5:7, 136:150] = True  # a bar over it, reaching past it on both sides
-    rules = _rules(components.label(page))
-    boxes = components.label(page).box[rules].tolist()
+    found = rules(components.label(page), BODY)
+    boxes = components.label(page).box[found].tolist()
     assert sorted(boxes) == [[10, 50, 80, 52], [136, 5, 150, 7]]
 
 
