@@ -9,6 +9,7 @@ the callbacks it is given.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,53 +141,27 @@ def fit(
     config.check()
     if command is None:
         command = _call(config, data_dir, limit=limit, validation=validation, save_best=save_best)
-    if config.teacher:  # a bad teacher fails before the data is loaded (train() uses it)
-        shipped.load(config.teacher)
-    data = examples(data_dir, limit, validation)
-    if data.note:
-        note(data.note)
+    data = _data(config, data_dir, limit, validation, save_best is not None, note)
     held_out = len(data.validation[0])
-    if save_best is not None and held_out == 0:
-        raise SplitError("save_best needs held-out images to judge by (validation)")
 
-    def record(**extra) -> dict:
-        return training_record(
-            config,
-            command,
-            data="MNIST training images",
-            train_images=len(data.x),
-            validation_images=held_out,
-            **extra,
-        )
+    record = functools.partial(  # the training record, with what each use adds
+        training_record,
+        config,
+        command,
+        data="MNIST training images",
+        train_images=len(data.x),
+        validation_images=held_out,
+    )
 
-    losses: list[float] = []
-    val_acc: list[float] = []
-    best: list = []  # the best epoch so far: [held-out accuracy, epoch, network]
-
-    def epoch_done(r: trainer.EpochReport) -> None:
-        losses.append(r.loss)
-        if r.val_accuracy is not None:
-            val_acc.append(r.val_accuracy)
-            if save_best is not None and (not best or r.val_accuracy > best[0]):
-                net = snapshot(r.network)
-                net.metadata = model_metadata(
-                    record(best_epoch=r.epoch, validation_accuracy=r.val_accuracy)
-                )
-                modelfile.save(net, save_best)
-                best[:] = [r.val_accuracy, r.epoch, net]
-        if on_epoch is not None:
-            on_epoch(r)
-
+    watch = _Watch(record, save_best, on_epoch)
     try:
         with np.errstate(all="ignore"):  # a diverging run is judged below, not in warnings
             net = trainer.train(
-                config, data.x, data.labels, data.validation, on_batch=on_batch, on_epoch=epoch_done
+                config, data.x, data.labels, data.validation, on_batch=on_batch, on_epoch=watch
             )
     except KeyboardInterrupt:
-        raise Interrupted((best[1], best[0]) if best else None) from None
-    best_epoch = None
-    if best:  # the best epoch's network, not the last one's
-        net, losses, val_acc, best_epoch = best[2], [], [best[0]], best[1]
+        raise Interrupted((watch.best[1], watch.best[0]) if watch.best else None) from None
+    net, losses, val_acc, best_epoch = watch.result(net)
     why = diverged(net, losses, val_acc)
     test = None
     try:
@@ -198,3 +173,48 @@ def fit(
     training = record(validation_accuracy=val_acc[-1] if val_acc else None, **extra)
     net.metadata = model_metadata(training, test)
     return Fitted(net, test, why, best_epoch)
+
+
+def _data(config, data_dir, limit, validation: int, judged: bool, note):
+    """The examples to train on, once a teacher (if any) loads; SplitError when ``judged``
+    (save_best) has no held-out images to judge by."""
+    if config.teacher:  # a bad teacher fails before the data is loaded (train() uses it)
+        shipped.load(config.teacher)
+    data = examples(data_dir, limit, validation)
+    if data.note:
+        note(data.note)
+    if judged and len(data.validation[0]) == 0:
+        raise SplitError("save_best needs held-out images to judge by (validation)")
+    return data
+
+
+class _Watch:
+    """Called after every epoch: keeps the losses and held-out accuracies, and with a
+    ``save_best`` path writes every epoch that beats the best so far."""
+
+    def __init__(self, record, save_best, on_epoch) -> None:
+        self.record, self.save_best, self.on_epoch = record, save_best, on_epoch
+        self.losses: list[float] = []
+        self.val_acc: list[float] = []
+        self.best: list = []  # the best epoch so far: [held-out accuracy, epoch, network]
+
+    def __call__(self, r: trainer.EpochReport) -> None:
+        self.losses.append(r.loss)
+        if r.val_accuracy is not None:
+            self.val_acc.append(r.val_accuracy)
+            if self.save_best is not None and (not self.best or r.val_accuracy > self.best[0]):
+                net = snapshot(r.network)
+                net.metadata = model_metadata(
+                    self.record(best_epoch=r.epoch, validation_accuracy=r.val_accuracy)
+                )
+                modelfile.save(net, self.save_best)
+                self.best[:] = [r.val_accuracy, r.epoch, net]
+        if self.on_epoch is not None:
+            self.on_epoch(r)
+
+    def result(self, last):
+        """(network, losses, held-out accuracies, best epoch): the best epoch's network
+        when one was kept, else the last one's."""
+        if self.best:
+            return self.best[2], [], [self.best[0]], self.best[1]
+        return last, self.losses, self.val_acc, None

@@ -189,29 +189,31 @@ def network_diagram(
             draw.line([place_in[k], place_out[j]], fill=colour, width=1)
     answer = int(acts[-1].argmax())
     for li, (a, idx, pts) in enumerate(zip(acts[1:], shown[1:], centres[1:], strict=True)):
-        radius = min(13, (pts[1][1] - pts[0][1]) / 2 - 2 if len(pts) > 1 else 13)
         # ReLU activations have no upper bound: such a layer is lit relative to its brightest
         top = float(a.max()) if net.layers[li].activation == "relu" and a.max() > 0 else 1.0
-        for (cx, cy), n in zip(pts, idx.tolist(), strict=True):
-            v = a[n]
-            shade = int(np.clip(v / top, 0, 1) * 255)
-            last = li == len(acts) - 2
-            outline = ANSWER if last and n == answer else (120, 120, 120)
-            draw.ellipse(
-                [cx - radius, cy - radius, cx + radius, cy + radius],
-                fill=(shade, shade, shade),
-                outline=outline,
-                width=3 if outline == ANSWER else 1,
-            )
-            if last:
-                draw.text(
-                    (cx + radius + 8, cy - 6),
-                    f"{n}  {v:.2f}",
-                    fill=ANSWER if n == answer else TEXT,
-                    font=font,
-                )
+        last = answer if li == len(acts) - 2 else None
+        _neurons(draw, a, idx, pts, top, last, font)
     draw.text((20, 20), f"{net.describe()}   answer: {answer}", fill=TEXT, font=font)
     return img
+
+
+def _neurons(draw, a: np.ndarray, idx, pts, top: float, answer: int | None, font) -> None:
+    """One layer's shown neurons as circles lit by their activation; for the output layer
+    (``answer`` given) each one's value beside it, the answer highlighted."""
+    radius = min(13, (pts[1][1] - pts[0][1]) / 2 - 2 if len(pts) > 1 else 13)
+    for (cx, cy), n in zip(pts, idx.tolist(), strict=True):
+        v = a[n]
+        shade = int(np.clip(v / top, 0, 1) * 255)
+        outline = ANSWER if answer is not None and n == answer else (120, 120, 120)
+        draw.ellipse(
+            [cx - radius, cy - radius, cx + radius, cy + radius],
+            fill=(shade, shade, shade),
+            outline=outline,
+            width=3 if outline == ANSWER else 1,
+        )
+        if answer is not None:
+            fill = ANSWER if n == answer else TEXT
+            draw.text((cx + radius + 8, cy - 6), f"{n}  {v:.2f}", fill=fill, font=font)
 
 
 MISTAKE_SCALE = 3  # pixels per input pixel in the mistakes grid: 84 px tiles, 24 a row in 2,000 px

@@ -62,3 +62,16 @@ def model_row(name: str | None, net, values: bool = False) -> dict:
             entry["weight_values"] = layer.weights.astype(float).tolist()
             entry["bias_values"] = layer.biases.astype(float).tolist()
     return {"model": name or "default", **info}
+
+
+def activations_row(path: str, x, layers) -> dict:
+    """``inspect image --format json``'s object: the answer, the 784 inputs and every
+    layer's activations after the input."""
+    answer = int(layers[-1].argmax())
+    return {
+        "path": path,
+        "digit": answer,
+        "confidence": round(float(layers[-1][answer]), 6),
+        "input": [round(float(v), 6) for v in x],
+        "layers": [[round(float(v), 6) for v in a] for a in layers[1:]],
+    }

@@ -70,3 +70,68 @@ def summarise(net: Network) -> dict:
         "dtype": str(net.dtype),
         "metadata": net.metadata,
     }
+
+
+def report(info: dict, model: str | None) -> list[str]:
+    """``inspect weights``' report of summarise()'s ``info``, a line each: the layers, the
+    weight statistics and how the model was trained."""
+    lines = [f"model  {model or 'default'}  ({info['architecture']})", ""]
+    lines.append("layer  inputs  outputs  activation  weights  biases")
+    for layer in info["layers"]:
+        lines.append(
+            f"{layer['layer']:>5}  {layer['inputs']:>6}  {layer['outputs']:>7}  "
+            f"{layer['activation']:<10}  {layer['weights']:>7,}  {layer['biases']:>6,}"
+        )
+    lines += [f"total  {info['total_parameters']:,} weights and biases", ""]
+    lines.append("layer  values        min        max       mean        std")
+    for layer in info["layers"]:
+        for kind, label in (("weight", "weights"), ("bias", "biases")):
+            s = layer[f"{kind}_stats"]
+            lines.append(
+                f"{layer['layer']:>5}  {label:<7} {s['min']:>10.4f} {s['max']:>10.4f} "
+                f"{s['mean']:>10.4f} {s['std']:>10.4f}"
+            )
+    meta = info["metadata"]
+    if not meta:
+        return lines
+    lines.append("")
+    if (acc := meta.get("test_accuracy")) is not None:
+        lines.append(f"test accuracy  {acc:.2%} on {_count(meta.get('test_images'))} MNIST images")
+    training = meta.get("training", {})
+    for key in ("command", "date", "epochs", "seed", "train_images", "validation_accuracy"):
+        value = training.get(key)
+        if value is not None:
+            shown = f"{value:.2%}" if key == "validation_accuracy" else value
+            lines.append(f"{key.replace('_', ' '):<14} {shown}")
+    return lines
+
+
+def _count(n) -> str:
+    """A count with thousands separators, or '?' when the model file does not say."""
+    return f"{n:,}" if isinstance(n, int) else "?"
+
+
+def activations_report(name: str, net: Network, x: np.ndarray, layers, depth: str) -> list[str]:
+    """``inspect image``'s report, a line each: the input as the network sees it, each
+    layer's activations as bars (a wide layer's MOST_ACTIVE), and the answer; drawn at the
+    colour ``depth`` (see digitnet.terminal)."""
+    from digitnet.terminal import bar, render
+
+    plain = depth == "none"
+    answer = int(layers[-1].argmax())
+    lines = [f"{name} as the network sees it (28x28):", *render(x.reshape(28, 28), depth)]
+    for i, a in enumerate(layers[1:], start=1):
+        last = i == len(layers) - 1
+        shown, note = range(len(a)), ""
+        if len(a) > MOST_ACTIVE:  # a wide layer: its most active neurons, in order
+            shown, note = shown_neurons(a).tolist(), f", the {MOST_ACTIVE} most active shown"
+        title = "output" if last else f"hidden layer {i}"
+        lines += ["", f"{title} ({net.layers[i - 1].activation}, {len(a)} neurons{note}):"]
+        top = float(a.max()) or 1.0
+        for n in shown:
+            v = a[n]
+            # hidden ReLU activations are unbounded: their bars are scaled to the layer's largest
+            length = v if last or net.layers[i - 1].activation != "relu" else v / top
+            mark = "  <- answer" if last and n == answer else ""
+            lines.append(f"{n:>4} {bar(float(length), plain=plain)} {v:7.3f}{mark}")
+    return [*lines, "", f"answer: {answer} (activation {layers[-1][answer]:.3f})"]

@@ -63,3 +63,23 @@ def test_a_planted_upward_import_breaks_it(tmp_path, module, planted, forbidden)
     assert run.returncode == 1
     name = "digitnet." + module.removesuffix(".py")
     assert f"{name} is not allowed to import {forbidden}" in run.stdout
+
+
+MAX_MODULE_LINES = 400  # issue 25: a module a reader can hold in mind
+MAX_FUNCTION_LINES = 60  # ... and a function, its docstring and signature included
+
+
+def test_no_module_or_function_is_too_long_to_read():
+    import ast
+
+    long = []
+    for path in sorted((ROOT / "digitnet").rglob("*.py")):
+        text = path.read_text()
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            long.append(f"{path.relative_to(ROOT)}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: {lines}")
+    assert long == []

@@ -104,7 +104,7 @@ BAD: dict[tuple[str, str], list[str]] = {
     ("train", "output"): WORD,
     ("train", "loss"): WORD,
     ("train", "optimizer"): WORD,
-    ("train", "lr"): POSITIVE + ["0"],
+    ("train", "learning_rate"): POSITIVE + ["0"],
     ("train", "momentum"): FRACTION + ["1"],
     ("train", "schedule"): WORD,
     ("train", "batch_size"): COUNT,

@@ -162,6 +162,16 @@ def quiet_broken_pipe() -> None:
         pass
 
 
+def one_blas_thread() -> None:
+    """One BLAS thread for commands that multiply small batches (predict, serve): idle
+    threads spin and take the CPU from decoding. Set before NumPy loads; a user's own
+    setting is respected."""
+    from digitnet.threads import THREAD_VARIABLES
+
+    for var in THREAD_VARIABLES:
+        os.environ.setdefault(var, "1")
+
+
 def model_option(f):
     """--model NAME|PATH, also from $DIGITNET_MODEL."""
     return click.option(

@@ -168,7 +168,7 @@ class Session:
     def _handle(self, data: bytes) -> tuple[bytes, bool]:
         """Act on every complete key and mouse report in ``data``; return what is left
         (an incomplete sequence) and whether to quit."""
-        from digitnet import drawing, shipped
+        from digitnet import drawing
 
         while data:
             if data.startswith(b"\x1b["):
@@ -205,37 +205,41 @@ class Session:
             if key == b"\x03":  # Ctrl-C: the terminal is raw, so it comes as a key
                 self.interrupted = True
                 return b"", True
-            if key == b"c":
-                self.drawing.clear()
-                self.status = "cleared"
-            elif key == b"u":
-                self.drawing.undo()
-                self.status = "undone"
-            elif key == b"s":
-                try:
-                    path = self.drawing.save()
-                except OSError as e:  # a full disk: say so, and keep the drawing
-                    self.status = f"not saved: {e.filename}: {e.strerror or e}"
-                else:
-                    self.saved.append(path)
-                    self.status = f"saved {path}"
-            elif key == b"m":
-                names = shipped.names()
-                self.name = (
-                    names[(names.index(self.name) + 1) % len(names)]
-                    if self.name in names
-                    else names[0]
-                )
-                self.net = shipped.load(self.name)
-                self.status = f"model {self.name}"
-            elif key == b" ":
-                self.pen_down = not self.pen_down
-                if self.pen_down:
-                    self.drawing.begin(self.cursor)
-                self.status = "pen down" if self.pen_down else "pen up"
-            elif key == b"?":
-                self.status = drawing.HELP
+            self._key(key)
         return b"", False
+
+    def _key(self, key: bytes) -> None:
+        """A key that does not quit: clear, undo, save, next model, pen, help."""
+        from digitnet import drawing, shipped
+
+        if key == b"c":
+            self.drawing.clear()
+            self.status = "cleared"
+        elif key == b"u":
+            self.drawing.undo()
+            self.status = "undone"
+        elif key == b"s":
+            try:
+                path = self.drawing.save()
+            except OSError as e:  # a full disk: say so, and keep the drawing
+                self.status = f"not saved: {e.filename}: {e.strerror or e}"
+            else:
+                self.saved.append(path)
+                self.status = f"saved {path}"
+        elif key == b"m":
+            names = shipped.names()
+            self.name = (
+                names[(names.index(self.name) + 1) % len(names)] if self.name in names else names[0]
+            )
+            self.net = shipped.load(self.name)
+            self.status = f"model {self.name}"
+        elif key == b" ":
+            self.pen_down = not self.pen_down
+            if self.pen_down:
+                self.drawing.begin(self.cursor)
+            self.status = "pen down" if self.pen_down else "pen up"
+        elif key == b"?":
+            self.status = drawing.HELP
 
     def _mouse(self, button: int, col: int, row: int, pressed: bool) -> None:
         """A mouse report: 1-based column and row; button 0 left, 2 right, +32 a drag."""

@@ -85,20 +85,47 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color, pa
     import sys
 
     from digitnet import shipped
-    from digitnet.summary import summarise
 
     ctx = click.get_current_context()
+    if values and fmt != "json":
+        raise click.UsageError("--values adds the numbers to --format json")
+    check_outputs({"--image": image_out}, [("--model", model)])
+    net = shipped.load(model)
+    _check_drawing(ctx, net, draw or image_out, layer, neuron)
+    neurons = None if neuron is None else [neuron]
+    if image_out:
+        save_png(_weights_picture(net, layer, neurons, scale, palette), image_out)
+    if fmt == "json":
+        from digitnet.records import model_row
+
+        echo_json(model_row(model, net, values))
+        return
+    if draw:
+        from digitnet.terminal import output_depth
+
+        depth = output_depth(color, sys.stdout.isatty())
+        for line in _draw_weights(net, layer, neurons, depth, palette):
+            click.echo(line, color=depth != "none")
+    asked = ctx.get_parameter_source("fmt") == click.core.ParameterSource.COMMANDLINE
+    if (draw or image_out) and not asked:  # a drawing was asked for: just the drawing
+        return
+    if draw:
+        click.echo("")
+    from digitnet.summary import report, summarise
+
+    for line in report(summarise(net), model):
+        click.echo(line)
+
+
+def _check_drawing(ctx: click.Context, net, drawing: bool, layer: int, neuron) -> None:
+    """Usage errors of the options that choose what to draw."""
     chosen = [
         f"--{name}"
         for name in ("layer", "neuron", "scale")
         if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
     ]
-    if values and fmt != "json":
-        raise click.UsageError("--values adds the numbers to --format json")
-    if chosen and not (draw or image_out):
+    if chosen and not drawing:
         raise click.UsageError(f"{', '.join(chosen)} choose what to draw: add --draw or --image")
-    check_outputs({"--image": image_out}, [("--model", model)])
-    net = shipped.load(model)
     if layer > len(net.layers):
         raise click.BadParameter(f"the model has {len(net.layers)} layers", param_hint="--layer")
     if neuron is not None and layer != 1:
@@ -112,78 +139,24 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color, pa
             f"{net.layers[0].outputs - 1})",
             param_hint="--neuron",
         )
-    neurons = None if neuron is None else [neuron]
-    if image_out:
-        from digitnet import pictures
-        from digitnet.preprocess import MAX_PIXELS
 
-        scale = scale or (6 if layer == 1 else 12)
-        w, h = pictures.picture_size(net, layer, None if neuron is None else 1, scale)
-        if w * h > MAX_PIXELS:
-            raise click.BadParameter(
-                f"the picture would be {w}x{h} = {w * h:,} pixels, over the limit of "
-                f"{MAX_PIXELS:,}: choose a smaller --scale",
-                param_hint="--scale",
-            )
 
-        if layer == 1:
-            img = pictures.weight_tiles(net, neurons, scale, palette=palette)
-        else:
-            img = pictures.weight_matrix(net, layer, scale, palette)
-        save_png(img, image_out)
-    if fmt == "json":
-        from digitnet.records import model_row
+def _weights_picture(net, layer: int, neurons, scale: int | None, palette: str):
+    """The --image picture: tiles for the first layer, a heat map for the others."""
+    from digitnet import pictures
+    from digitnet.limits import MAX_PIXELS
 
-        echo_json(model_row(model, net, values))
-        return
-    info = summarise(net)
-    if draw:
-        from digitnet.terminal import output_depth
-
-        depth = output_depth(color, sys.stdout.isatty())
-        for line in _draw_weights(net, layer, neurons, depth, palette):
-            click.echo(line, color=depth != "none")
-    asked = ctx.get_parameter_source("fmt") == click.core.ParameterSource.COMMANDLINE
-    if (draw or image_out) and not asked:  # a drawing was asked for: just the drawing
-        return
-    if draw:
-        click.echo("")
-    click.echo(f"model  {model or 'default'}  ({info['architecture']})")
-    click.echo("")
-    click.echo("layer  inputs  outputs  activation  weights  biases")
-    for layer in info["layers"]:
-        click.echo(
-            f"{layer['layer']:>5}  {layer['inputs']:>6}  {layer['outputs']:>7}  "
-            f"{layer['activation']:<10}  {layer['weights']:>7,}  {layer['biases']:>6,}"
+    scale = scale or (6 if layer == 1 else 12)
+    w, h = pictures.picture_size(net, layer, None if neurons is None else len(neurons), scale)
+    if w * h > MAX_PIXELS:
+        raise click.BadParameter(
+            f"the picture would be {w}x{h} = {w * h:,} pixels, over the limit of "
+            f"{MAX_PIXELS:,}: choose a smaller --scale",
+            param_hint="--scale",
         )
-    click.echo(f"total  {info['total_parameters']:,} weights and biases")
-    click.echo("")
-    click.echo("layer  values        min        max       mean        std")
-    for layer in info["layers"]:
-        for kind, label in (("weight", "weights"), ("bias", "biases")):
-            s = layer[f"{kind}_stats"]
-            click.echo(
-                f"{layer['layer']:>5}  {label:<7} {s['min']:>10.4f} {s['max']:>10.4f} "
-                f"{s['mean']:>10.4f} {s['std']:>10.4f}"
-            )
-    meta = info["metadata"]
-    if meta:
-        click.echo("")
-        if (acc := meta.get("test_accuracy")) is not None:
-            click.echo(
-                f"test accuracy  {acc:.2%} on {_count(meta.get('test_images'))} MNIST images"
-            )
-        training = meta.get("training", {})
-        for key in ("command", "date", "epochs", "seed", "train_images", "validation_accuracy"):
-            value = training.get(key)
-            if value is not None:
-                shown = f"{value:.2%}" if key == "validation_accuracy" else value
-                click.echo(f"{key.replace('_', ' '):<14} {shown}")
-
-
-def _count(n) -> str:
-    """A count with thousands separators, or '?' when the model file does not say."""
-    return f"{n:,}" if isinstance(n, int) else "?"
+    if layer == 1:
+        return pictures.weight_tiles(net, neurons, scale, palette=palette)
+    return pictures.weight_matrix(net, layer, scale, palette)
 
 
 def _draw_weights(net, layer: int, neurons, depth: str, palette: str) -> list[str]:
@@ -248,8 +221,7 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color, palette) ->
 
     from digitnet import one_digit, preprocess, shipped
     from digitnet.errors import ImageError
-    from digitnet.summary import MOST_ACTIVE, shown_neurons
-    from digitnet.terminal import bar, output_depth, render
+    from digitnet.terminal import output_depth
 
     check_outputs(
         {"--image": image_out, "--steps": steps_out}, [("FILE", file), ("--model", model)]
@@ -276,40 +248,12 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color, palette) ->
 
         save_png(pictures.network_diagram(net, x, palette=palette), image_out)
     if fmt == "json":
-        echo_json(
-            {
-                "path": file,
-                "digit": answer,
-                "confidence": round(float(layers[-1][answer]), 6),
-                "input": [round(float(v), 6) for v in x],
-                "layers": [[round(float(v), 6) for v in a] for a in layers[1:]],
-            }
-        )
+        from digitnet.records import activations_row
+
+        echo_json(activations_row(file, x, layers))
         return
+    from digitnet.summary import activations_report
+
     depth = output_depth(color, sys.stdout.isatty())
-    colored = depth != "none"
-    click.echo(f"{file} as the network sees it (28x28):")
-    for line in render(x.reshape(28, 28), depth):
-        click.echo(line, color=colored)  # colour was decided: keep it in a pipe too
-    for i, a in enumerate(layers[1:], start=1):
-        last = i == len(layers) - 1
-        name = "output" if last else f"hidden layer {i}"
-        click.echo("")
-        shown = range(len(a))
-        if len(a) > MOST_ACTIVE:  # a wide layer: its most active neurons, in order
-            shown = shown_neurons(a).tolist()
-            note = f", the {MOST_ACTIVE} most active shown"
-        else:
-            note = ""
-        click.echo(f"{name} ({net.layers[i - 1].activation}, {len(a)} neurons{note}):")
-        top = float(a.max()) or 1.0
-        for n in shown:
-            v = a[n]
-            # hidden ReLU activations are unbounded: their bars are scaled to the layer's largest
-            length = v if last or net.layers[i - 1].activation != "relu" else v / top
-            mark = "  <- answer" if last and n == answer else ""
-            click.echo(
-                f"{n:>4} {bar(float(length), plain=not colored)} {v:7.3f}{mark}", color=colored
-            )
-    click.echo("")
-    click.echo(f"answer: {answer} (activation {layers[-1][answer]:.3f})")
+    for line in activations_report(file, net, x, layers, depth):
+        click.echo(line, color=depth != "none")  # colour was decided: keep it in a pipe too

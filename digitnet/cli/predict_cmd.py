@@ -18,6 +18,7 @@ from digitnet.cli.common import (
     jobs_option,
     max_pixels_option,
     model_option,
+    one_blas_thread,
     shown,
 )
 from digitnet.cli.inputs import input_names, input_options
@@ -103,12 +104,7 @@ def predict(
       find . -name '*.png' | digitnet predict -T - --jobs 2
       convert photo.jpg png:- | digitnet predict -
     """
-    import os
-
-    # Prediction batches are far too small for BLAS threads to pay: idle, they spin and take
-    # the CPU from decoding. Set before NumPy loads (an explicit setting is respected).
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
+    one_blas_thread()
     from digitnet import shipped
     from digitnet.classify import answer_batches
 
@@ -116,16 +112,22 @@ def predict(
         files, files_from, null, recursive, hidden, with_name, jobs
     )
     net = shipped.load(model)
-    write = _writer(fmt, top, show_name)
+    batches = answer_batches(net, names, max_pixels, jobs, batch_size)
+    sys.exit(_write_answers(batches, _writer(fmt, top, show_name), fmt != "text", threshold))
+
+
+def _write_answers(batches, write, rows_for_errors: bool, threshold: float | None) -> int:
+    """Write every batch's answers, flushed a batch at a time so a pipeline sees answers
+    early; a failure goes to stderr (and keeps its row in machine-readable output). The
+    exit status."""
     out = sys.stdout
     failed = unsure = False
-    # written and flushed a batch at a time, so a pipeline sees answers early
-    for batch in answer_batches(net, names, max_pixels, jobs, batch_size):
+    for batch in batches:
         buf = io.StringIO()
         for ans in batch:
             if ans.error is not None:
                 failed = True
-                if fmt != "text":  # machine-readable output keeps a row for every input
+                if rows_for_errors:
                     write(buf, ans, False)
                 out.write(buf.getvalue())
                 out.flush()
@@ -137,7 +139,7 @@ def predict(
             write(buf, ans, below)
         out.write(buf.getvalue())
         out.flush()
-    sys.exit(EXIT_FAILED if failed else EXIT_UNSURE if unsure else EXIT_OK)
+    return EXIT_FAILED if failed else EXIT_UNSURE if unsure else EXIT_OK
 
 
 def _writer(fmt: str, top: int, show_name: bool):

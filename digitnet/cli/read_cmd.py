@@ -115,24 +115,31 @@ def read(
     names, show_name, jobs = input_names(
         files, files_from, null, recursive, hidden, with_name, jobs
     )
-    if steps_out and (len(files) != 1 or files_from is not None or recursive):
-        raise click.UsageError("--steps draws one picture: give one FILE")
-    if steps_out and not _regular_or_missing(files[0]):
-        raise click.UsageError("--steps reads FILE twice: give a file, not a pipe or '-'")
-    check_outputs(
-        {"--steps": steps_out}, [("FILE", files[0] if files else None), ("--model", model)]
-    )
-    net = shipped.load(model)
+    _check_steps(steps_out, files, files_from, recursive, model)
+    results = readings(shipped.load(model), names, max_pixels, jobs)
+    if single_line:
+        results = (r._replace(reading=r.reading.single_line()) if r.reading else r for r in results)
+    if steps_out:
+        results = _drawn(results, max_pixels, steps_out, keep_separators)
     write = _writer(fmt, show_name, keep_separators, threshold)
+    sys.exit(_write_results(results, write, fmt != "text", threshold))
+
+
+def _drawn(results, max_pixels: int, out: str, separators: bool):
+    """The results, each drawn as the --steps picture on its way."""
+    for result in results:
+        _draw_steps(result, max_pixels, out, separators)
+        yield result
+
+
+def _write_results(results, write, rows_for_errors: bool, threshold: float | None) -> int:
+    """Write every picture's number as soon as it is read (a pipeline sees it at once); a
+    failure goes to stderr (and keeps its row in machine-readable output). The exit status."""
     failed = unsure = False
-    for result in readings(net, names, max_pixels, jobs):
-        if result.reading is not None and single_line:
-            result = result._replace(reading=result.reading.single_line())
-        if steps_out:
-            _draw_steps(result, max_pixels, steps_out, keep_separators)
+    for result in results:
         if result.error is not None:
             failed = True
-            if fmt != "text":
+            if rows_for_errors:
                 write(result)
             click.echo(f"digitnet: {shown(result.path)}: {result.error}", err=True)
             continue
@@ -140,8 +147,19 @@ def read(
             d.confidence < threshold for d in result.reading.digits
         )
         write(result)
-        sys.stdout.flush()  # a pipeline sees each picture's number as soon as it is read
-    sys.exit(EXIT_FAILED if failed else EXIT_UNSURE if unsure else EXIT_OK)
+        sys.stdout.flush()
+    return EXIT_FAILED if failed else EXIT_UNSURE if unsure else EXIT_OK
+
+
+def _check_steps(steps_out, files, files_from, recursive: bool, model) -> None:
+    """--steps draws one picture, read twice: one regular FILE, not an input or the model."""
+    if steps_out and (len(files) != 1 or files_from is not None or recursive):
+        raise click.UsageError("--steps draws one picture: give one FILE")
+    if steps_out and not _regular_or_missing(files[0]):
+        raise click.UsageError("--steps reads FILE twice: give a file, not a pipe or '-'")
+    check_outputs(
+        {"--steps": steps_out}, [("FILE", files[0] if files else None), ("--model", model)]
+    )
 
 
 def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None):

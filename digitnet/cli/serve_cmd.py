@@ -12,6 +12,7 @@ from digitnet.cli.common import (
     exit_statuses,
     max_pixels_option,
     model_option,
+    one_blas_thread,
 )
 from digitnet.limits import MAX_IN_FLIGHT, MAX_JOBS, MAX_REQUEST_BYTES, REQUEST_TIMEOUT
 
@@ -111,8 +112,7 @@ def serve(
     """
     import os
 
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")  # small products: BLAS threads only spin (see predict)
+    one_blas_thread()
     from digitnet.errors import DigitnetError
     from digitnet.serve import LOCAL_HOSTS, Limits, make_server
     from digitnet.serve import serve as run_server

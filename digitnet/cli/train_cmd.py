@@ -85,6 +85,7 @@ def _sizes(ctx, param, value: str) -> list[int]:
 )
 @click.option(
     "--lr",
+    "learning_rate",
     type=FiniteFloat(min=0, min_open=True),
     default=None,
     help="Learning rate. [default: "
@@ -167,31 +168,7 @@ def _sizes(ctx, param, value: str) -> list[int]:
     help="Write OUT after every epoch that beats the held-out accuracy so far, so an "
     "interrupted run leaves its best network; OUT ends as the best epoch's network.",
 )
-def train(
-    data,
-    out,
-    hidden,
-    activation,
-    output,
-    loss,
-    optimizer,
-    lr,
-    momentum,
-    schedule,
-    batch_size,
-    epochs,
-    l2,
-    augment,
-    teacher,
-    distill,
-    temperature,
-    validation,
-    limit,
-    seed,
-    quiet,
-    force,
-    save_best,
-) -> None:
+def train(data, out, validation, limit, quiet, force, save_best, **settings) -> None:
     """Train a network on MNIST's training images and save it to --out.
 
     The last --validation training images are held out and scored after every epoch;
@@ -210,36 +187,37 @@ def train(
     --force. The same seed, data and options give a byte-identical file
     (the date recorded in it is today's, or $SOURCE_DATE_EPOCH's).
     """
-    from digitnet import fitting, modelfile
-    from digitnet.cli.progress import EpochBar
+    from digitnet import modelfile
     from digitnet.train import TrainConfig
 
-    config = TrainConfig(
-        hidden=hidden,
-        activation=activation,
-        output=output,
-        loss=loss,
-        optimizer=optimizer,
-        learning_rate=lr,
-        momentum=momentum,
-        schedule=schedule,
-        batch_size=batch_size,
-        epochs=epochs,
-        l2=l2,
-        augment=augment,
-        seed=seed,
-        teacher=teacher,
-        distill=distill,
-        temperature=temperature,
-    )
+    config = TrainConfig(**settings)  # the options are TrainConfig's fields, by name
     try:  # every option is checked before any data is loaded
         config.check()
     except ValueError as e:
         raise click.UsageError(str(e)) from None
-    check_outputs({"--out": out}, [("--teacher", teacher)])
+    check_outputs({"--out": out}, [("--teacher", config.teacher)])
     if save_best and validation == 0:
         raise click.UsageError("--save-best needs held-out images to judge by (--validation)")
-    folder = data_dir(data)
+    run = _fit(config, data_dir(data), out, validation, limit, quiet, save_best)
+    if run.diverged and not force:
+        click.echo(
+            f"digitnet: training diverged ({run.diverged}); {out} not written. Try a smaller "
+            f"--lr (it was {config.learning_rate:g}), --optimizer adam, or --force to save it",
+            err=True,
+        )
+        sys.exit(1)
+    net = run.network
+    modelfile.save(net, out)
+    measured = f", test accuracy {run.test.accuracy:.2%}" if run.test else ""
+    click.echo(f"saved {out}: {net.describe()}, {net.parameter_count:,} parameters{measured}")
+
+
+def _fit(config, folder, out: str, validation: int, limit, quiet: bool, save_best: bool):
+    """fitting.fit with a progress bar and a line an epoch on stderr; Ctrl-C, a bad split
+    and a failed run end the command with their message and status."""
+    from digitnet import fitting
+    from digitnet.cli.progress import EpochBar
+
     bar = EpochBar(not quiet and sys.stderr.isatty(), config.epochs, config.batch_size)
 
     def on_epoch(r):
@@ -253,7 +231,7 @@ def train(
             )
 
     try:
-        run = fitting.fit(
+        return fitting.fit(
             config,
             folder,
             limit=limit,
@@ -280,14 +258,3 @@ def train(
     except ValueError as e:  # the options were checked: this is a failure, not a usage error
         click.echo(f"digitnet: training failed, nothing written: {e}", err=True)
         sys.exit(1)
-    if run.diverged and not force:
-        click.echo(
-            f"digitnet: training diverged ({run.diverged}); {out} not written. Try a smaller "
-            f"--lr (it was {config.learning_rate:g}), --optimizer adam, or --force to save it",
-            err=True,
-        )
-        sys.exit(1)
-    net = run.network
-    modelfile.save(net, out)
-    measured = f", test accuracy {run.test.accuracy:.2%}" if run.test else ""
-    click.echo(f"saved {out}: {net.describe()}, {net.parameter_count:,} parameters{measured}")
