@@ -119,3 +119,9 @@ def label(mask: np.ndarray) -> Shapes:
     np.maximum.at(box[:, 2], k, ends)
     np.maximum.at(box[:, 3], k, rows + 1)
     return Shapes(labels.reshape(h, w), area, box)
+
+
+def union(boxes) -> tuple[int, int, int, int]:
+    """The box (left, top, right, bottom) around boxes: n x 4, an array or a list."""
+    b = np.asarray(boxes)
+    return int(b[:, 0].min()), int(b[:, 1].min()), int(b[:, 2].max()), int(b[:, 3].max())

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from digitnet.components import Shapes, label
+from digitnet.components import Shapes, label, union
 
 FRAME_COVER = 0.6  # frames cover most of their box's outline; strokes touch it in a few places
 FRAME_FILL = 0.35  # ... and are hollow: ink on at most this share of their box
@@ -290,11 +290,6 @@ def _links(shapes: Shapes, faint: np.ndarray | None) -> np.ndarray:
     k = shapes.labels[ys, xs] - 1
     first[k] = faint_labels[ys, xs]  # any pixel of a shape will do: all share one number
     return first
-
-
-def union(boxes: np.ndarray) -> np.ndarray:
-    """The box (left, top, right, bottom) around n x 4 boxes."""
-    return np.array([boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()])
 
 
 def _beside(a: np.ndarray, b: np.ndarray) -> bool:

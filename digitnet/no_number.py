@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from digitnet import digit_shapes
-from digitnet.components import Shapes
+from digitnet.components import Shapes, union
 
 # Ink fewer image pixels across than this, and no more than twice MIN_SIDE of its picture, is a
 # speck to read as well (a dot drawn on a small picture is just over MIN_SIDE).
@@ -32,7 +32,7 @@ def why(shapes: Shapes, strength: np.ndarray, faint: np.ndarray | None, scale: i
     for group in choice.groups:
         keep = np.zeros(shapes.count, bool)
         keep[group] = True
-        box = tuple(int(v) for v in digit_shapes.union(shapes.box[group]))
+        box = union(shapes.box[group])
         why = digit_shapes.not_a_digit(shapes, keep, box, scale)
         if why is None and _tiny(shapes, box, scale):
             why = "no digit found (a speck)"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from digitnet import digit_shapes, preprocess
+from digitnet import components, digit_shapes, preprocess
 from digitnet.digit_ink import digit_strength, image_box
 from digitnet.errors import BlankImageError, NotOneDigitError
 from digitnet.framing import SIDE, mnist_framed
@@ -86,7 +86,7 @@ def _in_lines(steps: preprocess.Steps) -> str | None:
 
     keep = np.zeros(shapes.count, bool)
     keep[np.concatenate(choice.groups)] = True
-    box = image_box(digit_shapes.union(shapes.box[keep]), ink.scale, pixels.shape)
+    box = image_box(components.union(shapes.box[keep]), ink.scale, pixels.shape)
     lines = segment.digit_lines(digit_strength(pixels, ink, shapes, keep, box))
     return digit_shapes.stacked(lines) if lines > 1 else None
 

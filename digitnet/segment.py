@@ -117,7 +117,7 @@ def find(pixels: np.ndarray) -> Segments | None:
         _refuse_no_number(coarse, ink)
         return None
     kept = components.label(mask)
-    box = image_box(_union(kept.box), ink.scale, pixels.shape)
+    box = image_box(components.union(kept.box), ink.scale, pixels.shape)
     tallest = int(kept.height().max()) * ink.scale
     scale = max(1, tallest // SEGMENT_HEIGHT)
     strength = digit_strength(pixels, ink, coarse, keep, box, scale, mask, frame_lines)
@@ -161,19 +161,6 @@ def digit_lines(strength: np.ndarray) -> int:
     level = ink_mod.quantile(small[small > 0], ink_mod.STRONG_INK_QUANTILE)
     lines, _ = _lines(components.label(small >= ink_mod.FAINT_FRACTION * level))
     return sum(any(m.kind == "digit" for m in line) for line in lines)
-
-
-def _union(boxes: np.ndarray) -> tuple[int, int, int, int]:
-    return tuple(int(v) for v in digit_shapes.union(boxes))
-
-
-def _box_union(boxes: list[list[int]]) -> tuple[int, int, int, int]:
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
 
 
 def _lines(shapes: Shapes) -> tuple[list[list[Mark]], list[float]]:
@@ -231,7 +218,7 @@ def _marks(
         [bodies[i] for i in part]
         for part in components_of(len(bodies), sharing(columns, SAME_DIGIT))
     ]
-    spans = [_box_union([box[s] for s in d]) for d in digits]
+    spans = [components.union([box[s] for s in d]) for d in digits]
     separators = []
     for s in small:
         b = box[s]
@@ -246,7 +233,7 @@ def _marks(
             host = _host(b, spans, height, least=0.0)
         if host is not None:
             digits[host].append(s)
-            spans[host] = _box_union([spans[host], b])
+            spans[host] = components.union([spans[host], b])
         elif kind is not None:
             separators.append(Mark(kind, tuple(b), (s + 1,)))
     marks = [Mark("digit", u, tuple(v + 1 for v in d)) for d, u in zip(digits, spans, strict=True)]
