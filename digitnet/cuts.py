@@ -7,44 +7,9 @@ import math
 
 import numpy as np
 
-from digitnet import ink_sharing, part_score, segment
+from digitnet import ink_sharing, segment
 from digitnet.parts import Parts
-
-TYPICAL_WIDTH = 0.75  # a digit is about this wide for its height (MNIST's median: 0.8) ...
-CUTS_PER_DIGIT = 3  # ... and a wide mark gets this many candidate cuts per digit it may hold
-# (at its ink's valleys); in a mark at least DENSE_FROM as wide as its line is tall, cuts
-# are tried every LATTICE_STEP of the height too: touching digits seldom part at a valley.
-# On 400 touching numbers of MNIST *training* digits (benchmarks/number_families.py), large
-# read 319 right with the valleys alone, 329, 331 and 334 with cuts every 0.1, 0.07 and 0.05
-# of the height too (in every wide mark); such a mark takes 4x as long. In marks narrower than
-# DENSE_FROM they split a wide single digit in two more often than they find where two part:
-# on benchmarks/read.py's separated numbers, default read 174 of 200 right from 0 or 1.1, 175
-# from 1.3 (the touching ones: large 167, 168 and 167; 164 with the valleys alone).
-LATTICE_STEP = 0.05
-DENSE_FROM = 1.3
-PART_WIDTH = (0.12, 1.5)  # a part narrower or wider than this (of the height) is no digit
-REFINED_COUNTS = 3  # the best readings of this many counts of digits are refined: ...
-# ... each cut moved this far (of the height), to where the two parts beside it read best,
-# in ROUNDS rounds, each from where the last left the cuts (a cut moved next to a neighbour
-# that moved too). On benchmarks/read.py's 200 touching numbers, large read 158 right
-# where one round of moves up to 0.12 by 0.04 read 148 (default 81.6% of the ideal, from
-# 78.2%); up to 0.16 by 0.04: 153; up to 0.24 by 0.03: 159, 20% slower; 3 rounds: 157.
-# Where cuts are tried matters most: with the true partings added to the valleys' cuts,
-# large read 164 (benchmarks/read.py knows them); a lattice of every 0.05 of the height, 163
-# but six times slower.
-REFINE = tuple(round(0.03 * k, 2) for k in range(-6, 7) if k)
-ROUNDS = 2
-# ... in marks at least this wide (of the height): in narrower ones, two sure halves of one
-# wide digit are found more often than where two digits part (a 0 read as "17" in
-# benchmarks/read.py's close family; touching pairs lost nothing)
-REFINE_FROM = 1.1
-# ... and a moved reading with another count of digits than the lattice's best must win by
-# this much (log-likelihood): the judge takes two halves of one wide digit for two digits
-# often enough (a 3 read as "27" in the uneven family). With cuts moved in two rounds, on
-# 200 numbers of each family of benchmarks/read.py, -0.3 read 5 more touching numbers than
-# -1 (2 of large's, 3 of default's) and 1 fewer of default's two lines (large's touching:
-# 0 read as many as -0.3)
-RECOUNT = -0.3
+from digitnet.read_settings import DEFAULT, ReadSettings
 
 
 class Cuts:
@@ -90,7 +55,7 @@ class Cuts:
 
     def cost(self, c: int) -> float:
         """A cut's log-likelihood at column c (part_score.cut_cost)."""
-        return part_score.cut_cost(float(self.depth[c - self.mark.box[0]]))
+        return self.parts.settings.cost_of_cut(float(self.depth[c - self.mark.box[0]]))
 
     def score(self, cuts: list[int]) -> float:
         """How convincing the reading cut at ``cuts`` (edges included) is."""
@@ -127,25 +92,27 @@ class Cuts:
 def cuts_of(parts: Parts, mark: segment.Mark, height: float, whole: int | None):
     """The ways to cut a mark (its Cuts, every lattice part added to ``parts``), or None
     for a mark as narrow as one digit."""
-    found = lattice(mark, height, parts.mask(mark))
+    found = lattice(mark, height, parts.mask(mark), parts.settings)
     return None if found is None else Cuts(parts, mark, height, whole, found)
 
 
 def refine(parts: Parts, marks: list[Cuts]) -> dict[segment.Mark, list[int | None]]:
     """Each cut mark's best reading, as its parts' numbers. A column profile's valley is
-    seldom exactly where touching digits part: the best paths of REFINED_COUNTS counts of
-    digits each have their cuts moved (moved), ROUNDS times over; then the best path, as
-    found or as moved in any round, wins (one with another count of digits than the
-    lattice's best paying RECOUNT)."""
+    seldom exactly where touching digits part: the best paths of settings.refined_counts
+    counts of digits each have their cuts moved (moved), settings.rounds times over; then the
+    best path, as found or as moved in any round, wins (one with another count of digits
+    than the lattice's best paying settings.recount)."""
     plans = [
         (c, path)
         for c in marks
         for path in c.best_paths(
-            REFINED_COUNTS if c.mark.box[2] - c.mark.box[0] >= REFINE_FROM * c.height else 1
+            parts.settings.refined_counts
+            if c.mark.box[2] - c.mark.box[0] >= parts.settings.refine_from * c.height
+            else 1
         )
     ]
     tried = [[path] for _, path in plans]  # each plan's path, then as moved each round
-    for _ in range(ROUNDS):
+    for _ in range(parts.settings.rounds):
         shifted = moved(parts, [(c, seen[-1]) for (c, _), seen in zip(plans, tried, strict=True)])
         for seen, new in zip(tried, shifted, strict=True):
             seen.append(new)
@@ -154,14 +121,14 @@ def refine(parts: Parts, marks: list[Cuts]) -> dict[segment.Mark, list[int | Non
     for (c, path), seen in zip(plans, tried, strict=True):
         first.setdefault(c.mark, len(path))
         for cuts in seen:
-            score = c.score(cuts) + RECOUNT * (len(cuts) != first[c.mark])
+            score = c.score(cuts) + parts.settings.recount * (len(cuts) != first[c.mark])
             if c.mark not in best or score > best[c.mark][0]:
                 best[c.mark] = (score, c.parts_of(cuts))
     return {mark: ids for mark, (_, ids) in best.items()}
 
 
 def moved(parts: Parts, plans: list[tuple[Cuts, list[int]]]) -> list[list[int]]:
-    """Each plan's path with every cut moved by each of REFINE (shares of the height) and
+    """Each plan's path with every cut moved by each of settings.refine (of the height) and
     kept where the two parts beside it read best, its neighbours where they are; the parts
     of every move tried are made and read in one batch."""
     marks = list({id(c): c for c, _ in plans}.values())
@@ -169,12 +136,12 @@ def moved(parts: Parts, plans: list[tuple[Cuts, list[int]]]) -> list[list[int]]:
     for n, (c, path) in enumerate(plans):
         x0, x1 = c.mark.box[0], c.mark.box[2]
         margin = segment.cut_margin(c.height)
-        narrow, wide = (w * c.height for w in PART_WIDTH)
+        narrow, wide = (w * c.height for w in parts.settings.part_width)
         for k in range(1, len(path) - 1):
             a, b = path[k - 1], path[k + 1]
             tries[n, k] = [
                 col
-                for col in (path[k] + round(step * c.height) for step in REFINE)
+                for col in (path[k] + round(step * c.height) for step in parts.settings.refine)
                 if x0 + margin <= col < x1 - margin
                 and narrow <= col - a <= wide
                 and narrow <= b - col <= wide
@@ -205,7 +172,7 @@ def moved(parts: Parts, plans: list[tuple[Cuts, list[int]]]) -> list[list[int]]:
     return moved
 
 
-def lattice(mark: segment.Mark, height: float, mask: np.ndarray):
+def lattice(mark: segment.Mark, height: float, mask: np.ndarray, settings: ReadSettings = DEFAULT):
     """The ways to cut a wide digit mark into digits, as a lattice: the cut columns (the
     mark's left and right edges first and last, candidate cuts at its ink's valleys
     between), every column's depth (its ink against a usual column's) and the parts worth
@@ -217,19 +184,21 @@ def lattice(mark: segment.Mark, height: float, mask: np.ndarray):
         return None
     profile = mask.sum(axis=0).astype(float)
     typical = float(np.median(profile[profile > 0])) if profile.any() else 1.0
-    most = max(CUTS_PER_DIGIT, round(CUTS_PER_DIGIT * width / (TYPICAL_WIDTH * height)))
+    per_digit = settings.cuts_per_digit
+    most = max(per_digit, round(per_digit * width / (settings.typical_width * height)))
     cuts = set(segment.cuts(profile, height, most))
-    if width >= DENSE_FROM * height:
+    if width >= settings.dense_from * height:
         margin = segment.cut_margin(height)
-        every = np.arange(margin, width - margin, max(1.0, LATTICE_STEP * height)).round()
+        step = max(1.0, settings.lattice_step * height)
+        every = np.arange(margin, width - margin, step).round()
         cuts |= set(every.astype(int).tolist())
     cuts = sorted(cuts)
     nodes = [x0, *(x0 + c for c in cuts), x1]
+    narrow, wide = (w * height for w in settings.part_width)
     edges = [
         (i, j)
         for i in range(len(nodes))
         for j in range(i + 1, len(nodes))
-        if (i, j) != (0, len(nodes) - 1)
-        and PART_WIDTH[0] * height <= nodes[j] - nodes[i] <= PART_WIDTH[1] * height
+        if (i, j) != (0, len(nodes) - 1) and narrow <= nodes[j] - nodes[i] <= wide
     ]
     return nodes, profile / typical, edges

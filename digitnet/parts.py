@@ -11,6 +11,7 @@ from digitnet import ink_sharing, part_score, reading_networks, segment
 from digitnet.framing import fit_many
 from digitnet.network import Network
 from digitnet.number import Digit
+from digitnet.read_settings import DEFAULT, ReadSettings
 
 
 class Parts:
@@ -22,9 +23,11 @@ class Parts:
         found: segment.Segments,
         net: Network,
         judge: Network | None,
-        helper: Network | str | None = None,
+        helper: Network | str | reading_networks.Shipped | None = None,
+        settings: ReadSettings = DEFAULT,
     ):
         self.found, self.net, self.judge, self.helper = found, net, judge, helper
+        self.settings = settings
         self.inputs: list[np.ndarray] = []
         self.where: list[tuple[int, int, int, int]] = []
         self.outputs, self.one = np.zeros((0, 10)), np.zeros(0)
@@ -86,7 +89,7 @@ class Parts:
         """How convincing part i is: part_score.score, and for a cut part the helper's say."""
         if i is None:
             return -math.inf
-        own = part_score.score(self.outputs[i], self.one[i], self.where[i], height)
+        own = part_score.score(self.outputs[i], self.one[i], self.where[i], height, self.settings)
         return own + self._agree(i)
 
     def _agree(self, i: int) -> float:
@@ -95,8 +98,10 @@ class Parts:
         first asked."""
         if self.helper is None or not self.cut[i]:
             return 0.0
-        if self.helper is reading_networks.HELPER:
-            self.helper = reading_networks.second_network(self.net)
+        if not hasattr(self.helper, "forward"):
+            self.helper = reading_networks.network(
+                self.helper, lambda: reading_networks.second_network(self.net)
+            )
         if len(self.second) <= i:
             x = np.stack(self.inputs[len(self.second) : len(self.outputs)]).astype(np.float64)
             self.second = np.concatenate([self.second, self.helper.forward(x)])
@@ -108,14 +113,15 @@ class Parts:
         cut = [i for i in ids if self.cut[i]]
         if part_reader is None or not cut:
             return
-        if part_reader is reading_networks.PART_READER:
-            part_reader = reading_networks.shipped_part_reader()
+        part_reader = reading_networks.network(part_reader, reading_networks.shipped_part_reader)
         x = np.stack([self.inputs[i] for i in cut]).astype(np.float64)
         read = reading_networks.together(self.outputs[cut], part_reader.forward(x))
         self.final.update(zip(cut, read, strict=True))
 
     def clearly_one(self, i: int, height: float) -> bool:
-        return part_score.clearly_one(self.outputs[i], self.one[i], self.where[i], height)
+        return part_score.clearly_one(
+            self.outputs[i], self.one[i], self.where[i], height, self.settings
+        )
 
     def digit(self, i: int) -> Digit:
         out = self.final.get(i, self.outputs[i])

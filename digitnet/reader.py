@@ -3,7 +3,7 @@
 The digits are found as shapes (:mod:`digitnet.segment`); each is framed exactly as a
 single digit is (20x20, centred by mass in 28x28) and the whole number is classified in
 one batch. A digit much wider than its line is tall is several digits touching: cuts at
-the valleys of its ink's column profile (and every cuts.LATTICE_STEP of the height) are
+the valleys of its ink's column profile (and every settings.lattice_step of the height) are
 tried, and the segmentation the network finds most convincing is kept (segmentation by
 recognition: digitnet.cuts, scored by digitnet.part_score), a second network's say on each
 cut part counting too (reading_networks.HELPER); the best readings' cuts are then moved
@@ -22,9 +22,17 @@ from digitnet.cuts import Cuts, cuts_of, refine
 from digitnet.errors import OUT_OF_MEMORY, ImageError, NotOneDigitError
 from digitnet.network import Network
 from digitnet.number import Digit, Reading, Result, Separator
-from digitnet.part_score import BEST_CUT
 from digitnet.parts import Parts
-from digitnet.reading_networks import HELPER, JUDGE, PART_READER, judged_one, shipped_judge
+from digitnet.read_settings import DEFAULT, ReadSettings
+from digitnet.reading_networks import (
+    HELPER,
+    JUDGE,
+    PART_READER,
+    Shipped,
+    judged_one,
+    network,
+    shipped_judge,
+)
 
 
 def read(source, net: Network | None = None, max_pixels: int | None = None) -> Reading:
@@ -88,23 +96,24 @@ def readings(net: Network, paths, max_pixels: int, jobs: int = 1):
 def read_pixels(
     pixels: np.ndarray,
     net: Network,
-    judge: Network | None = JUDGE,
-    helper: Network | str | None = HELPER,
-    part_reader: Network | str | None = PART_READER,
+    judge: Network | str | Shipped | None = JUDGE,
+    helper: Network | str | Shipped | None = HELPER,
+    part_reader: Network | str | Shipped | None = PART_READER,
+    settings: ReadSettings = DEFAULT,
 ) -> Reading:
     """The number in a grayscale picture (rows x columns, uint8). ImageError when there is
     no ink, or no digit in it. ``judge`` tells a whole digit from a piece or a pair (see
     benchmarks/train_judge.py): the shipped one by default, None to go by the digit network
     alone. ``helper`` gives a second opinion on cut parts (HELPER): None for none.
     ``part_reader`` reads the digits cut out with ``net`` (PART_READER): None for ``net``
-    alone."""
-    if judge is JUDGE:
-        judge = shipped_judge()
+    alone. Each of the three may also be a model's name or path. ``settings``: how parts
+    are scored and marks cut (digitnet.read_settings)."""
+    judge = network(judge, shipped_judge)
     found = segment.find(pixels)
     if found is None or not any(m.kind == "digit" for line in found.lines for m in line):
         raise NotOneDigitError("no digits found")
     marks = digit_marks(found)
-    parts = Parts(found, net, judge, helper)
+    parts = Parts(found, net, judge, helper, settings)
     # first every digit whole, in one batch; then the marks read too unsurely for any cut
     # to lose (by the network and judge: a cut scores at most the cheapest cut's cost),
     # unless clearly one digit, are cut at their valleys, in a second batch; the best
@@ -116,7 +125,7 @@ def read_pixels(
     for mark, height in marks:
         whole = wholes[mark]
         if whole is not None and (
-            parts.clearly_one(whole, height) or parts.score(whole, height) >= BEST_CUT
+            parts.clearly_one(whole, height) or parts.score(whole, height) >= settings.best_cut
         ):
             continue
         if (cuts := cuts_of(parts, mark, height, whole)) is not None:

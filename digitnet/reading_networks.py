@@ -16,13 +16,24 @@ from digitnet.network import Network
 # as one with confidence ("14" as an 8, 0.9), and a half 0 as a 1; the judge, trained on
 # such parts, tells them from whole digits (89% of held-out examples).
 JUDGE_FILE = "judge.npz"
-JUDGE = "shipped"  # read_pixels's default: the judge that ships in models/
+
+
+class Shipped:
+    """read_pixels's default for each of these networks: the one that ships for the job,
+    loaded when first needed (a number with no cut mark never loads the part reader)."""
+
+    def __repr__(self) -> str:
+        return "SHIPPED"
+
+
+SHIPPED = Shipped()
+JUDGE = SHIPPED  # the judge that ships in models/
 # A second network's say joins each cut part's score: the log of its output for the part's
 # answer (two networks reading a part the same way: likelier a well-cut digit). The shipped
 # large network helps every other one, the default helps large. Weights 0.5 and 1.5 did less
 # than 1; joining whole marks' scores too read 6 more of 200 touching numbers, but split
 # misread digits of the other families into two (separated's digit accuracy 97.0% -> 93.5%).
-HELPER = "shipped"  # read_pixels's default: that second network
+HELPER = SHIPPED  # that second network
 # The part reader (benchmarks/train_parts.py): a digit cut out of touching ones keeps crumbs
 # of its neighbour's strokes and loses some of its own where they crossed; large reads 5.3%
 # of such parts wrong (cut at the true partings of test-digit numbers), the part reader,
@@ -31,7 +42,7 @@ HELPER = "shipped"  # read_pixels's default: that second network
 # parts cut a little off reads every cut well, and scoring by it too read 157 to 163 of
 # benchmarks/read.py's 200 touching numbers instead of 164 (large; models/README.md).
 PARTS_FILE = "parts.npz"
-PART_READER = "shipped"  # read_pixels's default: the part reader that ships in models/
+PART_READER = SHIPPED  # the part reader that ships in models/
 
 
 def second_network(net: Network) -> Network:
@@ -80,3 +91,13 @@ def judged_one(judge: Network | None, x: np.ndarray) -> np.ndarray:
         return np.ones(len(x))
     out = judge.forward(x)
     return out[:, 0] / np.maximum(out[:, 0] + out[:, 1], 1e-12)
+
+
+def network(choice: Network | str | Shipped | None, shipped_one) -> Network | None:
+    """The network a read_pixels argument names: a Network as it is, a shipped model's name
+    or a .npz path loaded, SHIPPED the job's own (``shipped_one()``), None for none."""
+    if choice is None or hasattr(choice, "forward"):  # a Network, or anything that reads
+        return choice
+    if isinstance(choice, Shipped):
+        return shipped_one()
+    return shipped.load(choice)

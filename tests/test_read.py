@@ -11,6 +11,7 @@ import json
 import math
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -35,8 +36,9 @@ from digitnet import (
 )
 from digitnet.cli import cli
 from digitnet.cuts import Cuts, lattice
-from digitnet.errors import ImageError, NotOneDigitError
+from digitnet.errors import ImageError, ModelFileError, NotOneDigitError
 from digitnet.parts import Parts
+from digitnet.read_settings import DEFAULT, ReadSettings  # noqa: F401
 
 SAMPLES = Path(__file__).resolve().parents[1] / "digitnet" / "samples"
 HEIGHT = 60  # each digit's ink is scaled to this height
@@ -593,19 +595,24 @@ def test_a_pixel_both_seeds_reach_at_once_goes_by_its_column():
 def test_a_mark_clearly_one_digit_is_not_cut():
     zero = np.eye(10)[0]  # read as a 0, surely; a 0 is about 0.9 as wide as tall
     h = 100
+    s = DEFAULT
+
+    def clear(output, one, box):
+        return part_score.clearly_one(output, one, box, h, s)
+
     usual = (0, 0, round(h * np.exp(part_score.LOG_ASPECT[0][0])), h)
-    assert part_score.clearly_one(zero, 0.9, usual, h)
-    assert not part_score.clearly_one(0.9 * zero, 0.9, usual, h)  # not sure enough
-    assert not part_score.clearly_one(zero, 0.2, usual, h)  # the judge doubts it
-    assert not part_score.clearly_one(zero, 0.9, (0, 0, 2 * h, h), h)  # as wide as two
+    assert clear(zero, 0.9, usual)
+    assert not clear(0.9 * zero, 0.9, usual)  # not sure enough
+    assert not clear(zero, 0.2, usual)  # the judge doubts it
+    assert not clear(zero, 0.9, (0, 0, 2 * h, h))  # as wide as two
     mean, spread = part_score.LOG_ASPECT[0]
-    limit = part_score.ASPECT_SLACK + part_score.CLEAR_EXCESS
+    limit = s.aspect_slack + s.clear_excess
     wide = round(h * np.exp(mean + (limit + 0.3) * spread))
-    assert not part_score.clearly_one(zero, 0.9, (0, 0, wide, h), h)  # a little too wide
+    assert not clear(zero, 0.9, (0, 0, wide, h))  # a little too wide
     wide = int(h * np.exp(mean + limit * spread))
-    assert part_score.clearly_one(zero, 0.9, (0, 0, wide, h), h)  # wide, but not too wide
-    edges = part_score.CLEARLY_ONE
-    assert part_score.clearly_one(edges[0] * zero, edges[1], usual, h)  # the limits count
+    assert clear(zero, 0.9, (0, 0, wide, h))  # wide, but not too wide
+    edges = s.clearly_one
+    assert clear(edges[0] * zero, edges[1], usual)  # the limits count
 
 
 def test_numbers_of_clear_digits_are_read_without_trying_cuts(net, monkeypatch):
@@ -615,8 +622,8 @@ def test_numbers_of_clear_digits_are_read_without_trying_cuts(net, monkeypatch):
     pixels, _ = compose("3074")
     assert reader.read_pixels(pixels, net).number() == "3074"
     with_clear = len(tried)
-    monkeypatch.setattr(part_score, "CLEARLY_ONE", (2.0, 2.0))  # nothing is clear any more
-    assert reader.read_pixels(pixels, net).number() == "3074"
+    never_clear = replace(DEFAULT, clearly_one=(2.0, 2.0))  # nothing is clear any more
+    assert reader.read_pixels(pixels, net, settings=never_clear).number() == "3074"
     assert with_clear < len(tried) - with_clear, (with_clear, len(tried))
 
 
@@ -626,18 +633,16 @@ def test_numbers_of_clear_digits_are_read_without_trying_cuts(net, monkeypatch):
 @pytest.mark.parametrize(
     ("text", "gap"), [("01", -6), ("12", -6), ("49", -4), ("80", -4), ("32", -6)]
 )
-def test_cuts_are_moved_to_where_touching_digits_part(net, text, gap, monkeypatch):
+def test_cuts_are_moved_to_where_touching_digits_part(net, text, gap):
     """The column profile's valley is not where these pairs part; the best reading's cut,
-    moved by the steps of cuts.REFINE, is (without the helper's say or the part reader,
+    moved by the steps of ReadSettings.refine, is (without the helper's say or the part reader,
     which read some of these right at the valley; the cuts every LATTICE_STEP find some)."""
     pixels, boxes = compose(text, gap=gap)
     got = reader.read_pixels(pixels, net, helper=None, part_reader=None)
     assert got.number() == text
-    with monkeypatch.context() as m:
-        m.setattr(cuts, "REFINE", ())
-        m.setattr(cuts, "DENSE_FROM", math.inf)  # no cuts but the valleys'
-        valleys = reader.read_pixels(pixels, net, helper=None, part_reader=None)
-        assert valleys.number() != text  # valleys alone
+    still = replace(DEFAULT, refine=(), dense_from=math.inf)  # no cuts but the valleys'
+    valleys = reader.read_pixels(pixels, net, helper=None, part_reader=None, settings=still)
+    assert valleys.number() != text  # valleys alone
     meet = (boxes[0][2] + boxes[1][0]) / 2  # where the two digits' ink boxes meet
     assert abs(got.digits[0].box[2] - meet) <= 0.2 * HEIGHT, (got.digits[0].box, meet)
 
@@ -645,18 +650,19 @@ def test_cuts_are_moved_to_where_touching_digits_part(net, text, gap, monkeypatc
 # sample-digit pairs read right when cuts move in two rounds and wrong in one (4 of the 300
 # pairs at these gaps, with the default network; one more is wrong either way)
 @pytest.mark.parametrize(("text", "gap"), [("52", -4), ("53", -6), ("86", -6)])
-def test_cuts_move_again_from_where_the_last_round_left_them(text, gap, monkeypatch):
+def test_cuts_move_again_from_where_the_last_round_left_them(text, gap):
     """A cut moved next to a neighbour that moved too: the second round reads these pairs
     right (the first leaves a 5's bar with the next digit, read as a 6; the part reader,
     left out here, reads it as a 5), cut at the valleys only (the cuts every LATTICE_STEP
     find where they part)."""
-    monkeypatch.setattr(cuts, "DENSE_FROM", math.inf)
+    valleys = replace(DEFAULT, dense_from=math.inf)
     default = shipped.load("default")
     pixels, boxes = compose(text, gap=gap)
-    got = reader.read_pixels(pixels, default, part_reader=None)
+    got = reader.read_pixels(pixels, default, part_reader=None, settings=valleys)
     assert got.number() == text
-    monkeypatch.setattr(cuts, "ROUNDS", 1)
-    assert reader.read_pixels(pixels, default, part_reader=None).number() != text
+    one_round = replace(valleys, rounds=1)
+    alone = reader.read_pixels(pixels, default, part_reader=None, settings=one_round)
+    assert alone.number() != text
 
 
 # sample-digit pairs the helper's say reads right (10 of the 300 at gaps -2, -4 and -6; 5
@@ -673,13 +679,14 @@ def test_a_second_network_s_say_picks_the_right_cut(text, gap):
 # sample-digit pairs the part reader reads right and the default network alone wrong (5 of
 # the 300 at gaps -2, -4 and -6: a 5 cut out read as a 6 or a 2; none the other way)
 @pytest.mark.parametrize(("text", "gap"), [("57", -2), ("05", -4), ("45", -6)])
-def test_the_part_reader_reads_digits_cut_out_of_touching_ones(text, gap, monkeypatch):
-    """Cut at the valleys only: the cuts every LATTICE_STEP read these right either way."""
-    monkeypatch.setattr(cuts, "DENSE_FROM", math.inf)
+def test_the_part_reader_reads_digits_cut_out_of_touching_ones(text, gap):
+    """Cut at the valleys only: the cuts every lattice_step read these right either way."""
+    valleys = replace(DEFAULT, dense_from=math.inf)
     pixels, _ = compose(text, gap=gap)
     default = shipped.load("default")
-    assert reader.read_pixels(pixels, default).number() == text
-    assert reader.read_pixels(pixels, default, part_reader=None).number() != text
+    assert reader.read_pixels(pixels, default, settings=valleys).number() == text
+    alone = reader.read_pixels(pixels, default, part_reader=None, settings=valleys)
+    assert alone.number() != text
 
 
 class _SureOf:
@@ -748,10 +755,10 @@ def test_wide_marks_are_cut_every_lattice_step_narrow_ones_at_valleys_only():
         width = mark.box[2] - mark.box[0]
         valleys = sorted(mark.box[0] + c for c in segment.cuts(mask.sum(axis=0), height, 99))
         inner = np.diff(nodes[1:-1])  # gaps between the cuts
-        seen.append(width >= cuts.DENSE_FROM * height)
+        seen.append(width >= DEFAULT.dense_from * height)
         if seen[-1]:
-            assert inner.max() <= math.ceil(cuts.LATTICE_STEP * height), (text, nodes)
-            assert len(nodes) - 2 >= width / (cuts.LATTICE_STEP * height) - 3
+            assert inner.max() <= math.ceil(DEFAULT.lattice_step * height), (text, nodes)
+            assert len(nodes) - 2 >= width / (DEFAULT.lattice_step * height) - 3
         else:
             assert set(nodes[1:-1]) <= set(valleys), (text, nodes, valleys)
     assert seen == [True, False]  # both kinds of mark
@@ -787,15 +794,15 @@ def test_a_mark_narrower_than_two_digits_keeps_only_its_best_path(net, monkeypat
     monkeypatch.setattr(
         cuts.Cuts, "best_paths", lambda self, keep: kept.append(keep) or real(self, keep)
     )
-    monkeypatch.setattr(part_score, "CLEARLY_ONE", (2.0, 2.0))  # every wide mark is cut
-    monkeypatch.setattr(reader, "BEST_CUT", math.inf)
+    # every wide mark is cut: free cuts (log-likelihood 0) beat any whole mark's score
+    cut_all = replace(DEFAULT, clearly_one=(2.0, 2.0), cut_cost=((math.inf, 0.0),))
     pixels, boxes = compose("0")
     stretch = HEIGHT / (boxes[0][2] - boxes[0][0])  # to as wide as tall: may be two digits
     wide = Image.fromarray(pixels).resize((round(pixels.shape[1] * stretch), pixels.shape[0]))
-    reader.read_pixels(np.asarray(wide), net)
+    reader.read_pixels(np.asarray(wide), net, settings=cut_all)
     pixels, _ = compose("35", gap=-4)
-    reader.read_pixels(pixels, net)  # two digits touching, wider than REFINE_FROM
-    assert kept == [1, cuts.REFINED_COUNTS], kept
+    reader.read_pixels(pixels, net, settings=cut_all)  # touching, wider than refine_from
+    assert kept == [1, DEFAULT.refined_counts], kept
 
 
 def _read_py_number(data_dir: str, family: str, index: int):
@@ -827,8 +834,8 @@ def test_moved_cuts_do_not_split_a_wide_digit(
     pixels, net = preprocess.gray_pixels(number.data), shipped.load(model)
     assert reader.read_pixels(pixels, net).number() == number.plain
     if by_recount:
-        monkeypatch.setattr(cuts, "RECOUNT", 0.0)
-        assert reader.read_pixels(pixels, net).number() != number.plain
+        free = replace(DEFAULT, recount=0.0)
+        assert reader.read_pixels(pixels, net, settings=free).number() != number.plain
 
 
 @pytest.mark.parametrize("index", [12, 21, 92])
@@ -878,3 +885,21 @@ def test_predict_answers_one_wide_digit(tmp_path, digit):
     result = CliRunner().invoke(cli, ["predict", str(path)])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(digit)
+
+
+def test_the_reader_s_networks_may_be_named(net):
+    """The judge, the helper and the part reader: a Network, a model's name or path, the
+    shipped one by default, or None (once a name gave AttributeError: 'str' ... 'forward')."""
+    pixels, _ = compose("35", gap=-4)
+    judge = reading_networks.shipped_judge()
+    shipped_default = reader.read_pixels(pixels, net)
+    named = reader.read_pixels(
+        pixels, net, judge=str(Path(shipped.models_dir()) / "judge.npz"), helper="large",
+        part_reader=str(Path(shipped.models_dir()) / "parts.npz"),
+    )  # fmt: skip
+    assert named.number() == shipped_default.number() == "35"
+    assert [d.confidence for d in named.digits] == [d.confidence for d in shipped_default.digits]
+    objects = reader.read_pixels(pixels, net, judge=judge, helper=shipped.load("large"))
+    assert objects.number() == "35"
+    with pytest.raises(ModelFileError, match="nosuch: no such model"):
+        reader.read_pixels(pixels, net, helper="nosuch")
