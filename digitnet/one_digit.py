@@ -29,7 +29,7 @@ TOUCHING_SURE = 0.95  # ... and refused when read as several digits, each this s
 TOUCHING_JUDGED = 0.02
 
 
-def read(img: Image.Image) -> preprocess.Steps:
+def image_steps(img: Image.Image) -> preprocess.Steps:
     """Every step of reading a decoded picture; a picture with no single digit comes back
     with ``refusal`` set and no inputs (``digitnet inspect image --steps`` draws them)."""
     return steps_of(np.asarray(preprocess.grayscale(img)))

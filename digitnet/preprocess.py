@@ -1,6 +1,7 @@
 """Any picture of a digit to the network's 784 input activations, the way MNIST was made.
 
-:func:`inputs` reads a picture in small steps, each usable alone:
+A picture is read in small steps, each usable alone (digitnet.one_digit runs them all and
+adds the last, which needs the number reader):
 
 1. :func:`open_image`: decode the first frame, upright (EXIF), refusing decompression bombs;
 2. :func:`grayscale`: one 8-bit channel of paper and ink, transparency composited onto a
@@ -18,11 +19,11 @@
    scale), the digit's ink over the paper, only where the digit's shapes are;
 8. :func:`digitnet.framing.fit`: the ink fitted into 20x20, thin strokes grown to MNIST's
    width, and centred by mass in 28x28;
-9. ink much wider than tall that ``digitnet read`` reads as several digits, surely, is two
-   or more digits touching, and is refused.
+9. (digitnet.one_digit) ink much wider than tall that ``digitnet read`` reads as several
+   digits, surely, is two or more digits touching, and is refused.
 
-:func:`read` returns every step (``digitnet inspect image --steps`` draws them);
-:func:`inputs` raises an ImageError with the reason when there is no digit to read.
+:func:`steps` returns steps 3 to 8 (``digitnet inspect image --steps`` draws them);
+one_digit.inputs raises an ImageError with the reason when there is no digit to read.
 """
 
 from __future__ import annotations

@@ -92,7 +92,7 @@ def test_refusals_name_the_kind_of_error():
 def test_a_five_with_its_top_bar_apart_is_one_digit():
     body = [([(150, 120), (140, 180), (200, 175), (215, 215), (190, 255), (140, 250)], 12)]
     bar = [([(160, 90), (230, 90)], 12)]  # drawn apart, 20 px above the body
-    steps = one_digit.read(canvas_with(body + bar))
+    steps = one_digit.image_steps(canvas_with(body + bar))
     assert steps.refusal is None
     assert steps.shapes.count == 2 and steps.choice.role == ["digit", "digit"]
     left, top, right, bottom = steps.box
@@ -106,7 +106,7 @@ def test_a_box_drawn_around_the_digit_and_a_far_speck_are_left_out():
     d = ImageDraw.Draw(img)
     d.rectangle([120, 60, 280, 240], outline=0, width=4)  # the box
     d.ellipse([20, 270, 26, 276], fill=0)  # a speck of dust
-    steps = one_digit.read(img)
+    steps = one_digit.image_steps(img)
     assert sorted(steps.choice.role) == ["digit", "frame", "speck"]
     left, top, right, bottom = steps.box
     assert left >= 150 and right <= 250 and top >= 80 and bottom <= 220
@@ -173,7 +173,7 @@ def test_fit_many_frames_each_ink_as_fit_does_and_none_for_a_blank_one():
 
 def test_a_dark_ruling_line_across_the_picture_is_not_the_digit():
     img = canvas_with([([(170, 100), (230, 100), (190, 200)], 10), ([(0, 250), (399, 250)], 4)])
-    steps = one_digit.read(img)
+    steps = one_digit.image_steps(img)
     assert steps.refusal is None
     assert sorted(steps.choice.role) == ["digit", "edge"]
     assert steps.box[3] < 240  # the box ends above the line
@@ -185,8 +185,8 @@ def test_a_fat_ring_is_a_digit_and_a_filled_disc_is_not():
     ring, disc = Image.new("L", (300, 300), 255), Image.new("L", (300, 300), 255)
     ImageDraw.Draw(ring).ellipse([60, 40, 240, 260], outline=0, width=60)  # a fat 0
     ImageDraw.Draw(disc).ellipse([130, 130, 160, 160], fill=0)  # a dot a tenth as wide
-    assert one_digit.read(ring).refusal is None
-    assert re.match(r"no digit found \(a blot \d+ px wide\)", one_digit.read(disc).refusal)
+    assert one_digit.image_steps(ring).refusal is None
+    assert re.match(r"no digit found \(a blot \d+ px wide\)", one_digit.image_steps(disc).refusal)
 
 
 def test_two_rings_close_side_by_side_are_two_digits():
@@ -196,7 +196,7 @@ def test_two_rings_close_side_by_side_are_two_digits():
     d = ImageDraw.Draw(img)
     d.ellipse([40, 40, 190, 200], outline=0, width=14)
     d.ellipse([200, 40, 350, 200], outline=0, width=14)  # 10 px apart: close, not touching
-    assert one_digit.read(img).refusal == (
+    assert one_digit.image_steps(img).refusal == (
         "several digits side by side (2): use 'digitnet read' for numbers"
     )
 
@@ -206,7 +206,7 @@ def test_a_dark_corner_cut_by_the_edge_beside_a_digit_is_left_out():
 
     img = canvas_with([([(170, 100), (230, 100), (190, 200)], 10)])
     ImageDraw.Draw(img).ellipse([-120, 180, 120, 420], fill=60)  # a shadow's dark corner
-    steps = one_digit.read(img)
+    steps = one_digit.image_steps(img)
     assert steps.refusal is None and "digit" in steps.choice.role
     left, top, right, bottom = steps.box
     assert left > 120  # the corner is not in the digit's box
@@ -252,7 +252,7 @@ def test_a_small_fat_ring_is_a_digit_not_a_blot():
 
     img = Image.new("L", (400, 400), 255)
     ImageDraw.Draw(img).ellipse([180, 170, 220, 225], outline=0, width=14)  # a small, fat 0
-    assert one_digit.read(img).refusal is None
+    assert one_digit.image_steps(img).refusal is None
 
 
 def solid_loop(canvas: int) -> Image.Image:

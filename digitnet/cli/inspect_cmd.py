@@ -229,7 +229,7 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color, palette) ->
     net = shipped.load(model)
     try:
         source = preprocess.read_stream(sys.stdin.buffer) if file == "-" else file
-        steps = one_digit.read(preprocess.open_image(source, max_pixels))
+        steps = one_digit.image_steps(preprocess.open_image(source, max_pixels))
     except ImageError as e:
         raise ImageError(f"{file}: {e}") from None
     if steps.refusal is None:

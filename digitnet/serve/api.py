@@ -196,7 +196,7 @@ class Api:
                 separators = _flag(query, "keep-separators")
                 out = steps_picture.draw_reading(gray, read_pixels(gray, net), separators)
             else:
-                steps = one_digit.read(preprocess.open_image(picture.data, self.max_pixels))
+                steps = one_digit.image_steps(preprocess.open_image(picture.data, self.max_pixels))
                 said = None
                 if steps.refusal is None:
                     outputs = net.forward(steps.inputs.reshape(1, -1).astype("float64"))[0]
