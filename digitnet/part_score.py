@@ -13,10 +13,12 @@ from digitnet.read_settings import ReadSettings
 # ink's box, measured on MNIST's 60,000 training digits by benchmarks/digit_aspect.py. A 1
 # is about 0.4 as wide as tall, a 0 or a 2 about 0.9; a part read as a digit is judged by
 # that digit's own widths.
+# table: benchmarks/digit_aspect.py --write
 LOG_ASPECT = (
     (-0.108, 0.199), (-0.948, 0.458), (-0.074, 0.222), (-0.241, 0.214), (-0.247, 0.216),
     (-0.076, 0.264), (-0.334, 0.219), (-0.271, 0.217), (-0.288, 0.224), (-0.405, 0.207),
 )  # fmt: skip
+# end of table
 
 
 def score(output: np.ndarray, one: float, box, height: float, settings: ReadSettings) -> float:
