@@ -27,6 +27,9 @@ TOUCHING_SURE = 0.95  # ... and refused when read as several digits, each this s
 # than this of being one digit: touching pairs judge 0.00 to 0.01; 100 pictures of each of
 # realworld.py's 21 families: 1 more digit refused, and 28 of 40 touching pairs, not 18
 TOUCHING_JUDGED = 0.02
+# Single digits one above another are refused only when each is at least this tall against
+# the other, and taller than wide: a broken digit's pieces or a shadow's sliver are not.
+STACKED_SIZE = 0.7
 
 
 def image_steps(img: Image.Image) -> preprocess.Steps:
@@ -99,8 +102,16 @@ def _lines_read(strength: np.ndarray, inputs: np.ndarray) -> int:
 
     if segment.digit_lines(strength) < 2:
         return 1
-    per_line = reader.surely_several(strength, inputs, TOUCHING_SURE, judged=0.0)
-    return len(per_line) if max(per_line) > 1 else 1
+    reading = reader.sure_reading(strength, inputs, TOUCHING_SURE, judged=0.0)
+    if reading is None or len(reading.lines) < 2:
+        return 1
+    if max(len(line) for line in reading.lines) > 1:
+        return len(reading.lines)
+    # a digit over a digit: each a whole digit's size and shape, not a sliver or a bar
+    boxes = [m.box for line in reading.lines for m in line]
+    tallest = max(b[3] - b[1] for b in boxes)
+    whole = all(b[3] - b[1] >= STACKED_SIZE * tallest and b[3] - b[1] >= b[2] - b[0] for b in boxes)
+    return len(reading.lines) if whole else 1
 
 
 def _touching(strength: np.ndarray, inputs: np.ndarray) -> int:

@@ -171,19 +171,31 @@ def surely_several(
 ) -> list[int]:
     """The digits in each line that ink taken for one digit is read as (see
     touching_count), or [1] when it is read as one digit, or not surely as several."""
+    reading = sure_reading(strength, inputs, sure, judged)
+    if reading is None:
+        return [1]
+    return [sum(isinstance(m, Digit) for m in line) for line in reading.lines]
+
+
+def sure_reading(
+    strength: np.ndarray, inputs: np.ndarray, sure: float, judged: float
+) -> Reading | None:
+    """How the number reader reads ink taken for one digit, when it reads several digits
+    each at least ``sure`` (or the judge gives the whole less than ``judged`` of being one
+    digit); else None. Read with the shipped default model, whose confidences the
+    thresholds were measured on."""
     from digitnet import shipped
 
     margin = max(strength.shape) // 4
     gray = 255 - np.round(255 * np.pad(strength, margin)).astype(np.uint8)
-    try:  # sure and judged were measured on the default network's own confidences
+    try:
         reading = read_pixels(gray, shipped.load(None), part_reader=None)
     except ImageError:
-        return [1]
+        return None
     digits = reading.digits
     if len(digits) < 2:
-        return [1]
-    per_line = [sum(isinstance(m, Digit) for m in line) for line in reading.lines]
+        return None
     if all(d.confidence >= sure for d in digits):
-        return per_line
+        return reading
     whole = judged_one(shipped_judge(), inputs.reshape(1, -1).astype(np.float64))[0]
-    return per_line if whole < judged else [1]
+    return reading if whole < judged else None
