@@ -56,10 +56,10 @@ def predict(
     ``digit``, ``confidence``, ``outputs`` (the 10 output activations) and ``top(k)``.
     Raises digitnet.errors.PictureError (``path``, ``reason``) when it has none."""
     ((name, source),) = _named([picture], numbered=False)
-    from digitnet.classify import answers_of_pictures
+    from digitnet.classify import answer_of
     from digitnet.errors import PictureError
 
-    (answer,) = answers_of_pictures(load_model(model), [(name, source)], max_pixels)
+    answer = answer_of(load_model(model), source, max_pixels, name)
     if answer.error is not None:
         raise PictureError(answer.path, answer.error)
     return answer

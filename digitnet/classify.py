@@ -112,10 +112,10 @@ def inputs_of(data: bytes, max_pixels: int) -> np.ndarray:
     return value
 
 
-def answer_of(net: Network, data: bytes, max_pixels: int, name: str = STDIN) -> Answer:
-    """The Answer for one picture given as a file's bytes, exactly as ``predict`` answers
-    that file (``name`` is the path it reports)."""
-    return next(_classify(net, [(name, _decoded(name, max_pixels, data))]))
+def answer_of(net: Network, picture, max_pixels: int, name: str = STDIN) -> Answer:
+    """The Answer for one picture (a file's bytes, or anything preprocess.gray_pixels takes),
+    exactly as ``predict`` answers that file (``name`` is the path it reports)."""
+    return next(_classify(net, [(name, _decoded(name, max_pixels, picture))]))
 
 
 def _inputs(decoded: list[Decoded]) -> list[Decoded]:

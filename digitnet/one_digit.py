@@ -42,7 +42,22 @@ def steps_of(pixels: np.ndarray, several: bool = True) -> preprocess.Steps:
     """The steps for a grayscale picture (rows x columns); ``several=False`` skips the
     checks for several digits, which run the number reader (a drawing pad uses it while
     the pen moves)."""
-    steps = preprocess.steps(pixels)
+    return _checked(preprocess.steps(pixels), several)
+
+
+def inputs_of_pixels(pixels: np.ndarray, several: bool = True) -> np.ndarray:
+    """784 float32 activations in [0, 1] for a grayscale picture (rows x columns, uint8);
+    an ImageError says why there are none (see steps_of for ``several``)."""
+    if pixels.shape == (SIDE, SIDE) and (framed := mnist_framed(pixels)) is not None:
+        return framed  # no Steps for MNIST's own pictures: this path must be quick
+    steps = _checked(preprocess.unframed_steps(pixels), several)  # framing looked at once
+    if steps.refusal is not None:
+        raise (BlankImageError if steps.ink is None else NotOneDigitError)(steps.refusal)
+    return steps.inputs
+
+
+def _checked(steps: preprocess.Steps, several: bool) -> preprocess.Steps:
+    """The image steps with the several-digit checks made (see steps_of)."""
     if steps.ink is None:  # blank, or taken as MNIST-framed
         return steps
     if steps.refusal is not None:
@@ -54,17 +69,6 @@ def steps_of(pixels: np.ndarray, several: bool = True) -> preprocess.Steps:
     if (count := _touching(steps.strength, steps.inputs)) > 1:
         return steps._replace(inputs=None, refusal=digit_shapes.several(count, "touching"))
     return steps
-
-
-def inputs_of_pixels(pixels: np.ndarray, several: bool = True) -> np.ndarray:
-    """784 float32 activations in [0, 1] for a grayscale picture (rows x columns, uint8);
-    an ImageError says why there are none (see steps_of for ``several``)."""
-    if pixels.shape == (SIDE, SIDE) and (framed := mnist_framed(pixels)) is not None:
-        return framed  # no Steps for MNIST's own pictures: this path must be quick
-    steps = steps_of(pixels, several)
-    if steps.refusal is not None:
-        raise (BlankImageError if steps.ink is None else NotOneDigitError)(steps.refusal)
-    return steps.inputs
 
 
 def inputs_of(img: Image.Image) -> np.ndarray:

@@ -267,11 +267,12 @@ def steps(pixels: np.ndarray) -> Steps:
     digitnet.one_digit's to say: it asks the number reader."""
     if pixels.shape == (SIDE, SIDE) and (framed := mnist_framed(pixels)) is not None:
         return Steps(pixels, None, None, None, (0, 0, SIDE, SIDE), framed, None)
-    return _image_steps(pixels)
+    return unframed_steps(pixels)
 
 
-def _image_steps(pixels: np.ndarray) -> Steps:
-    """Steps 4 to 8 (see the module's steps), for a grayscale picture as rows x columns."""
+def unframed_steps(pixels: np.ndarray) -> Steps:
+    """Steps 4 to 8 (see the module's steps), for a grayscale picture as rows x columns
+    that is not taken as MNIST-framed (the caller has looked)."""
     try:
         ink = ink_mod.find(pixels)
     except BlankImageError as e:

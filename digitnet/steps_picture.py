@@ -48,8 +48,10 @@ def _roles_rgb(steps: Steps) -> np.ndarray:
     return palette[labels]
 
 
-def draw(steps: Steps, answer: str | None = None) -> Image.Image:
-    """The steps as one RGB picture; ``answer`` (e.g. '3 (0.98)') is written on the last."""
+def draw(steps: Steps, outputs: np.ndarray | None = None) -> Image.Image:
+    """The steps as one RGB picture; with the network's ``outputs`` for them, its answer
+    ('3 (0.98)') is written on the last."""
+    answer = None if outputs is None else f"{int(outputs.argmax())} ({outputs.max():.2f})"
     font = ImageFont.load_default()
     out = Image.new("RGB", (4 * (PANEL + 10) + 10, PANEL + CAPTION + 36), BACKGROUND)
     d = ImageDraw.Draw(out)

@@ -235,12 +235,10 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color, palette) ->
     if steps.refusal is None:
         x = steps.inputs
         layers = [a[0] for a in net.activations(x.reshape(1, -1).astype("float64"))]
-        answer = int(layers[-1].argmax())
     if steps_out:
         from digitnet import steps_picture
 
-        said = None if steps.refusal else f"{answer} ({layers[-1][answer]:.2f})"
-        save_png(steps_picture.draw(steps, said), steps_out)
+        save_png(steps_picture.draw(steps, None if steps.refusal else layers[-1]), steps_out)
     if steps.refusal is not None:
         raise ImageError(f"{file}: {steps.refusal}")
     if image_out:

@@ -197,11 +197,10 @@ class Api:
                 out = steps_picture.draw_reading(gray, read_pixels(gray, net), separators)
             else:
                 steps = one_digit.image_steps(preprocess.open_image(picture.data, self.max_pixels))
-                said = None
+                outputs = None
                 if steps.refusal is None:
                     outputs = net.forward(steps.inputs.reshape(1, -1).astype("float64"))[0]
-                    said = f"{int(outputs.argmax())} ({outputs.max():.2f})"
-                out = steps_picture.draw(steps, said)
+                out = steps_picture.draw(steps, outputs)
         except ImageError as e:
             return error_reply(422, str(e))
         return Reply(200, PNG, _png(out))
