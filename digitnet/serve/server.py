@@ -46,8 +46,14 @@ HEADERS = {
     "Cache-Control": "no-store",
 }
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-GET_ROUTES = {"/api/config", "/api/model", "/api/weights.png"}
-POST_ROUTES = {"/api/predict", "/api/read", "/api/network", "/api/steps"}
+# Each route and the Api method that answers it: GETs take the query, POSTs a picture too.
+GET_ROUTES = {"/api/config": "config", "/api/model": "model", "/api/weights.png": "weights"}
+POST_ROUTES = {
+    "/api/predict": "predict",
+    "/api/read": "read",
+    "/api/network": "network",
+    "/api/steps": "steps",
+}
 
 
 class Limits(NamedTuple):
@@ -232,20 +238,12 @@ class Handler(BaseHTTPRequestHandler):
     def _api(self, path: str, query: dict[str, str]) -> Reply:
         api = self.server.api
         try:
-            if path == "/api/config":
+            if path == "/api/config":  # no work: answered at once, even when busy
                 return api.config()
-            if path == "/api/model":
-                return self.server.run(api.model, query)
-            if path == "/api/weights.png":
-                return self.server.run(api.weights, query)
-            picture = self._picture()
-            endpoint = {
-                "/api/predict": api.predict,
-                "/api/read": api.read,
-                "/api/network": api.network,
-                "/api/steps": api.steps,
-            }[path]
-            return self.server.run(_answered, endpoint, picture, query)
+            if path in GET_ROUTES:
+                return self.server.run(getattr(api, GET_ROUTES[path]), query)
+            endpoint = getattr(api, POST_ROUTES[path])
+            return self.server.run(_answered, endpoint, self._picture(), query)
         except RequestError as e:
             self.close_connection = True  # the body may be left unread: start afresh
             return error_reply(e.status, str(e))
