@@ -199,13 +199,7 @@ def _compact(
         mark = "+" if depth == "none" else f"\x1b[7m+{RESET}"
         canvas[r] = cells(pair[:c], depth) + mark + cells(pair[c + 1 :], depth)
     seen = half_blocks(reading.inputs.reshape(SIDE, SIDE), depth)
-    outputs = []
-    if reading.layers:
-        out = reading.layers[-1]
-        best = int(out.argmax())
-        for d in range(len(out)):
-            level = bar(float(out[d]), OUTPUT_BAR, plain=depth == "none")
-            outputs.append(f"{d} {level} {float(out[d]):.2f}{' <' if d == best else ''}")
+    outputs = _outputs(reading, depth, OUTPUT_BAR)
     border = "\u2500" * SIDE
     left = ["\u250c" + border + "\u2510", *("\u2502" + row + "\u2502" for row in canvas)]
     left.append("\u2514" + border + "\u2518")
@@ -249,11 +243,17 @@ def _panel(reading: Reading, model: str, depth: str) -> list[str]:
         lines.append(f"hidden layer {i}{note}:"[:PANEL_COLS])
         width = max(1, min(2, PANEL_COLS // len(shown)))
         lines.append(cells(a[shown] / top, depth, width))
-    if reading.layers:
-        out = reading.layers[-1]
-        best = int(out.argmax())
-        for d in range(len(out)):
-            mark = " <" if d == best else ""
-            level = bar(float(out[d]), 20, plain=depth == "none")
-            lines.append(f"{d} {level} {float(out[d]):.2f}{mark}")
-    return lines
+    return lines + _outputs(reading, depth, 20)
+
+
+def _outputs(reading: Reading, depth: str, width: int) -> list[str]:
+    """The output neurons as bars ``width`` columns long, the brightest marked '<'."""
+    if not reading.layers:
+        return []
+    out = reading.layers[-1]
+    best = int(out.argmax())
+    return [
+        f"{d} {bar(float(v), width, plain=depth == 'none')} {float(v):.2f}"
+        + (" <" if d == best else "")
+        for d, v in enumerate(out)
+    ]
