@@ -18,14 +18,12 @@ from digitnet.errors import BlankImageError, NotOneDigitError
 from digitnet.framing import SIDE, mnist_framed
 from digitnet.limits import MAX_PIXELS
 
-# Touching digits are one shape: chosen ink at least this many times as wide as tall (1 in
-# 12 of MNIST's 0s and 2s, the widest digits; most touching pairs) is read as a number ...
+# Touching digits are one shape: chosen ink at least this many times as wide as tall (wider
+# than most single digits) is read as a number, and refused when read as several digits,
+# each this surely, or at all when the judge gives the whole shape less than this of being
+# one digit (docs/decisions.md, "Touching digits given to predict").
 TOUCHING_ASPECT = 1.25
-TOUCHING_SURE = 0.95  # ... and refused when read as several digits, each this surely (at 0.9, one
-# framed digit of benchmarks/realworld.py was refused; at 0.95 none, and 15 of 40 touching pairs)
-# ... or read as several digits at all when digitnet read's judge gives the whole shape less
-# than this of being one digit: touching pairs judge 0.00 to 0.01; 100 pictures of each of
-# realworld.py's 21 families: 1 more digit refused, and 28 of 40 touching pairs, not 18
+TOUCHING_SURE = 0.95
 TOUCHING_JUDGED = 0.02
 # Single digits one above another are refused only when each is at least this tall against
 # the other, and taller than wide: a broken digit's pieces or a shadow's sliver are not.

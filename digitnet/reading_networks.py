@@ -12,9 +12,9 @@ import numpy as np
 from digitnet import modelfile, shipped
 from digitnet.network import Network
 
-# The judge's say (benchmarks/train_judge.py): an MNIST network reads two touching digits
-# as one with confidence ("14" as an 8, 0.9), and a half 0 as a 1; the judge, trained on
-# such parts, tells them from whole digits (89% of held-out examples).
+# The judge: an MNIST network reads two touching digits as one digit with confidence, and
+# half a digit as another; the judge, trained on such parts, tells them from whole digits
+# (docs/decisions.md, "The number reader's networks").
 JUDGE_FILE = "judge.npz"
 
 
@@ -28,19 +28,14 @@ class Shipped:
 
 SHIPPED = Shipped()
 JUDGE = SHIPPED  # the judge that ships in models/
-# A second network's say joins each cut part's score: the log of its output for the part's
-# answer (two networks reading a part the same way: likelier a well-cut digit). The shipped
-# large network helps every other one, the default helps large. Weights 0.5 and 1.5 did less
-# than 1; joining whole marks' scores too read 6 more of 200 touching numbers, but split
-# misread digits of the other families into two (separated's digit accuracy 97.0% -> 93.5%).
+# A second network's say joins each cut part's score (two networks reading a part the same
+# way: likelier a well-cut digit); large helps every other network, default helps large.
 HELPER = SHIPPED  # that second network
-# The part reader (benchmarks/train_parts.py): a digit cut out of touching ones keeps crumbs
-# of its neighbour's strokes and loses some of its own where they crossed; large reads 5.3%
-# of such parts wrong (cut at the true partings of test-digit numbers), the part reader,
-# trained on them, 2.1%. The answer for a cut part is the two networks' together (together).
+# The part reader: a digit cut out of touching ones keeps crumbs of its neighbour and loses
+# some of its own strokes; a network trained on such parts reads them better. A cut part's
+# answer is the two networks' together (together).
 # The cuts are still chosen by the network's and the helper's say: a network taught to read
-# parts cut a little off reads every cut well, and scoring by it too read 157 to 163 of
-# benchmarks/read.py's 200 touching numbers instead of 164 (large; models/README.md).
+# badly cut parts reads every cut well, so it cannot tell good cuts from bad.
 PARTS_FILE = "parts.npz"
 PART_READER = SHIPPED  # the part reader that ships in models/
 

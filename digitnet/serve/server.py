@@ -171,16 +171,16 @@ class Handler(BaseHTTPRequestHandler):
         return self.server_version
 
     def date_time_string(self, timestamp: float | None = None) -> str:
-        # the Date header, formatted once a second: http.server's formatting took a sixth
-        # of a small picture's answer (benchmarks/serve_load.py)
+        # formatted once a second: for every answer it was a large share of a small
+        # picture's time (docs/decisions.md, "The Date header, formatted once a second")
         second = int(time.time() if timestamp is None else timestamp)
         if _date[0] != second:
             _date[:] = [second, super().date_time_string(second)]
         return _date[1]
 
     protocol_version = "HTTP/1.1"  # keep-alive: a client reuses its connection
-    # the headers and the body go out as two writes: with Nagle's algorithm the second waited
-    # for the client's delayed ACK, 40 ms an answer on a kept-alive connection
+    # the headers and the body go out as two writes: with Nagle's algorithm the second waits
+    # for the client's delayed ACK (docs/decisions.md, "disable_nagle_algorithm")
     disable_nagle_algorithm = True
 
     def setup(self) -> None:
