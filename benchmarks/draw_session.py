@@ -28,7 +28,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from digitnet.drawing import FRAME_END as END
+from digitnet.show.drawing import FRAME_END as END
 
 FRAME_END = END.encode()
 
@@ -190,7 +190,7 @@ def main() -> None:
     parser.add_argument("--size", default=f"{COLS}x{ROWS}", help="the terminal, COLSxROWS")
     args = parser.parse_args()
     cols, rows = (int(v) for v in args.size.lower().split("x"))
-    from digitnet.drawing import layout_for
+    from digitnet.show.drawing import layout_for
 
     layout = layout_for(cols, rows) or sys.exit(f"{args.size}: too small for digitnet draw")
     env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}

@@ -34,7 +34,7 @@ def _python(code: str):
 
 
 def model_loading(repeat: int) -> None:
-    load = "from digitnet import modelfile, shipped; "
+    load = "from digitnet.saved import modelfile, shipped; "
     jobs = {
         "_read_plain_npz": _python(load + "modelfile.load(shipped.resolve('default'))"),
         "zipfile": _python(
@@ -51,17 +51,18 @@ def image_opening(repeat: int) -> None:
     from PIL import Image
 
     pillows_path = (
-        "from PIL import Image; from digitnet import one_digit, png, preprocess; "
+        "from PIL import Image; from digitnet.predicting import one_digit; "
+        "from digitnet.image import png, preprocess; "
         "png.quick_image = lambda data, limit: None; "
         "preprocess._open = lambda fp, is_png: Image.open(fp); "
     )
-    read = f"from digitnet import one_digit, preprocess; one_digit.inputs({str(THREE)!r})"
+    read = f"from digitnet.predicting import one_digit; one_digit.inputs({str(THREE)!r})"
     jobs = {"png.quick_image": _python(read), "Pillow": _python(pillows_path + read)}
     _report("read three.png, new process", alternate(jobs, repeat))
     with tempfile.TemporaryDirectory() as tmp:  # a PNG png.quick_image leaves to Pillow
         palette = Path(tmp) / "three-palette.png"
         Image.open(THREE).convert("P").save(palette)
-        read = f"from digitnet import one_digit, preprocess; one_digit.inputs({str(palette)!r})"
+        read = f"from digitnet.predicting import one_digit; one_digit.inputs({str(palette)!r})"
         jobs = {
             "_open": _python(read),
             "Image.open": _python(pillows_path.replace("png.quick_image", "_") + read),
@@ -73,7 +74,8 @@ def many_pngs(count: int = 2000) -> None:
     import numpy as np
     from PIL import Image
 
-    from digitnet import one_digit, png
+    from digitnet.image import png
+    from digitnet.predicting import one_digit
 
     files = []  # each sample digit as digitnet frames it: a 28x28 MNIST-like PNG
     for path in sorted((ROOT / "digitnet" / "samples").glob("*.png")):
@@ -105,8 +107,8 @@ def many_pngs(count: int = 2000) -> None:
 def diagnoses() -> None:
     from PIL import Image
 
-    from digitnet import one_digit
     from digitnet.errors import ImageError
+    from digitnet.predicting import one_digit
 
     good = THREE.read_bytes()
     bad_crc = bytearray(good)

@@ -63,8 +63,8 @@ def photo(path: Path, width: int = 8660, height: int = 5773) -> None:
 def model_bomb(path: Path) -> None:
     """A model file whose W1 declares (320000, 784) float64 and holds it: 2 GB of zeros,
     deflated to about 2 MB."""
-    from digitnet import modelfile
-    from digitnet.network import Network
+    from digitnet.nn.network import Network
+    from digitnet.saved import modelfile
 
     modelfile.save(Network.create([784, 16, 16, 10], rng=np.random.default_rng(0)), path)
     with zipfile.ZipFile(path) as z:

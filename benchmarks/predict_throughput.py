@@ -27,7 +27,7 @@ import numpy as np
 from PIL import Image
 from timing import alternate, median, run_command, summary
 
-from digitnet import mnist
+from digitnet.data import mnist
 
 BARE_LOOP = """
 import sys

@@ -3,7 +3,7 @@
     DIGITNET_DATA=../shared/data/mnist python benchmarks/read.py [--count 200] [--family NAME]
         [--save DIR] [--speed-repeat 20]
 
-For each family of benchmarks/number_families.py (numbers of 1 to 8 MNIST *test* digits)
+For each family of digitnet/synth/numbers.py (numbers of 1 to 8 MNIST *test* digits)
 and for the default and large models: the share of numbers read exactly (the digits, a line
 per line, separators dropped), the share of digits read right (position by position, over
 numbers read with the right count of digits) and the ideal: the share of numbers whose
@@ -33,14 +33,18 @@ import time
 from pathlib import Path
 
 import numpy as np
-from families import encode, gray_image, ink, on_paper
-from number_families import FAMILIES, NOT_NUMBERS, generate
 from PIL import Image
 from timing import alternate, median, run_command, summary
 
-from digitnet import mnist, one_digit, preprocess, shipped
+from digitnet.data import mnist
 from digitnet.errors import ImageError
-from digitnet.reader import read_pixels
+from digitnet.image import preprocess
+from digitnet.predicting import one_digit
+from digitnet.reading.reader import read_pixels
+from digitnet.saved import shipped
+from digitnet.synth.not_numbers import NOT_NUMBERS
+from digitnet.synth.numbers import FAMILIES, generate
+from digitnet.synth.paper import encode, gray_image, ink, on_paper
 
 MODELS = ("default", "large")
 
@@ -92,7 +96,7 @@ def accuracy_table(count: int, names: list[str], save: Path | None) -> None:
 
 def refusals(count: int) -> None:
     """How many pictures with no number in them read and predict refuse, kind by kind."""
-    from digitnet.classify import decode
+    from digitnet.predicting.classify import decode
 
     net = shipped.load("default")
     print(f"{count} pictures of each kind that hold no number: refused by read / by predict")

@@ -1,6 +1,6 @@
 """Pictures people really make, from MNIST test digits: does predict read the digit?
 
-For each family of benchmarks/families.py, the same MNIST **test** digits are drawn as that
+For each family of digitnet/synth/digits.py, the same MNIST **test** digits are drawn as that
 kind of picture and read through digitnet's preprocessing; the ideal is the same digits
 given as plain 28x28 inputs. Printed per family: how many pictures were refused, the
 accuracy of `default` and `large` (a refusal counts as wrong) and their ideal.
@@ -24,10 +24,14 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from families import FAMILIES, NOT_DIGITS
 
-from digitnet import framing, mnist, one_digit, shipped
+from digitnet.data import mnist
 from digitnet.errors import ImageError
+from digitnet.image import framing
+from digitnet.predicting import one_digit
+from digitnet.saved import shipped
+from digitnet.synth.digits import FAMILIES
+from digitnet.synth.not_digits import NOT_DIGITS
 
 MODELS = ("default", "large")
 

@@ -4,7 +4,7 @@ Two 784-16-16-10 networks are trained the way the shipped `default` is (ReLU, Ad
 augmentation 0.5, distillation from `large`), for fewer epochs, the same seed: one as is,
 one also seeing every third training digit thickened and every third thinned (grey
 dilation or erosion by a 2x2 square). Each is measured on the MNIST test set and on the
-families of benchmarks/families.py whose strokes differ from MNIST's, with the
+families of digitnet/synth/digits.py whose strokes differ from MNIST's, with the
 preprocessing's growing of thin strokes on and off.
 
     python benchmarks/stroke_width.py [--epochs 15] [--count 200]
@@ -19,12 +19,14 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
-from families import FAMILIES
 
-from digitnet import framing, mnist, one_digit
-from digitnet.augment import Augmentation
+from digitnet.data import mnist
 from digitnet.errors import ImageError
-from digitnet.train import TrainConfig, train
+from digitnet.image import framing
+from digitnet.predicting import one_digit
+from digitnet.synth.digits import FAMILIES
+from digitnet.training.augment import Augmentation
+from digitnet.training.train import TrainConfig, train
 
 MEASURED = ["plain", "thin pen on a page", "fat brush", "bold on 64x64", "chalk on a board"]
 

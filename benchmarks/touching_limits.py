@@ -30,22 +30,17 @@ import sys
 import time
 
 import numpy as np
-from families import ink
-from number_families import Number, generate, partings
-from train_parts import SHARINGS, shared_out
 
-import digitnet.cuts as cutting  # its lattice is swapped for the true partings
-from digitnet import (
-    ink_sharing,
-    mnist,
-    preprocess,
-    reader,
-    reading_networks,
-    segment,
-    shipped,
-)
-from digitnet.network import Network
-from digitnet.parts import Parts
+import digitnet.reading.cuts as cutting  # its lattice is swapped for the true partings
+from digitnet.data import mnist
+from digitnet.image import preprocess
+from digitnet.nn.network import Network
+from digitnet.reading import ink_sharing, reader, reading_networks, segment
+from digitnet.reading.parts import Parts
+from digitnet.saved import shipped
+from digitnet.synth.numbers import Number, generate
+from digitnet.synth.paper import ink
+from digitnet.synth.partings import SHARINGS, partings, shared_out
 
 OWN_INK = 0.05  # a digit's drawn ink counts as its own above this (of 0..1)
 

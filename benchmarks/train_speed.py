@@ -9,7 +9,7 @@ taking turns epoch by epoch. PyTorch is optional: `pip install torch==2.13.0` (a
     python benchmarks/train_speed.py --blas-threads [--hidden 600,600]
 
 --blas-threads times digitnet's epochs with 1 BLAS thread and with one per core, in turn
-in one process (threadpoolctl switches them): the figures behind digitnet.threads.
+in one process (threadpoolctl switches them): the figures behind digitnet.training.threads.
 
 Targets: the lesson's 784-16-16-10 no slower than 1.5x PyTorch's epoch (there Python's
 per-batch overhead dominates); the large 784-600-600-10 no slower than 1.0x (there it is
@@ -44,8 +44,8 @@ def main() -> None:
 
     import numpy as np
 
-    from digitnet import mnist
-    from digitnet.train import TrainConfig, train
+    from digitnet.data import mnist
+    from digitnet.training.train import TrainConfig, train
 
     images, labels = mnist.load(mnist.default_data_dir(), "train")
     x = mnist.as_inputs(images)
@@ -108,8 +108,8 @@ def main() -> None:
 def compare_threads(args) -> None:
     from threadpoolctl import threadpool_limits
 
-    from digitnet import mnist
-    from digitnet.train import TrainConfig, train
+    from digitnet.data import mnist
+    from digitnet.training.train import TrainConfig, train
 
     images, labels = mnist.load(mnist.default_data_dir(), "train")
     x = mnist.as_inputs(images)

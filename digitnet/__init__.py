@@ -22,9 +22,9 @@ from digitnet.limits import MAX_PIXELS
 from digitnet.version import __version__
 
 if TYPE_CHECKING:
-    from digitnet.classify import Answer
-    from digitnet.network import Network
-    from digitnet.reader import Reading
+    from digitnet.nn.network import Network
+    from digitnet.predicting.classify import Answer
+    from digitnet.reading.reader import Reading
 
 __all__ = [
     "Answer",
@@ -41,8 +41,8 @@ __all__ = [
 def load_model(model: str | os.PathLike | Network = "default") -> Network:
     """A network: a shipped model's name (default, lesson, large), a .npz file's path, or
     a Network, returned as it is. Raises digitnet.errors.ModelFileError saying why not."""
-    from digitnet import shipped
-    from digitnet.network import Network
+    from digitnet.nn.network import Network
+    from digitnet.saved import shipped
 
     if isinstance(model, Network):
         return model
@@ -56,8 +56,8 @@ def predict(
     ``digit``, ``confidence``, ``outputs`` (the 10 output activations) and ``top(k)``.
     Raises digitnet.errors.PictureError (``path``, ``reason``) when it has none."""
     ((name, source),) = _named([picture], numbered=False)
-    from digitnet.classify import answer_of
     from digitnet.errors import PictureError
+    from digitnet.predicting.classify import answer_of
 
     answer = answer_of(load_model(model), source, max_pixels, name)
     if answer.error is not None:
@@ -77,8 +77,8 @@ def predict_many(
     per layer). ``jobs`` > 1 decodes files given by path in that many processes. With
     ``errors="raise"`` a picture with no answer raises PictureError; with ``"keep"`` its
     Answer carries ``error`` (why) and no digit, and the others go on, as the CLI does."""
-    from digitnet import classify as batches
     from digitnet.errors import PictureError
+    from digitnet.predicting import classify as batches
 
     net = load_model(model)
     pictures = pictures if isinstance(pictures, list) else list(pictures)
@@ -102,8 +102,8 @@ def read(
     >>> digitnet.read("meter.jpg").number()  # doctest: +SKIP
     '04512'
     """
-    from digitnet import reader
     from digitnet.errors import PictureError
+    from digitnet.reading import reader
 
     ((name, source),) = _named([picture], numbered=False)
     result = reader.result_of(load_model(model), source, max_pixels, name)
@@ -131,15 +131,15 @@ def _named(pictures: list, numbered: bool = True) -> list[tuple[str, Any]]:
 def __getattr__(name: str):
     # the types the functions return, importable as digitnet.Answer and so on
     if name == "Answer":
-        from digitnet.classify import Answer
+        from digitnet.predicting.classify import Answer
 
         return Answer
     if name == "Reading":
-        from digitnet.reader import Reading
+        from digitnet.reading.reader import Reading
 
         return Reading
     if name == "Network":
-        from digitnet.network import Network
+        from digitnet.nn.network import Network
 
         return Network
     if name == "errors":  # digitnet.errors.PictureError, before any picture was read

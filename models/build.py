@@ -26,7 +26,7 @@ ORDER = ("large", "default", "lesson", "judge", "parts")  # a model's teachers c
 def recipe(name: str) -> list[str]:
     """The command recorded in models/NAME.npz, as a list of arguments."""
     sys.path.insert(0, str(ROOT))
-    from digitnet import modelfile
+    from digitnet.saved import modelfile
 
     meta = modelfile.load(ROOT / "models" / f"{name}.npz").metadata
     return shlex.split(meta["training"]["command"])

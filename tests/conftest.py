@@ -28,8 +28,8 @@ def real_mnist() -> Path:
 @pytest.fixture(scope="session")
 def model_path(tmp_path_factory) -> Path:
     """A small untrained network saved as a model file: enough to test the plumbing."""
-    from digitnet import modelfile
-    from digitnet.network import Network
+    from digitnet.nn.network import Network
+    from digitnet.saved import modelfile
 
     path = tmp_path_factory.mktemp("model") / "random.npz"
     modelfile.save(Network.create([784, 16, 16, 10], rng=np.random.default_rng(7)), path)

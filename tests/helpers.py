@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from digitnet import mnist
+from digitnet.data import mnist
 
 
 def drawn_digit(size: int = 200, ink: int = 0, paper: int = 255, width: int | None = None):

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from digitnet import losses
-from digitnet.backprop import gradients
-from digitnet.network import Network
+from digitnet.nn import losses
+from digitnet.nn.backprop import gradients
+from digitnet.nn.network import Network
 
 CASES = [
     ("relu", "softmax", "crossentropy"),

@@ -31,8 +31,8 @@ def test_the_build_runs_each_recorded_recipe_teachers_first(tmp_path):
         assert f"--data {tmp_path} " in line and line.endswith(f"-o models/{name}.npz")
     teachers = [line.split(":")[0] for line in lines if "--teacher large" in line]
     assert teachers == ["default", "lesson"]  # they come after large, which they learn from
-    assert lines[3].startswith("judge: python benchmarks/train_judge.py")
-    assert lines[4].startswith("parts: python benchmarks/train_parts.py")
+    assert lines[3].startswith("judge: python models/train_judge.py")
+    assert lines[4].startswith("parts: python models/train_parts.py")
 
 
 def test_only_some_models(tmp_path):

@@ -13,8 +13,10 @@ from click.testing import CliRunner
 from helpers import drawn_digit, png_bytes
 from PIL import Image
 
-from digitnet import modelfile, one_digit, preprocess
 from digitnet.cli import cli
+from digitnet.image import preprocess
+from digitnet.predicting import one_digit
+from digitnet.saved import modelfile
 
 
 @pytest.fixture
@@ -347,7 +349,7 @@ def test_the_same_image_gives_the_same_numbers_however_it_is_run(model_path, fil
 def test_jobs_default_to_the_cores_for_many_images(model_path, files, monkeypatch, tmp_path):
     """Many images named at once are read by one process per core; a few, or a list read
     from standard input, by one; --jobs decides when given."""
-    from digitnet import classify as predict
+    from digitnet.predicting import classify as predict
 
     assert predict.jobs_for(None, None) == 1 and predict.jobs_for(10**6, 3) == 3
     assert predict.jobs_for(predict.AUTO_JOBS_FROM, None) == (os.cpu_count() or 1)
@@ -370,7 +372,7 @@ def test_jobs_default_to_the_cores_for_many_images(model_path, files, monkeypatc
 
 
 def test_workers_get_about_eight_chunks_each_of_a_known_list():
-    from digitnet import classify as predict
+    from digitnet.predicting import classify as predict
 
     assert predict._chunk(["x"] * 10_000, 2) == 10_000 // 16
     assert predict._chunk(["x"] * 1000, 2) == predict.CHUNK_MIN
@@ -406,10 +408,10 @@ def test_answers_stream_out_while_names_still_arrive(files, model_path, tmp_path
 
 
 def test_decode_raises_why_an_input_has_no_inputs(tmp_path, files, model_path):
-    from digitnet import classify as predict
-    from digitnet import modelfile
     from digitnet.errors import ImageError
     from digitnet.limits import MAX_PIXELS
+    from digitnet.predicting import classify as predict
+    from digitnet.saved import modelfile
 
     assert predict.decode(files[0], MAX_PIXELS).shape in ((28, 28), (784,))
     with pytest.raises(ImageError, match="^no such file$"):

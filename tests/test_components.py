@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from digitnet import components, ink
+from digitnet.image import components, ink
 
 
 def reference_labels(mask: np.ndarray) -> np.ndarray:

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from helpers import write_mnist
 from PIL import Image
 
-from digitnet import download, mnist
 from digitnet.cli import cli
 from digitnet.cli.data_cmd import NO_DOWNLOAD
+from digitnet.data import download, mnist
 from digitnet.errors import DataError
 
 

@@ -23,9 +23,10 @@ import pty
 from click.testing import CliRunner
 from PIL import Image
 
-from digitnet import drawing, shipped
 from digitnet.cli import cli
 from digitnet.cli.draw_cmd import RESTORE
+from digitnet.saved import shipped
+from digitnet.show import drawing
 
 END = drawing.FRAME_END.encode()
 
@@ -150,7 +151,7 @@ def test_a_stroke_drawn_with_the_mouse_is_read_and_saved(term, tmp_path):
 
 
 def _inputs(path):
-    from digitnet import one_digit
+    from digitnet.predicting import one_digit
 
     return one_digit.inputs(str(path)).astype(np.float64)
 
@@ -322,7 +323,7 @@ def test_not_a_terminal_is_refused():
     ],
 )
 def test_colours_follow_the_terminal(env, depth):
-    from digitnet.terminal import color_depth
+    from digitnet.show.terminal import color_depth
 
     assert color_depth(env) == depth
     d = drawing.Drawing()

@@ -11,11 +11,14 @@ from click.testing import CliRunner
 from helpers import drawn_digit
 from PIL import Image
 
-from digitnet import mnist, modelfile, one_digit, pictures
 from digitnet.cli import cli
+from digitnet.data import mnist
+from digitnet.data.labelled import labelled_pictures
 from digitnet.errors import ImageError
-from digitnet.evaluate import caption, evaluate
-from digitnet.labelled import labelled_pictures
+from digitnet.nn.evaluate import caption, evaluate
+from digitnet.predicting import one_digit
+from digitnet.saved import modelfile
+from digitnet.show import pictures
 
 
 def invoke(*args: str):
@@ -178,7 +181,7 @@ def test_mnist_mistakes_and_their_picture(tiny_mnist, model_path, monkeypatch, t
 
 
 def test_evaluation_counts_refusals_as_mistakes():
-    from digitnet.evaluate import tally
+    from digitnet.nn.evaluate import tally
 
     outputs = np.eye(10)[[1, 5, 4]]
     e = tally(np.array([1, 2, 3, 4]), outputs, ["a", "b", "c", "d"], [None, None, "bad", None])

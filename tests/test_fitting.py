@@ -1,13 +1,15 @@
-"""digitnet.fitting.fit: a whole training run from Python, without the command line."""
+"""digitnet.training.fitting.fit: a whole training run from Python, without the command line."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from digitnet import fitting, mnist, modelfile
-from digitnet.evaluate import evaluate
-from digitnet.train import TrainConfig
+from digitnet.data import mnist
+from digitnet.nn.evaluate import evaluate
+from digitnet.saved import modelfile
+from digitnet.training import fitting
+from digitnet.training.train import TrainConfig
 
 SMALL = {"hidden": [16, 16], "epochs": 6, "learning_rate": 0.01, "seed": 3}
 

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from digitnet import functions as act
+from digitnet.nn import functions as act
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

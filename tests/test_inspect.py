@@ -8,8 +8,10 @@ from click.testing import CliRunner
 from helpers import drawn_digit
 from PIL import Image
 
-from digitnet import modelfile, one_digit, pictures, terminal
 from digitnet.cli import cli
+from digitnet.predicting import one_digit
+from digitnet.saved import modelfile
+from digitnet.show import pictures, terminal
 
 
 def invoke(*args, color=False):
@@ -208,7 +210,7 @@ def test_inspect_image_errors(model_path, tmp_path):
 
 
 def test_wide_layers_show_their_most_active_neurons(tmp_path):
-    from digitnet.network import Network
+    from digitnet.nn.network import Network
 
     wide = Network.create([784, 50, 10], rng=np.random.default_rng(2))
     modelfile.save(wide, tmp_path / "wide.npz")
@@ -224,7 +226,7 @@ def test_wide_layers_show_their_most_active_neurons(tmp_path):
 
 
 def test_inspect_image_steps_picture(model_path, net, tmp_path):
-    from digitnet import steps_picture
+    from digitnet.show import steps_picture
 
     path, out = tmp_path / "seven.png", tmp_path / "steps.png"
     drawn_digit(size=300).save(path)
@@ -259,7 +261,7 @@ def test_inspect_image_steps_are_drawn_for_a_refused_picture_too(model_path, tmp
 @pytest.mark.parametrize("width", [150, 600])
 def test_the_network_picture_draws_wide_layers_by_their_most_active_neurons(tmp_path, width):
     """A hidden layer of 150 or more neurons made the picture's circles negative-sized."""
-    from digitnet.network import Network
+    from digitnet.nn.network import Network
 
     wide = Network.create([784, width, 10], rng=np.random.default_rng(3))
     modelfile.save(wide, tmp_path / "wide.npz")
@@ -281,7 +283,7 @@ def test_the_network_picture_draws_wide_layers_by_their_most_active_neurons(tmp_
 
 def test_weights_of_a_model_with_accuracy_but_no_image_count(tmp_path):
     """Valid by the format (test_images is not required); it made a traceback."""
-    from digitnet.network import Network
+    from digitnet.nn.network import Network
 
     net = Network.create([784, 16, 16, 10], rng=np.random.default_rng(4))
     net.metadata = {"test_accuracy": 0.9713}

@@ -1,5 +1,5 @@
-"""The model file's metadata has one schema (digitnet/metadata.py): docs/model-file.md documents
-every key in it, and digitnet writes no key outside it."""
+"""The model file's metadata has one schema (digitnet/saved/metadata.py): docs/model-file.md
+documents every key in it, and digitnet writes no key outside it."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from digitnet import metadata, modelfile, shipped
 from digitnet.cli import cli
-from digitnet.reading_networks import shipped_judge, shipped_part_reader
+from digitnet.reading.reading_networks import shipped_judge, shipped_part_reader
+from digitnet.saved import metadata, modelfile, shipped
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "model-file.md"
 

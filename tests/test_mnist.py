@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from helpers import synthetic_digits, write_mnist
 
-from digitnet import mnist
+from digitnet.data import mnist
 from digitnet.errors import DataError
 
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from digitnet import modelfile
 from digitnet.cli import cli
 from digitnet.errors import ModelFileError
-from digitnet.network import Network
+from digitnet.nn.network import Network
+from digitnet.saved import modelfile
 
 
 @pytest.fixture
@@ -211,7 +211,7 @@ def test_a_member_that_inflates_past_its_declared_array_is_not_inflated(
 
     code = (  # VmHWM: this process's peak memory (ru_maxrss counts the parent's, on Linux)
         "import sys\n"
-        "from digitnet import modelfile\n"
+        "from digitnet.saved import modelfile\n"
         "from digitnet.errors import ModelFileError\n"
         "try:\n    modelfile.load(sys.argv[1])\nexcept ModelFileError:\n    pass\n"
         "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"

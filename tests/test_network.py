@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from digitnet import functions as act
-from digitnet.network import Network
+from digitnet.nn import functions as act
+from digitnet.nn.network import Network
 
 
 @pytest.mark.parametrize("hidden", ["relu", "sigmoid"])

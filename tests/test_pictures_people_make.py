@@ -1,20 +1,19 @@
-"""The digit in pictures people really make (benchmarks/families.py), and refusals of
+"""The digit in pictures people really make (digitnet/synth/digits.py), and refusals of
 pictures that hold no single digit. The pictures are made here from the MNIST test digits
 shipped in digitnet/samples; benchmarks/realworld.py measures the same on 200 a family."""
 
 import re
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from digitnet import framing, one_digit, shipped
 from digitnet.errors import BlankImageError, ImageError, NotOneDigitError
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from families import FAMILIES, NOT_DIGITS  # noqa: E402
+from digitnet.image import framing
+from digitnet.predicting import one_digit
+from digitnet.saved import shipped
+from digitnet.synth.digits import FAMILIES
+from digitnet.synth.not_digits import NOT_DIGITS
 
 PER_FAMILY = 4
 # Cases the preprocessing frames right but the network misreads, seen in the steps picture:
@@ -279,7 +278,7 @@ def test_a_tight_crop_of_an_mnist_digit_comes_back_as_the_digit(samples, name, s
     """Cut tight, MNIST's strokes are a sixth of the picture wide and their loops and
     junctions wider than the usual opening square: the square grows with the strokes.
     Measured: 0.997 and 0.991 alike the 28x28 digit; 0.75 and 0.71 with the usual square."""
-    from families import tight_crop
+    from digitnet.synth.digits import tight_crop
 
     digit = np.asarray(Image.open(samples / name))
     x = one_digit.inputs(tight_crop(np.random.default_rng(seed), digit))

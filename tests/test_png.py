@@ -1,4 +1,4 @@
-"""digitnet.png: plain PNGs decoded straight, to exactly what Pillow gives, and every other
+"""digitnet.image.png: plain PNGs decoded straight, to exactly what Pillow gives, and every other
 PNG left to Pillow."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
-from digitnet import png, preprocess
 from digitnet.errors import ImageError
+from digitnet.image import png, preprocess
 
 
 def png_bytes(img: Image.Image, **options) -> bytes:

@@ -11,8 +11,9 @@ import pytest
 from helpers import centre_of_mass, drawn_digit, png_bytes
 from PIL import Image
 
-from digitnet import mnist, one_digit
+from digitnet.data import mnist
 from digitnet.errors import BlankImageError, ImageError
+from digitnet.predicting import one_digit
 
 
 def reference():
@@ -223,7 +224,7 @@ def test_pillows_own_bomb_limit_is_left_to_programs_that_import_digitnet():
 
     code = (
         "from PIL import Image; before = Image.MAX_IMAGE_PIXELS; "
-        "from digitnet import one_digit; "
+        "from digitnet.predicting import one_digit; "
         "one_digit.inputs('digitnet/samples/three.png'); "
         "print(before == Image.MAX_IMAGE_PIXELS != None)"
     )
@@ -244,7 +245,7 @@ def test_pictures_over_pillows_own_limit_are_read_when_digitnet_allows_them():
 
 
 def test_dilate_is_a_three_by_three_maximum():
-    from digitnet import ink
+    from digitnet.image import ink
 
     rng = np.random.default_rng(3)
     for shape in [(1, 1), (1, 7), (6, 1), (2, 2), (40, 25)]:

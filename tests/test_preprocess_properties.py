@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
-from digitnet import one_digit
 from digitnet.errors import ImageError
+from digitnet.predicting import one_digit
 
 MODES = ["1", "L", "LA", "P", "RGB", "RGBA", "I;16"]
 

@@ -122,9 +122,9 @@ def test_load_model_by_name_path_and_object(tmp_path, model_path):
 
 
 def test_the_types_are_importable_from_the_package():
-    from digitnet.classify import Answer
-    from digitnet.network import Network
-    from digitnet.reader import Reading
+    from digitnet.nn.network import Network
+    from digitnet.predicting.classify import Answer
+    from digitnet.reading.reader import Reading
 
     assert (digitnet.Answer, digitnet.Network, digitnet.Reading) == (Answer, Network, Reading)
     with pytest.raises(AttributeError):
@@ -156,7 +156,7 @@ def test_the_api_has_type_hints():
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_preprocess_takes_every_kind_of_picture_too(kind):
-    from digitnet import one_digit
+    from digitnet.predicting import one_digit
 
     path = SAMPLES / "three.png"
     assert np.array_equal(one_digit.inputs(KINDS[kind](path)), one_digit.inputs(path))

@@ -10,7 +10,6 @@ import io
 import json
 import math
 import re
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,23 +21,15 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 import digitnet
-from digitnet import (
-    components,
-    cuts,
-    ink_sharing,
-    one_digit,
-    part_score,
-    preprocess,
-    reader,
-    reading_networks,
-    segment,
-    shipped,
-)
 from digitnet.cli import cli
-from digitnet.cuts import Cuts, lattice
 from digitnet.errors import ImageError, ModelFileError, NotOneDigitError
-from digitnet.parts import Parts
-from digitnet.read_settings import DEFAULT, ReadSettings  # noqa: F401
+from digitnet.image import components, preprocess
+from digitnet.predicting import one_digit
+from digitnet.reading import cuts, ink_sharing, part_score, reader, reading_networks, segment
+from digitnet.reading.cuts import Cuts, lattice
+from digitnet.reading.parts import Parts
+from digitnet.reading.read_settings import DEFAULT, ReadSettings  # noqa: F401
+from digitnet.saved import shipped
 
 SAMPLES = Path(__file__).resolve().parents[1] / "digitnet" / "samples"
 HEIGHT = 60  # each digit's ink is scaled to this height
@@ -516,7 +507,7 @@ def test_the_race_runs_on_a_smaller_copy_of_a_tall_mark():
 def _steps_labels(gray: np.ndarray, lines) -> np.ndarray:
     """Where draw_reading writes the digits' answers, in the picture's own pixels (located
     by the boxes it draws: the top-left box's corner is where its digit's box says)."""
-    from digitnet import steps_picture
+    from digitnet.show import steps_picture
 
     img = np.asarray(steps_picture.draw_reading(gray, reader.Reading(lines)))
     ys, xs = np.nonzero((img == steps_picture.DIGIT_BOX).all(axis=-1))
@@ -528,7 +519,7 @@ def _steps_labels(gray: np.ndarray, lines) -> np.ndarray:
 
 def test_steps_labels_of_overlapping_digits_do_not_collide():
     """Digits cut apart may share columns: the second label goes under its box."""
-    from digitnet import steps_picture
+    from digitnet.show import steps_picture
 
     gray = np.full((200, 300), 255, np.uint8)
     outputs = np.eye(10)[1]
@@ -547,7 +538,7 @@ def test_steps_labels_of_touching_digits_keep_a_space_apart():
     label goes under its box unless a space's width is left between them."""
     from PIL import ImageDraw, ImageFont
 
-    from digitnet import steps_picture
+    from digitnet.show import steps_picture
 
     font = ImageFont.load_default(size=steps_picture.LABEL_SIZE)
     measure = ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength
@@ -569,7 +560,7 @@ def test_steps_labels_of_touching_digits_keep_a_space_apart():
 def test_steps_labels_of_each_line_start_above_their_boxes():
     """A second line's first digit lies left of where the first line's last label ended:
     its label still goes above its box (each line's labels are placed on their own)."""
-    from digitnet import steps_picture
+    from digitnet.show import steps_picture
 
     gray = np.full((300, 400), 255, np.uint8)
     first = [
@@ -807,10 +798,8 @@ def test_a_mark_narrower_than_two_digits_keeps_only_its_best_path(net, monkeypat
 
 def _read_py_number(data_dir: str, family: str, index: int):
     """Number ``index`` of benchmarks/read.py's ``family`` (made from MNIST test digits)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    from number_families import generate
-
-    from digitnet import mnist
+    from digitnet.data import mnist
+    from digitnet.synth.numbers import generate
 
     images, labels = mnist.load(data_dir, "test")
     return generate(family, index + 1, images, labels)[index]

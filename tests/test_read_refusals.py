@@ -1,26 +1,22 @@
 """digitnet read says "no number found" as clearly as it reads one: lines, dots, specks,
 scribbles and empty frames are refused with their reason, over many generated pictures
-(benchmarks/number_families.NOT_NUMBERS; benchmarks/read.py measures the same on more)."""
+(digitnet.synth.not_numbers.NOT_NUMBERS; benchmarks/read.py measures the same on more)."""
 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-
-from number_families import NOT_NUMBERS  # noqa: E402
-
-from digitnet import preprocess, shipped  # noqa: E402
-from digitnet.classify import decode  # noqa: E402
 from digitnet.cli import cli  # noqa: E402
 from digitnet.errors import ImageError  # noqa: E402
-from digitnet.reader import read_pixels  # noqa: E402
+from digitnet.image import preprocess  # noqa: E402
+from digitnet.predicting.classify import decode  # noqa: E402
+from digitnet.reading.reader import read_pixels  # noqa: E402
+from digitnet.saved import shipped  # noqa: E402
+from digitnet.synth.not_numbers import NOT_NUMBERS
 
 COUNT = 20  # pictures of each kind
 REASONS = {  # what a refusal of each kind starts with
@@ -90,9 +86,8 @@ def test_predict_refuses_digits_in_lines_saying_so(real_mnist, family, least):
     answered a third of them with one confident digit. Refused now, and said to be lines
     of digits, whether the lines' digits stand apart or one digit over another joins into
     one shape."""
-    from number_families import generate
-
-    from digitnet import mnist
+    from digitnet.data import mnist
+    from digitnet.synth.numbers import generate
 
     images, labels = mnist.load(real_mnist, "test")
     said = []
@@ -112,9 +107,8 @@ def test_predict_refuses_digits_in_lines_saying_so(real_mnist, family, least):
 
 @pytest.fixture(scope="module")
 def underlined(real_mnist):
-    from number_families import generate
-
-    from digitnet import mnist
+    from digitnet.data import mnist
+    from digitnet.synth.numbers import generate
 
     images, labels = mnist.load(real_mnist, "test")
     return generate("underlined", 40, images, labels)
@@ -140,9 +134,9 @@ def test_underlines_and_overlines_are_left_out(underlined, net):
 
 
 def test_a_line_apart_from_the_number_is_a_rule_and_a_dash_is_not():
-    from digitnet import components
-    from digitnet.ruling import rules
-    from digitnet.segment import BODY
+    from digitnet.image import components
+    from digitnet.reading.ruling import rules
+    from digitnet.reading.segment import BODY
 
     page = np.zeros((60, 200), bool)
     page[10:40, 20:24] = page[10:40, 60:64] = True  # two 1s
@@ -158,9 +152,8 @@ def test_a_line_apart_from_the_number_is_a_rule_and_a_dash_is_not():
 def test_a_comb_field_s_boxes_are_left_out_and_its_digits_read(real_mnist, net):
     """Each digit in its own printed box, some touching it: the boxes once went with the
     digits that touch them (a third read right); the ideal is about 81% for default."""
-    from number_families import generate
-
-    from digitnet import mnist
+    from digitnet.data import mnist
+    from digitnet.synth.numbers import generate
 
     images, labels = mnist.load(real_mnist, "test")
     numbers = generate("comb", 40, images, labels)
@@ -170,9 +163,8 @@ def test_a_comb_field_s_boxes_are_left_out_and_its_digits_read(real_mnist, net):
 def test_a_margin_line_beside_the_number_is_left_out(real_mnist, net):
     """A pen line down the page beside the number: once the tallest shape, so the digits
     were not taken for bodies (a sixth read right); the ideal is about 79% for default."""
-    from number_families import generate
-
-    from digitnet import mnist
+    from digitnet.data import mnist
+    from digitnet.synth.numbers import generate
 
     images, labels = mnist.load(real_mnist, "test")
     numbers = generate("margin", 40, images, labels)
@@ -183,7 +175,7 @@ def test_a_margin_line_beside_the_number_is_left_out(real_mnist, net):
 def test_a_one_beside_a_dash_or_a_point_is_no_margin_line(text, kinds):
     from test_read import compose
 
-    from digitnet import segment
+    from digitnet.reading import segment
 
     found = segment.find(compose(text)[0])
     assert "".join("#" if m.kind == "digit" else m.kind for m in found.lines[0]) == kinds

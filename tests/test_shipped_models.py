@@ -3,19 +3,19 @@ as their metadata says, measured again on the MNIST test set."""
 
 import os
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from digitnet import mnist, one_digit, shipped
 from digitnet.cli import cli
-from digitnet.evaluate import evaluate
+from digitnet.data import mnist
+from digitnet.nn.evaluate import evaluate
+from digitnet.predicting import one_digit
+from digitnet.saved import shipped
 
 # read's own networks are trained by scripts there, whose examples the tests make again
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 # The floor each model must clear on the MNIST test set (issue: the shipped models).
 TARGETS = {"default": 0.97, "lesson": 0.96, "large": 0.99}
@@ -95,7 +95,8 @@ def test_the_samples_shown_to_users_are_read_right_or_labelled_as_mistakes(sampl
     """samples/README.md names the known mistakes; every other sample is read right."""
     import re
 
-    from digitnet import one_digit, shipped
+    from digitnet.predicting import one_digit
+    from digitnet.saved import shipped
 
     listed = (samples / "README.md").read_text()
     mistakes = set(re.findall(r"reads\s+`(mnist-\d+-\d\.png)` as a (\d)", listed))
@@ -111,9 +112,8 @@ def test_the_samples_shown_to_users_are_read_right_or_labelled_as_mistakes(sampl
 def test_the_judge_ships_and_is_as_good_as_recorded(real_mnist):
     """models/judge.npz (digitnet read's judge of one digit against a piece or a pair),
     measured again on examples made the same way from MNIST's *test* digits."""
-    from train_judge import NOT_ONE, examples
-
-    from digitnet.reading_networks import shipped_judge
+    from digitnet.reading.reading_networks import shipped_judge
+    from models.train_judge import NOT_ONE, examples
 
     judge = shipped_judge()
     assert judge.sizes[0] == 784 and judge.sizes[-1] == 10
@@ -131,9 +131,8 @@ def test_the_part_reader_ships_and_reads_cut_parts_as_recorded(real_mnist):
     again: on the MNIST test digits as recorded, and on parts cut the same way from touching
     numbers of *test* digits about as well as on its held-out parts, with at most half the
     errors large makes on them."""
-    from train_parts import part_examples
-
-    from digitnet.reading_networks import shipped_part_reader
+    from digitnet.reading.reading_networks import shipped_part_reader
+    from models.train_parts import part_examples
 
     reader = shipped_part_reader()
     assert reader.sizes == [784, 600, 600, 10]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
-from digitnet import threads
+from digitnet.training import threads
 
 
 def blas() -> list[int]:

@@ -7,11 +7,13 @@ import pytest
 from click.testing import CliRunner
 from helpers import synthetic_digits
 
-from digitnet import mnist, modelfile, optim
-from digitnet.augment import Augmentation, random_affine
 from digitnet.cli import cli
-from digitnet.evaluate import evaluate
-from digitnet.train import TrainConfig, train
+from digitnet.data import mnist
+from digitnet.nn import optim
+from digitnet.nn.evaluate import evaluate
+from digitnet.saved import modelfile
+from digitnet.training.augment import Augmentation, random_affine
+from digitnet.training.train import TrainConfig, train
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +71,7 @@ def test_distillation_learns_from_a_teacher(data, tmp_path):
 
 
 def test_soft_targets_mix_labels_with_the_softened_teacher(data, tmp_path):
-    from digitnet.train import soft_targets
+    from digitnet.training.train import soft_targets
 
     x, y = data
     teacher = train(TrainConfig(epochs=2, hidden=[8]), x[:300], y[:300])
@@ -170,7 +172,7 @@ def test_quiet_prints_no_epochs(tiny_mnist, tmp_path):
 
 
 def test_ctrl_c_stops_cleanly_and_writes_nothing(tiny_mnist, tmp_path, monkeypatch):
-    import digitnet.train as trainer
+    import digitnet.training.train as trainer
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -281,12 +283,12 @@ def test_limit_is_the_images_learned_from_and_the_held_out_come_from_the_rest(
 def test_a_failure_during_training_is_exit_1_not_a_usage_error(tiny_mnist, tmp_path, monkeypatch):
     """Options are checked before any data is loaded; a ValueError after that was reported
     as a usage error (exit 2)."""
-    import digitnet.train
+    import digitnet.training.train
 
     def broken(*args, **kwargs):
         raise ValueError("operands could not be broadcast together")
 
-    monkeypatch.setattr(digitnet.train, "train", broken)
+    monkeypatch.setattr(digitnet.training.train, "train", broken)
     result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "500", "-q")
     assert result.exit_code == 1 and not (tmp_path / "m.npz").exists()
     assert result.stderr == (
@@ -308,8 +310,8 @@ def test_a_diverging_run_is_a_failure_and_saved_only_with_force(tiny_mnist, tmp_
 
 
 def test_diverged_says_why():
-    from digitnet.fitting import diverged
-    from digitnet.network import Network
+    from digitnet.nn.network import Network
+    from digitnet.training.fitting import diverged
 
     net = Network.create([784, 4, 10], rng=np.random.default_rng(0))
     assert diverged(net, [0.3, 0.2], [0.9]) is None
@@ -321,9 +323,9 @@ def test_diverged_says_why():
 
 def test_save_best_leaves_the_best_epoch_when_interrupted(tiny_mnist, tmp_path, monkeypatch):
     """Ctrl-C threw away every epoch; with --save-best the best one so far is on disk."""
-    import digitnet.train
+    import digitnet.training.train
 
-    real = digitnet.train.train
+    real = digitnet.training.train.train
     seen: list = []
 
     def interrupted_after_5(*args, on_epoch=None, **kwargs):
@@ -335,7 +337,7 @@ def test_save_best_leaves_the_best_epoch_when_interrupted(tiny_mnist, tmp_path, 
 
         return real(*args, on_epoch=watch, **kwargs)
 
-    monkeypatch.setattr(digitnet.train, "train", interrupted_after_5)
+    monkeypatch.setattr(digitnet.training.train, "train", interrupted_after_5)
     out = tmp_path / "m.npz"
     result = cli_train(tiny_mnist, out, "--limit", "500", "--save-best", "-q")
     assert result.exit_code == 130

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import click
 
-from digitnet.records import shown  # noqa: F401 (the commands take it from here)
+from digitnet.show.records import shown  # noqa: F401 (the commands take it from here)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a Unix tool killed by `| head` reports
@@ -166,7 +166,7 @@ def one_blas_thread() -> None:
     """One BLAS thread for commands that multiply small batches (predict, serve): idle
     threads spin and take the CPU from decoding. Set before NumPy loads; a user's own
     setting is respected."""
-    from digitnet.threads import THREAD_VARIABLES
+    from digitnet.training.threads import THREAD_VARIABLES
 
     for var in THREAD_VARIABLES:
         os.environ.setdefault(var, "1")
@@ -260,7 +260,7 @@ def max_pixels_option(f):
 
 def color_option(f):
     """--color auto|always|never."""
-    from digitnet.terminal import COLOR_MODES
+    from digitnet.show.terminal import COLOR_MODES
 
     return click.option(
         "--color",
@@ -274,7 +274,7 @@ def color_option(f):
 
 def palette_option(f):
     """--palette: the colours of positive and negative weights."""
-    from digitnet.terminal import DEFAULT_PALETTE, PALETTES
+    from digitnet.show.terminal import DEFAULT_PALETTE, PALETTES
 
     return click.option(
         "--palette",
@@ -355,7 +355,7 @@ def command_line() -> str:
 
 def data_dir(data: str | None):
     """The MNIST folder: --data, or where ``data download`` puts it."""
-    from digitnet import mnist
+    from digitnet.data import mnist
 
     return data if data else mnist.default_data_dir()
 

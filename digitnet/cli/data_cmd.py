@@ -14,7 +14,7 @@ from digitnet.cli.common import (
     data_option,
     exit_statuses,
 )
-from digitnet.mnist import SPLITS
+from digitnet.data.mnist import SPLITS
 
 
 @click.group(cls=DigitnetGroup)
@@ -26,7 +26,7 @@ def _urls(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
     """Mirrors are URLs that urllib can fetch: checked before anything is downloaded."""
     from urllib.parse import urlsplit
 
-    from digitnet.download import MIRROR_SCHEMES
+    from digitnet.data.download import MIRROR_SCHEMES
 
     for url in values:
         if urlsplit(url).scheme not in MIRROR_SCHEMES:
@@ -77,8 +77,8 @@ def download(folder, mirrors, quiet) -> None:
     file behind. The folder is then used by train and evaluate when --data is not
     given.
     """
-    from digitnet import download as dl
     from digitnet.cli.progress import ByteBar
+    from digitnet.data import download as dl
     from digitnet.errors import DataError
 
     target = data_dir(folder)
@@ -191,8 +191,8 @@ def export(data, split, count, start, digits, per_digit, out) -> None:
     """
     from pathlib import Path
 
-    from digitnet import mnist
-    from digitnet.export import export_pngs
+    from digitnet.data import mnist
+    from digitnet.data.export import export_pngs
 
     images, labels = mnist.load(data_dir(data), split, full=False)
     chosen = _pick(labels, start, count, digits, per_digit, split)
@@ -210,8 +210,8 @@ def export(data, split, count, start, digits, per_digit, out) -> None:
 @color_option
 def show(data, split, count, start, digits, color) -> None:
     """Draw a few MNIST digits in the terminal, with their labels."""
-    from digitnet import mnist
-    from digitnet.terminal import output_depth, tiles
+    from digitnet.data import mnist
+    from digitnet.show.terminal import output_depth, tiles
 
     images, labels = mnist.load(data_dir(data), split, full=False)
     chosen = _pick(labels, start, count, digits, None, split)

@@ -67,7 +67,8 @@ def draw(model) -> None:
     larger); a window made smaller says so in place until it grows. Colours follow what
     the terminal shows (24-bit with $COLORTERM, 256, 16, none with NO_COLOR).
     """
-    from digitnet import drawing, shipped
+    from digitnet.saved import shipped
+    from digitnet.show import drawing
 
     name = model or os.environ.get(shipped.MODEL_ENV) or shipped.DEFAULT
     net = shipped.load(name)  # a bad --model is reported first, terminal or not
@@ -88,7 +89,7 @@ def draw(model) -> None:
             f"the terminal is {size.columns}x{size.lines}; draw needs at least "
             f"{drawing.COMPACT_COLS}x{drawing.COMPACT_ROWS}"
         )
-    from digitnet.terminal import color_depth
+    from digitnet.show.terminal import color_depth
 
     session = Session(net, name, color_depth())
     saved = session.run()
@@ -102,7 +103,7 @@ class Session:
     """One drawing session: the terminal's state, the drawing, and the loop."""
 
     def __init__(self, net, name: str, depth: str) -> None:
-        from digitnet import drawing
+        from digitnet.show import drawing
 
         self.net, self.name, self.depth = net, name, depth
         self.drawing = drawing.Drawing()
@@ -168,7 +169,7 @@ class Session:
     def _handle(self, data: bytes) -> tuple[bytes, bool]:
         """Act on every complete key and mouse report in ``data``; return what is left
         (an incomplete sequence) and whether to quit."""
-        from digitnet import drawing
+        from digitnet.show import drawing
 
         while data:
             if data.startswith(b"\x1b["):
@@ -210,7 +211,8 @@ class Session:
 
     def _key(self, key: bytes) -> None:
         """A key that does not quit: clear, undo, save, next model, pen, help."""
-        from digitnet import drawing, shipped
+        from digitnet.saved import shipped
+        from digitnet.show import drawing
 
         if key == b"c":
             self.drawing.clear()
@@ -243,7 +245,7 @@ class Session:
 
     def _mouse(self, button: int, col: int, row: int, pressed: bool) -> None:
         """A mouse report: 1-based column and row; button 0 left, 2 right, +32 a drag."""
-        from digitnet import drawing
+        from digitnet.show import drawing
 
         if self.layout is None or not pressed:
             self.moving = False  # the pen lifted: the next frame makes every check
@@ -261,7 +263,7 @@ class Session:
             self.drawing.begin(at, ink=kind == 0)
 
     def _redraw(self, clear: bool = False) -> None:
-        from digitnet import drawing
+        from digitnet.show import drawing
 
         if self.resized:
             size = os.get_terminal_size(sys.stdout.fileno())

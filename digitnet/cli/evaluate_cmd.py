@@ -74,10 +74,10 @@ def evaluate(data, images, model, fmt, mistakes, mistakes_out, jobs, max_pixels)
       digitnet evaluate --model lesson --mistakes-image mistakes.png
       digitnet evaluate --images my-digits --mistakes
     """
-    from digitnet import shipped
-    from digitnet.classify import jobs_for
-    from digitnet.evaluate import evaluate as run
-    from digitnet.labelled import evaluate_pictures
+    from digitnet.nn.evaluate import evaluate as run
+    from digitnet.predicting.classify import jobs_for
+    from digitnet.predicting.evaluation import evaluate_pictures
+    from digitnet.saved import shipped
 
     ctx = click.get_current_context()
     given = click.core.ParameterSource.COMMANDLINE
@@ -89,7 +89,7 @@ def evaluate(data, images, model, fmt, mistakes, mistakes_out, jobs, max_pixels)
         raise click.UsageError("--jobs reads --images in parallel; MNIST is read at once")
     net = shipped.load(model)
     if images is not None:
-        from digitnet.labelled import LABELS_FILE, labelled_pictures
+        from digitnet.data.labelled import LABELS_FILE, labelled_pictures
 
         pictures = labelled_pictures(images)
         listed = [("--model", model), ("labels", os.path.join(images, LABELS_FILE))]
@@ -98,7 +98,7 @@ def evaluate(data, images, model, fmt, mistakes, mistakes_out, jobs, max_pixels)
         result = evaluate_pictures(net, pictures, max_pixels, jobs_for(len(pictures), jobs))
         inputs = None
     else:
-        from digitnet import mnist
+        from digitnet.data import mnist
 
         pixels, labels = mnist.load(data_dir(data), "test")
         inputs = mnist.as_inputs(pixels)
@@ -150,9 +150,9 @@ def _print_mistakes(result) -> None:
 
 
 def _draw_mistakes(result, inputs, max_pixels: int, out: str) -> None:
-    from digitnet import pictures
-    from digitnet.evaluate import caption
-    from digitnet.labelled import seen_by_network
+    from digitnet.nn.evaluate import caption
+    from digitnet.predicting.evaluation import seen_by_network
+    from digitnet.show import pictures
 
     shown = result.mistakes[: pictures.MOST_MISTAKES_DRAWN]
     tiles = [

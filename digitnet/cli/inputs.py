@@ -107,7 +107,8 @@ def input_names(
     """The files to read, in order, whether to print their names and how many processes
     to read them with (--jobs, else by their number: see classify.jobs_for); usage errors
     for inputs that cannot work."""
-    from digitnet.classify import expand, jobs_for
+    from digitnet.files import expand
+    from digitnet.predicting.classify import jobs_for
 
     if not files and files_from is None:
         raise click.UsageError("no images given: name image files, '-' or --files-from LIST")

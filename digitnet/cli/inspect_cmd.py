@@ -84,7 +84,7 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color, pa
     """
     import sys
 
-    from digitnet import shipped
+    from digitnet.saved import shipped
 
     ctx = click.get_current_context()
     if values and fmt != "json":
@@ -96,12 +96,12 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color, pa
     if image_out:
         save_png(_weights_picture(net, layer, neurons, scale, palette), image_out)
     if fmt == "json":
-        from digitnet.records import model_row
+        from digitnet.show.records import model_row
 
         echo_json(model_row(model, net, values))
         return
     if draw:
-        from digitnet.terminal import output_depth
+        from digitnet.show.terminal import output_depth
 
         depth = output_depth(color, sys.stdout.isatty())
         for line in _draw_weights(net, layer, neurons, depth, palette):
@@ -111,7 +111,7 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color, pa
         return
     if draw:
         click.echo("")
-    from digitnet.summary import report, summarise
+    from digitnet.show.summary import report, summarise
 
     for line in report(summarise(net), model):
         click.echo(line)
@@ -143,8 +143,8 @@ def _check_drawing(ctx: click.Context, net, drawing: bool, layer: int, neuron) -
 
 def _weights_picture(net, layer: int, neurons, scale: int | None, palette: str):
     """The --image picture: tiles for the first layer, a heat map for the others."""
-    from digitnet import pictures
     from digitnet.limits import MAX_PIXELS
+    from digitnet.show import pictures
 
     scale = scale or (6 if layer == 1 else 12)
     w, h = pictures.picture_size(net, layer, None if neurons is None else len(neurons), scale)
@@ -162,7 +162,7 @@ def _weights_picture(net, layer: int, neurons, scale: int | None, palette: str):
 def _draw_weights(net, layer: int, neurons, depth: str, palette: str) -> list[str]:
     """Terminal drawing of a layer: 28x28 tiles for the first, a heat map for the others,
     then a line saying what the colours mean."""
-    from digitnet import terminal
+    from digitnet.show import terminal
 
     w = net.layers[layer - 1].weights
     if layer != 1:
@@ -219,9 +219,11 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color, palette) ->
     """
     import sys
 
-    from digitnet import one_digit, preprocess, shipped
     from digitnet.errors import ImageError
-    from digitnet.terminal import output_depth
+    from digitnet.image import preprocess
+    from digitnet.predicting import one_digit
+    from digitnet.saved import shipped
+    from digitnet.show.terminal import output_depth
 
     check_outputs(
         {"--image": image_out, "--steps": steps_out}, [("FILE", file), ("--model", model)]
@@ -236,21 +238,21 @@ def image(file, model, fmt, image_out, steps_out, max_pixels, color, palette) ->
         x = steps.inputs
         layers = [a[0] for a in net.activations(x.reshape(1, -1).astype("float64"))]
     if steps_out:
-        from digitnet import steps_picture
+        from digitnet.show import steps_picture
 
         save_png(steps_picture.draw(steps, None if steps.refusal else layers[-1]), steps_out)
     if steps.refusal is not None:
         raise ImageError(f"{file}: {steps.refusal}")
     if image_out:
-        from digitnet import pictures
+        from digitnet.show import pictures
 
         save_png(pictures.network_diagram(net, x, palette=palette), image_out)
     if fmt == "json":
-        from digitnet.records import activations_row
+        from digitnet.show.records import activations_row
 
         echo_json(activations_row(file, x, layers))
         return
-    from digitnet.summary import activations_report
+    from digitnet.show.summary import activations_report
 
     depth = output_depth(color, sys.stdout.isatty())
     for line in activations_report(file, net, x, layers, depth):

@@ -105,8 +105,8 @@ def predict(
       convert photo.jpg png:- | digitnet predict -
     """
     one_blas_thread()
-    from digitnet import shipped
-    from digitnet.classify import answer_batches
+    from digitnet.predicting.classify import answer_batches
+    from digitnet.saved import shipped
 
     names, show_name, jobs = input_names(
         files, files_from, null, recursive, hidden, with_name, jobs
@@ -147,7 +147,7 @@ def _writer(fmt: str, top: int, show_name: bool):
     if fmt == "json":
         import json
 
-        from digitnet.records import answer_row
+        from digitnet.show.records import answer_row
 
         def write_json(buf, ans, below):
             buf.write(json.dumps(answer_row(ans, top, below)) + "\n")

@@ -109,8 +109,8 @@ def read(
       digitnet read photo.jpg --steps steps.png
       find scans -name '*.png' | digitnet read -T - --jobs 2
     """
-    from digitnet import shipped
-    from digitnet.reader import readings
+    from digitnet.reading.reader import readings
+    from digitnet.saved import shipped
 
     names, show_name, jobs = input_names(
         files, files_from, null, recursive, hidden, with_name, jobs
@@ -167,7 +167,7 @@ def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None
     if fmt == "json":
         import json
 
-        from digitnet.records import reading_row
+        from digitnet.show.records import reading_row
 
         def write_json(result) -> None:
             click.echo(json.dumps(reading_row(result, separators, threshold)))
@@ -176,7 +176,7 @@ def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None
     if fmt in ("csv", "tsv"):
         import csv
 
-        from digitnet.reader import Reading
+        from digitnet.reading.reader import Reading
 
         w = csv.writer(sys.stdout, dialect="excel" if fmt == "csv" else "excel-tab")
         w.writerow(["path", "line", "number", "confidence", "error"])
@@ -214,8 +214,9 @@ def _regular_or_missing(path: str) -> bool:
 
 
 def _draw_steps(result, max_pixels: int, out: str, separators: bool) -> None:
-    from digitnet import preprocess, steps_picture
     from digitnet.errors import ImageError
+    from digitnet.image import preprocess
+    from digitnet.show import steps_picture
 
     try:
         gray = preprocess.gray_pixels(result.path, max_pixels)

@@ -6,7 +6,6 @@ import sys
 
 import click
 
-from digitnet import functions, losses, optim
 from digitnet.cli.common import (
     Command,
     FiniteFloat,
@@ -17,6 +16,7 @@ from digitnet.cli.common import (
     exit_statuses,
     writable_file,
 )
+from digitnet.nn import functions, losses, optim
 
 
 def _sizes(ctx, param, value: str) -> list[int]:
@@ -187,8 +187,8 @@ def train(data, out, validation, limit, quiet, force, save_best, **settings) -> 
     --force. The same seed, data and options give a byte-identical file
     (the date recorded in it is today's, or $SOURCE_DATE_EPOCH's).
     """
-    from digitnet import modelfile
-    from digitnet.train import TrainConfig
+    from digitnet.saved import modelfile
+    from digitnet.training.train import TrainConfig
 
     config = TrainConfig(**settings)  # the options are TrainConfig's fields, by name
     try:  # every option is checked before any data is loaded
@@ -215,8 +215,8 @@ def train(data, out, validation, limit, quiet, force, save_best, **settings) -> 
 def _fit(config, folder, out: str, validation: int, limit, quiet: bool, save_best: bool):
     """fitting.fit with a progress bar and a line an epoch on stderr; Ctrl-C, a bad split
     and a failed run end the command with their message and status."""
-    from digitnet import fitting
     from digitnet.cli.progress import EpochBar
+    from digitnet.training import fitting
 
     bar = EpochBar(not quiet and sys.stderr.isatty(), config.epochs, config.batch_size)
 

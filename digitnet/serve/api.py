@@ -1,7 +1,7 @@
 """What ``digitnet serve`` answers, apart from HTTP: each endpoint as a function of the
 picture and the query, giving a :class:`Reply`.
 
-The JSON rows are the CLI's own (digitnet.records): ``POST /api/predict`` answers exactly
+The JSON rows are the CLI's own (digitnet.show.records): ``POST /api/predict`` answers exactly
 what ``digitnet predict - --format json`` prints for the same bytes.
 """
 
@@ -12,12 +12,12 @@ import json
 import threading
 from typing import NamedTuple
 
-from digitnet import shipped
 from digitnet.errors import DigitnetError, ImageError
 from digitnet.limits import MAX_PIXELS
-from digitnet.records import answer_row, model_row, reading_row
-from digitnet.summary import shown_neurons, strongest_connections
-from digitnet.terminal import DEFAULT_PALETTE, PALETTES
+from digitnet.saved import shipped
+from digitnet.show.records import answer_row, model_row, reading_row
+from digitnet.show.summary import shown_neurons, strongest_connections
+from digitnet.show.terminal import DEFAULT_PALETTE, PALETTES
 
 JSON = "application/json"
 PNG = "image/png"
@@ -102,8 +102,8 @@ class Api:
 
     def config(self) -> Reply:
         """What the page needs to know: the models, the palettes and the pen."""
-        from digitnet.drawing import BRUSH, ZOOM
-        from digitnet.framing import SIDE
+        from digitnet.image.framing import SIDE
+        from digitnet.show.drawing import BRUSH, ZOOM
 
         return json_reply(
             {
@@ -121,7 +121,7 @@ class Api:
     def predict(self, picture: Picture, query: dict[str, str]) -> Reply:
         """``predict --format json`` for one picture (--top and --threshold as ``top`` and
         ``threshold``); a picture with no answer is 422, with predict's error row."""
-        from digitnet.classify import answer_of
+        from digitnet.predicting.classify import answer_of
 
         top = _number(query, "top", int, 1, 10, 1)
         threshold = _number(query, "threshold", float, 0.0, 1.0, None)
@@ -133,7 +133,7 @@ class Api:
     def read(self, picture: Picture, query: dict[str, str]) -> Reply:
         """``read --format json`` for one picture (``keep-separators``, ``single-line``,
         ``threshold`` as the options); a picture with no number is 422."""
-        from digitnet.reader import result_of
+        from digitnet.reading.reader import result_of
 
         threshold = _number(query, "threshold", float, 0.0, 1.0, None)
         separators = _flag(query, "keep-separators")
@@ -153,7 +153,7 @@ class Api:
         """How the picture lights up the network, for the page: the 28x28 input as predict
         makes it, every layer's activations, the neurons worth drawing and the strongest
         connections between them."""
-        from digitnet.classify import inputs_of
+        from digitnet.predicting.classify import inputs_of
 
         name, net = self.net(query)
         try:
@@ -182,7 +182,9 @@ class Api:
     def steps(self, picture: Picture, query: dict[str, str]) -> Reply:
         """The --steps picture: of ``inspect image`` (kind=digit), drawn for a refused
         picture too, to show why; or of ``read`` (kind=number)."""
-        from digitnet import one_digit, preprocess, steps_picture
+        from digitnet.image import preprocess
+        from digitnet.predicting import one_digit
+        from digitnet.show import steps_picture
 
         kind = query.get("kind", "digit")
         if kind not in ("digit", "number"):
@@ -190,7 +192,7 @@ class Api:
         _, net = self.net(query)
         try:
             if kind == "number":
-                from digitnet.reader import read_pixels
+                from digitnet.reading.reader import read_pixels
 
                 gray = preprocess.gray_pixels(picture.data, self.max_pixels)
                 separators = _flag(query, "keep-separators")
@@ -207,7 +209,7 @@ class Api:
 
     def weights(self, query: dict[str, str]) -> Reply:
         """The first layer's weights as tiles, as ``inspect weights --image`` draws them."""
-        from digitnet import pictures
+        from digitnet.show import pictures
 
         name, net = self.net(query)
         palette = query.get("palette", DEFAULT_PALETTE)

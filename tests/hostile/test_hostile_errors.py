@@ -14,7 +14,7 @@ import pytest
 from hostile_helpers import THREE, answered, digitnet
 from PIL import Image
 
-from digitnet.png import SIGNATURE
+from digitnet.image.png import SIGNATURE
 
 
 def test_a_nul_byte_in_a_listed_name_costs_only_that_name(tmp_path, good):
@@ -135,8 +135,8 @@ def test_a_symlink_loop_as_model_says_so(tmp_path):
 
 
 def test_a_model_file_on_a_full_disk_names_the_file(full_disk):
-    from digitnet import modelfile
-    from digitnet.network import Network
+    from digitnet.nn.network import Network
+    from digitnet.saved import modelfile
 
     (full_disk / "filler").write_bytes(bytes(40_000))
     out = full_disk / "big.npz"

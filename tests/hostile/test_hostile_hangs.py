@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hostile_helpers import THREE, Run, answered, digitnet
 
-from digitnet import download
+from digitnet.data import download
 
 
 def _children(pid: int) -> list[int]:
@@ -140,8 +140,9 @@ def test_no_more_workers_than_there_is_work_for(tasks, jobs, most):
 
 def test_predict_jobs_with_two_files_starts_one_worker(tmp_path, monkeypatch):
     """Two files are one chunk: a pool of one, whatever --jobs says."""
-    from digitnet import batch, shipped
-    from digitnet import classify as predict
+    from digitnet import batch
+    from digitnet.predicting import classify as predict
+    from digitnet.saved import shipped
 
     sizes = []
     real = batch.Workers.__init__

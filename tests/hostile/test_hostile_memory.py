@@ -17,9 +17,9 @@ import pytest
 from hostile_helpers import THREE, answered, digest, digitnet
 from PIL import Image
 
-from digitnet import modelfile
-from digitnet.network import Network
-from digitnet.png import SIGNATURE
+from digitnet.image.png import SIGNATURE
+from digitnet.nn.network import Network
+from digitnet.saved import modelfile
 
 LIMIT = "ulimit -v 1500000; "  # 1.5 GB of address space: far more than any case needs
 

@@ -11,7 +11,7 @@ import pytest
 from helpers import write_mnist
 from hostile_helpers import THREE, digest, digitnet
 
-from digitnet.png import SIGNATURE
+from digitnet.image.png import SIGNATURE
 
 
 @pytest.fixture

@@ -133,8 +133,8 @@ def test_bad_options_are_400(server, query, words):
 
 
 def test_network_is_predicts_input_and_answer(server):
-    from digitnet import classify as predict
-    from digitnet import shipped
+    from digitnet.predicting import classify as predict
+    from digitnet.saved import shipped
 
     net = shipped.load("default")
     for path in PICTURES:
@@ -193,8 +193,9 @@ def test_steps_of_a_refused_picture_shows_why_and_no_number_is_422(server):
 def test_weights_picture_per_model_and_palette(server):
     import io
 
-    from digitnet import pictures, shipped
+    from digitnet.saved import shipped
     from digitnet.serve.api import TILE_SCALE, WEIGHT_TILES
+    from digitnet.show import pictures
 
     seen = set()
     for model, palette in [("default", "green-red"), ("default", "blue-orange"), ("large", "")]:
@@ -211,8 +212,9 @@ def test_weights_picture_per_model_and_palette(server):
 
 
 def test_config_names_models_palettes_and_the_pen(server):
-    from digitnet import drawing, shipped
-    from digitnet.terminal import PALETTES
+    from digitnet.saved import shipped
+    from digitnet.show import drawing
+    from digitnet.show.terminal import PALETTES
 
     got = request(server, "GET", "/api/config").json()
     assert got["models"] == shipped.names()

@@ -230,8 +230,9 @@ def test_switching_models_changes_every_panel(page, server, shots):
 
 
 def _weights_width(model: str) -> int:
-    from digitnet import pictures, shipped
+    from digitnet.saved import shipped
     from digitnet.serve.api import TILE_SCALE, WEIGHT_TILES
+    from digitnet.show import pictures
 
     net = shipped.load(model)
     return pictures.picture_size(net, 1, min(WEIGHT_TILES, net.layers[0].outputs), TILE_SCALE)[0]

@@ -1,0 +1,1 @@
+"""Pictures to ink to the network's 28x28 input: decoding, ink, shapes, framing."""

@@ -1,0 +1,2 @@
+"""The network and its arithmetic: activation functions, costs, backpropagation, optimisers,
+accuracy."""

@@ -1,0 +1,128 @@
+"""One digit in a picture: the network's 784 inputs, or why the picture holds no single
+digit, as ``digitnet predict`` decides.
+
+digitnet.image.preprocess finds the digit among the ink's shapes (steps 1 to 8 of its docstring);
+this module adds the last step, which needs the number reader: ink taken for one digit
+that ``digitnet read`` surely reads as several digits, touching or in lines one above
+another, is refused.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from digitnet.errors import BlankImageError, NotOneDigitError
+from digitnet.image import components, digit_shapes, preprocess
+from digitnet.image.digit_ink import digit_strength, image_box
+from digitnet.image.framing import SIDE, mnist_framed
+from digitnet.limits import MAX_PIXELS
+
+# Touching digits are one shape: chosen ink at least this many times as wide as tall (wider
+# than most single digits) is read as a number, and refused when read as several digits,
+# each this surely, or at all when the judge gives the whole shape less than this of being
+# one digit (docs/decisions.md, "Touching digits given to predict").
+TOUCHING_ASPECT = 1.25
+TOUCHING_SURE = 0.95
+TOUCHING_JUDGED = 0.02
+# Single digits one above another are refused only when each is at least this tall against
+# the other, and taller than wide: a broken digit's pieces or a shadow's sliver are not.
+STACKED_SIZE = 0.7
+
+
+def image_steps(img: Image.Image) -> preprocess.Steps:
+    """Every step of reading a decoded picture; a picture with no single digit comes back
+    with ``refusal`` set and no inputs (``digitnet inspect image --steps`` draws them)."""
+    return steps_of(np.asarray(preprocess.grayscale(img)))
+
+
+def steps_of(pixels: np.ndarray, several: bool = True) -> preprocess.Steps:
+    """The steps for a grayscale picture (rows x columns); ``several=False`` skips the
+    checks for several digits, which run the number reader (a drawing pad uses it while
+    the pen moves)."""
+    return _checked(preprocess.steps(pixels), several)
+
+
+def inputs_of_pixels(pixels: np.ndarray, several: bool = True) -> np.ndarray:
+    """784 float32 activations in [0, 1] for a grayscale picture (rows x columns, uint8);
+    an ImageError says why there are none (see steps_of for ``several``)."""
+    if pixels.shape == (SIDE, SIDE) and (framed := mnist_framed(pixels)) is not None:
+        return framed  # no Steps for MNIST's own pictures: this path must be quick
+    steps = _checked(preprocess.unframed_steps(pixels), several)  # framing looked at once
+    if steps.refusal is not None:
+        raise (BlankImageError if steps.ink is None else NotOneDigitError)(steps.refusal)
+    return steps.inputs
+
+
+def _checked(steps: preprocess.Steps, several: bool) -> preprocess.Steps:
+    """The image steps with the several-digit checks made (see steps_of)."""
+    if steps.ink is None:  # blank, or taken as MNIST-framed
+        return steps
+    if steps.refusal is not None:
+        return steps._replace(refusal=_in_lines(steps) or steps.refusal)
+    if not several or steps.inputs is None:
+        return steps
+    if (lines := _lines_read(steps.strength, steps.inputs)) > 1:
+        return steps._replace(inputs=None, refusal=digit_shapes.stacked(lines))
+    if (count := _touching(steps.strength, steps.inputs)) > 1:
+        return steps._replace(inputs=None, refusal=digit_shapes.several(count, "touching"))
+    return steps
+
+
+def inputs_of(img: Image.Image) -> np.ndarray:
+    """784 float32 activations in [0, 1] for a decoded image."""
+    return inputs_of_pixels(np.asarray(preprocess.grayscale(img)))
+
+
+def inputs(picture, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """The 784 activations for a picture (see preprocess.gray_pixels for what a picture
+    may be)."""
+    return inputs_of_pixels(preprocess.gray_pixels(picture, max_pixels))
+
+
+def _in_lines(steps: preprocess.Steps) -> str | None:
+    """For several digits side by side: the refusal of digits in lines one above another,
+    if they are (a digit over a digit joins into one group, so the groups stand side by
+    side), else None."""
+    pixels, ink, shapes, choice = steps.gray, steps.ink, steps.shapes, steps.choice
+    if not digit_shapes.side_by_side(choice.refusal):
+        return None
+    from digitnet.reading import segment  # only here: most pictures never need it (start-up time)
+
+    keep = np.zeros(shapes.count, bool)
+    keep[np.concatenate(choice.groups)] = True
+    box = image_box(components.union(shapes.box[keep]), ink.scale, pixels.shape)
+    lines = segment.digit_lines(digit_strength(pixels, ink, shapes, keep, box))
+    return digit_shapes.stacked(lines) if lines > 1 else None
+
+
+def _lines_read(strength: np.ndarray, inputs: np.ndarray) -> int:
+    """How many lines of digits ink taken for one digit holds: 1 unless it splits into lines
+    and digitnet read finds in them a line of several digits, every digit surely (a digit
+    broken in two, or a shadow's sliver over a digit, reads as one digit over another)."""
+    from digitnet.reading import reader, segment  # only here (start-up time)
+
+    if segment.digit_lines(strength) < 2:
+        return 1
+    reading = reader.sure_reading(strength, inputs, TOUCHING_SURE, judged=0.0)
+    if reading is None or len(reading.lines) < 2:
+        return 1
+    if max(len(line) for line in reading.lines) > 1:
+        return len(reading.lines)
+    # a digit over a digit: each a whole digit's size and shape, not a sliver or a bar
+    boxes = [m.box for line in reading.lines for m in line]
+    tallest = max(b[3] - b[1] for b in boxes)
+    whole = all(b[3] - b[1] >= STACKED_SIZE * tallest and b[3] - b[1] >= b[2] - b[0] for b in boxes)
+    return len(reading.lines) if whole else 1
+
+
+def _touching(strength: np.ndarray, inputs: np.ndarray) -> int:
+    """How many digits touch in the chosen ink (``inputs``: as the network sees it): 1
+    unless it is at least TOUCHING_ASPECT as wide as tall and digitnet read finds several
+    digits in it, each surely or the whole judged no single digit."""
+    rows, cols = np.flatnonzero(strength.any(axis=1)), np.flatnonzero(strength.any(axis=0))
+    if len(cols) < TOUCHING_ASPECT * max(len(rows), 1):
+        return 1
+    from digitnet.reading import reader  # only here (start-up time)
+
+    return reader.touching_count(strength, inputs, TOUCHING_SURE, TOUCHING_JUDGED)

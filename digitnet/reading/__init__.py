@@ -1,0 +1,1 @@
+"""Reading a written number: its lines and clutter, its digits, cuts between touching digits."""

@@ -1,0 +1,69 @@
+"""Ink that holds no number, and why: a line, a dot, a scribble, specks, or only a frame
+(``digitnet read`` says so rather than reading them as digits)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from digitnet.image import digit_shapes
+from digitnet.image.components import Shapes, union
+
+# Ink fewer image pixels across than this, and no more than twice MIN_SIDE of its picture, is a
+# speck to read as well (a dot drawn on a small picture is just over MIN_SIDE).
+TINY_PIXELS = 10
+
+
+def why(shapes: Shapes, strength: np.ndarray, faint: np.ndarray | None, scale: int):
+    """Why the ink holds no number, or None: every group of ink that digit_shapes.choose
+    weighs as a digit is a dot, a speck or a single pen stroke wider than a digit (touching digits
+    are wide too, but cross more than one stroke), or there is only a frame."""
+    choice = digit_shapes.choose(shapes, strength, faint, scale)
+    if choice.refusal is None or not choice.groups:
+        if choice.refusal is None:
+            return None
+        frames = [i for i, role in enumerate(choice.role) if role == "frame"]
+        lines = [
+            digit_shapes.one_stroke(shapes.pixels_of([i + 1], tuple(shapes.box[i]))) for i in frames
+        ]
+        if frames and all(lines):  # a pen line across the page, taken for a frame's side
+            return "no number found (a line)"
+        return _as_number(choice.refusal)
+    reasons = []
+    for group in choice.groups:
+        keep = np.zeros(shapes.count, bool)
+        keep[group] = True
+        box = union(shapes.box[group])
+        why = digit_shapes.not_a_digit(shapes, keep, box, scale)
+        if why is None and _tiny(shapes, box, scale):
+            why = "no digit found (a speck)"
+        if why is not None and why.startswith("text or a line"):
+            why = "a line" if _one_stroke(shapes, keep, box) else None
+        if why is None:
+            return None
+        reasons.append(why)
+    if len(reasons) == 1:
+        return _as_number(reasons[0])
+    kinds = sorted({"lines" if r == "a line" else "specks" for r in reasons})
+    return f"no number found ({' and '.join(kinds)})"
+
+
+def _tiny(shapes: Shapes, box: tuple, scale: int) -> bool:
+    """A group too few pixels across to show a digit, and small in its picture (a tiny
+    picture's digit fills it, and is read)."""
+    left, top, right, bottom = box
+    side = max(right - left, bottom - top)
+    return side * scale < TINY_PIXELS and side <= 2 * digit_shapes.MIN_SIDE * max(
+        shapes.labels.shape
+    )
+
+
+def _as_number(why: str) -> str:
+    """predict's refusal of a lone group, as read says it."""
+    if why == "a line":
+        return "no number found (a line)"
+    return why.replace("no digit found", "no number found").replace("a blot", "a dot")
+
+
+def _one_stroke(shapes: Shapes, keep: np.ndarray, box: tuple) -> bool:
+    """Whether the kept ink inside ``box`` crosses each of its rows and columns about once."""
+    return digit_shapes.one_stroke(shapes.pixels_of(np.flatnonzero(keep) + 1, box))

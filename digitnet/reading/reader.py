@@ -1,0 +1,202 @@
+"""Reading the number written in a picture, digit by digit, left to right, line by line.
+
+The digits are found as shapes (:mod:`digitnet.reading.segment`); each is framed exactly as a
+single digit is (20x20, centred by mass in 28x28) and the whole number is classified in
+one batch. A digit much wider than its line is tall is several digits touching: cuts at
+the valleys of its ink's column profile (and every settings.lattice_step of the height) are
+tried, and the segmentation the network finds most convincing is kept (segmentation by
+recognition: reading.cuts, scored by reading.part_score), a second network's say on each
+cut part counting too (reading_networks.HELPER); the best readings' cuts are then moved
+about a little and tried again (cuts.refine). Near a cut, the ink is shared out along its
+strokes rather than by the cut's column (digitnet.reading.ink_sharing). The digits cut out are read
+by the network and a part reader, trained on such parts, together
+(reading_networks.PART_READER).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from digitnet.errors import OUT_OF_MEMORY, ImageError, NotOneDigitError
+from digitnet.nn.network import Network
+from digitnet.reading import segment
+from digitnet.reading.cuts import Cuts, cuts_of, refine
+from digitnet.reading.number import Digit, Reading, Result, Separator
+from digitnet.reading.parts import Parts
+from digitnet.reading.read_settings import DEFAULT, ReadSettings
+from digitnet.reading.reading_networks import (
+    HELPER,
+    JUDGE,
+    PART_READER,
+    Shipped,
+    judged_one,
+    network,
+    shipped_judge,
+)
+
+
+def read(source, net: Network | None = None, max_pixels: int | None = None) -> Reading:
+    """The number written in a picture (see preprocess.gray_pixels for what a picture may
+    be). ``net`` defaults to the shipped default model."""
+    from digitnet.image import preprocess
+    from digitnet.saved import shipped
+
+    net = net if net is not None else shipped.load(None)
+    return read_pixels(preprocess.gray_pixels(source, max_pixels or preprocess.MAX_PIXELS), net)
+
+
+def _read_path(net: Network, path: str, max_pixels: int) -> Result:
+    from digitnet.image.preprocess import gray_of
+
+    return _result(net, path, lambda: gray_of(path, max_pixels))
+
+
+def result_of(net: Network, data, max_pixels: int, name: str = "-") -> Result:
+    """The Result for one picture given as a file's bytes (or anything that
+    preprocess.gray_pixels takes), exactly as ``read`` reads that file (``name`` is the
+    path it reports)."""
+    from digitnet.image import preprocess
+
+    return _result(net, name, lambda: preprocess.gray_pixels(data, max_pixels))
+
+
+def _result(net: Network, name: str, pixels) -> Result:
+    try:
+        return Result(name, read_pixels(pixels(), net))
+    except ImageError as e:
+        return Result(name, error=str(e))
+    except MemoryError:  # a picture too large for this machine costs only its own answer
+        return Result(name, error=OUT_OF_MEMORY)
+
+
+def _read_in_worker(paths: list[str]) -> list[Result]:
+    from digitnet.batch import worker
+
+    net, max_pixels = worker()
+    return [_read_path(net, path, max_pixels) for path in paths]
+
+
+READ_CHUNK = 4  # pictures a worker reads at a time: a number takes long enough to pay a trip
+
+
+def readings(net: Network, paths, max_pixels: int, jobs: int = 1):
+    """A Result for each path, in order; with ``jobs`` > 1 read in worker processes."""
+    if jobs <= 1:
+        for path in paths:
+            yield _read_path(net, path, max_pixels)
+        return
+    from digitnet.batch import in_workers
+
+    def lost(chunk: list[str], reason: str) -> list[Result]:
+        return [Result(path, error=reason) for path in chunk]
+
+    for results in in_workers(_read_in_worker, paths, READ_CHUNK, net, max_pixels, jobs, lost):
+        yield from results
+
+
+def read_pixels(
+    pixels: np.ndarray,
+    net: Network,
+    judge: Network | str | Shipped | None = JUDGE,
+    helper: Network | str | Shipped | None = HELPER,
+    part_reader: Network | str | Shipped | None = PART_READER,
+    settings: ReadSettings = DEFAULT,
+) -> Reading:
+    """The number in a grayscale picture (rows x columns, uint8). ImageError when there is
+    no ink, or no digit in it. ``judge`` tells a whole digit from a piece or a pair (see
+    models/train_judge.py): the shipped one by default, None to go by the digit network
+    alone. ``helper`` gives a second opinion on cut parts (HELPER): None for none.
+    ``part_reader`` reads the digits cut out with ``net`` (PART_READER): None for ``net``
+    alone. Each of the three may also be a model's name or path. ``settings``: how parts
+    are scored and marks cut (digitnet.reading.read_settings)."""
+    judge = network(judge, shipped_judge)
+    found = segment.find(pixels)
+    if found is None or not any(m.kind == "digit" for line in found.lines for m in line):
+        raise NotOneDigitError("no digits found")
+    marks = digit_marks(found)
+    parts = Parts(found, net, judge, helper, settings)
+    # first every digit whole, in one batch; then the marks read too unsurely for any cut
+    # to lose (by the network and judge: a cut scores at most the cheapest cut's cost),
+    # unless clearly one digit, are cut at their valleys, in a second batch; the best
+    # paths' cuts are then moved about and tried again (cuts.refine)
+    each = [mark for mark, _ in marks]
+    wholes = dict(zip(each, parts.add_all([(mark, None) for mark in each]), strict=True))
+    parts.judge_new()
+    cut: dict[segment.Mark, Cuts] = {}
+    for mark, height in marks:
+        whole = wholes[mark]
+        if whole is not None and (
+            parts.clearly_one(whole, height) or parts.score(whole, height) >= settings.best_cut
+        ):
+            continue
+        if (cuts := cuts_of(parts, mark, height, whole)) is not None:
+            cut[mark] = cuts
+    parts.judge_new()
+    chosen = {mark: [wholes[mark]] for mark, _ in marks}
+    chosen.update(refine(parts, list(cut.values())))
+    parts.read_cut([i for ids in chosen.values() for i in ids if i is not None], part_reader)
+    lines = []
+    for line in found.lines:
+        out: list[Digit | Separator] = []
+        for mark in line:
+            if mark.kind == "digit":
+                out += [parts.digit(i) for i in chosen[mark] if i is not None]
+            else:
+                out.append(Separator(mark.kind, found.in_picture(mark.box)))
+        if any(isinstance(m, Digit) for m in out):
+            lines.append(out)
+    if not lines:
+        raise NotOneDigitError("no digits found")
+    return Reading(lines)
+
+
+def digit_marks(found: segment.Segments) -> list[tuple[segment.Mark, float]]:
+    """Every digit mark of the picture, top line first, with its line's height."""
+    return [
+        (mark, height)
+        for line, height in zip(found.lines, found.line_heights, strict=True)
+        for mark in line
+        if mark.kind == "digit"
+    ]
+
+
+def touching_count(strength: np.ndarray, inputs: np.ndarray, sure: float, judged: float) -> int:
+    """How many digits the ink of one shape (its strength over the paper, 0..1) is read as
+    by the shipped default model, when each is read at least ``sure`` or the judge gives the
+    whole shape (its 784 ``inputs``) less than ``judged`` of being one digit; else 1."""
+    return sum(surely_several(strength, inputs, sure, judged))
+
+
+def surely_several(
+    strength: np.ndarray, inputs: np.ndarray, sure: float, judged: float
+) -> list[int]:
+    """The digits in each line that ink taken for one digit is read as (see
+    touching_count), or [1] when it is read as one digit, or not surely as several."""
+    reading = sure_reading(strength, inputs, sure, judged)
+    if reading is None:
+        return [1]
+    return [sum(isinstance(m, Digit) for m in line) for line in reading.lines]
+
+
+def sure_reading(
+    strength: np.ndarray, inputs: np.ndarray, sure: float, judged: float
+) -> Reading | None:
+    """How the number reader reads ink taken for one digit, when it reads several digits
+    each at least ``sure`` (or the judge gives the whole less than ``judged`` of being one
+    digit); else None. Read with the shipped default model, whose confidences the
+    thresholds were measured on."""
+    from digitnet.saved import shipped
+
+    margin = max(strength.shape) // 4
+    gray = 255 - np.round(255 * np.pad(strength, margin)).astype(np.uint8)
+    try:
+        reading = read_pixels(gray, shipped.load(None), part_reader=None)
+    except ImageError:
+        return None
+    digits = reading.digits
+    if len(digits) < 2:
+        return None
+    if all(d.confidence >= sure for d in digits):
+        return reading
+    whole = judged_one(shipped_judge(), inputs.reshape(1, -1).astype(np.float64))[0]
+    return reading if whole < judged else None

@@ -1,0 +1,1 @@
+"""Training a network: augmentation, the loop, a whole run, and its BLAS threads."""

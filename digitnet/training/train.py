@@ -1,0 +1,140 @@
+"""The training loop: mini-batch gradient descent on MNIST, in NumPy.
+
+Everything random (initial weights, the order of the images, augmentation) comes from one
+generator seeded by ``TrainConfig.seed``, so the same seed and data give the same network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from digitnet.nn import losses, optim
+from digitnet.nn.backprop import gradients
+from digitnet.nn.evaluate import evaluate
+from digitnet.nn.network import INPUTS, OUTPUTS, Network
+from digitnet.training import threads
+from digitnet.training.augment import Augmentation
+
+
+@dataclass
+class TrainConfig:
+    hidden: list[int] = field(default_factory=lambda: [16, 16])
+    activation: str = "relu"
+    output: str = "softmax"
+    loss: str = "crossentropy"
+    optimizer: str = "adam"
+    learning_rate: float | None = None  # None: the optimiser's own (optim.DEFAULT_LR)
+    momentum: float = 0.9
+    schedule: str = "cosine"
+    batch_size: int = 64
+    epochs: int = 30
+    l2: float = 0.0
+    augment: float = 0.0  # strength: 1 = up to 10 degrees, 10% scale, 2 px shift and warp
+    seed: int = 1
+    teacher: str | None = None  # model (name or .npz path) whose answers are learned too
+    # (knowledge distillation); train() loads it from here, so the record names what was used
+    distill: float = 0.5  # weight of the teacher's answers against the labels
+    temperature: float = 2.0  # softens the teacher's answers, so its second choices count
+
+    def __post_init__(self) -> None:
+        if self.learning_rate is None and self.optimizer in optim.DEFAULT_LR:
+            self.learning_rate = optim.DEFAULT_LR[self.optimizer]
+
+    def check(self) -> None:
+        """Refuse settings that cannot train, with a reason (the CLI shows it as usage error)."""
+        for what, value, allowed in (
+            ("optimizer", self.optimizer, optim.NAMES),
+            ("schedule", self.schedule, optim.SCHEDULES),
+            ("loss", self.loss, losses.NAMES),
+        ):
+            if value not in allowed:
+                raise ValueError(f"unknown {what} {value!r}; one of {', '.join(allowed)}")
+        losses.check(self.loss, self.output)
+        if self.epochs < 1 or self.batch_size < 1 or any(h < 1 for h in self.hidden):
+            raise ValueError("epochs, batch size and layer sizes must be positive")
+        if self.augment < 0:
+            raise ValueError("augmentation strength must be 0 or more")
+
+
+@dataclass
+class EpochReport:
+    epoch: int
+    epochs: int
+    loss: float
+    accuracy: float  # on the training batches, as they were seen
+    val_accuracy: float | None = None
+    network: Network | None = None  # the network as this epoch left it (training goes on)
+
+
+Progress = Callable[[int, int, int, float, float], None]  # epoch, batch, batches, loss, acc
+
+
+def train(
+    config: TrainConfig,
+    x: np.ndarray,
+    labels: np.ndarray,
+    validation: tuple[np.ndarray, np.ndarray] | None = None,
+    on_batch: Progress | None = None,
+    on_epoch: Callable[[EpochReport], None] | None = None,
+) -> Network:
+    """Train a new network on activations x (N x 784) with digit labels; return it.
+
+    With a ``config.teacher`` model, each image's target mixes its label with the teacher's
+    softened output (Hinton et al., "Distilling the knowledge in a neural network"): a small
+    network learns more from "a 4, or maybe a 9" than from "a 4".
+    """
+    config.check()
+    teacher = None
+    if config.teacher:
+        from digitnet.saved import shipped
+
+        teacher = shipped.load(config.teacher)
+    rng = np.random.default_rng(config.seed)
+    net = Network.create(
+        [INPUTS, *config.hidden, OUTPUTS], config.activation, config.output, rng=rng
+    )
+    params = [p for layer in net.layers for p in (layer.weights, layer.biases)]
+    opt = optim.make(config.optimizer, params, config.momentum)
+    k = config.augment
+    augment = Augmentation(rotation=10 * k, scale=0.1 * k, shift=2 * k, warp=1.5 * k)
+    y = losses.one_hot(labels, net.dtype)
+    n, bs = len(x), config.batch_size
+    batches = -(-n // bs)
+    total = config.epochs * batches
+    with threads.for_network(net.sizes):  # one thread for a small network
+        for epoch in range(1, config.epochs + 1):
+            order = rng.permutation(n)
+            seen_loss, correct = 0.0, 0
+            for b in range(batches):
+                # each batch gathered on its own: shuffling the whole set first copied 188 MB
+                batch = order[b * bs : (b + 1) * bs]
+                xb, yb = x[batch], y[batch]
+                if config.augment:
+                    xb = augment(xb, rng)
+                target = yb if teacher is None else soft_targets(teacher, xb, yb, config)
+                g = gradients(net, xb, target, config.loss, config.l2)
+                lr = optim.learning_rate(
+                    config.schedule, config.learning_rate, (epoch - 1) * batches + b, total
+                )
+                opt.step([d for pair in zip(g.weights, g.biases, strict=True) for d in pair], lr)
+                seen_loss += g.cost * len(xb)
+                correct += int((g.output.argmax(axis=1) == yb.argmax(axis=1)).sum())
+                if on_batch is not None:
+                    done = min((b + 1) * bs, n)
+                    on_batch(epoch, b + 1, batches, seen_loss / done, correct / done)
+            if on_epoch is not None:
+                val = None
+                if validation is not None and len(validation[0]):
+                    val = evaluate(net, *validation).accuracy
+                on_epoch(EpochReport(epoch, config.epochs, seen_loss / n, correct / n, val, net))
+    return net
+
+
+def soft_targets(teacher: Network, x: np.ndarray, y: np.ndarray, config: TrainConfig):
+    """(1 - distill) * labels + distill * the teacher's output, softened by the temperature."""
+    p = np.maximum(teacher.forward(x), 1e-30) ** (1 / config.temperature)
+    p /= p.sum(axis=1, keepdims=True)
+    return ((1 - config.distill) * y + config.distill * p).astype(y.dtype)
