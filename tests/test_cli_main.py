@@ -64,7 +64,9 @@ def test_readme_quick_start_is_two_commands_and_ci_runs_the_second():
     assert len(commands) == 2
     assert "pip install ." in commands[0] and "digitnet predict" in commands[0]
     assert "'.[test]'" in commands[1] and "pytest" in commands[1]
-    assert commands[1] in (ROOT / ".ci" / "run").read_text().splitlines()
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert commands[1] in ci
+    assert any(line.startswith("python -m pytest -m slow") for line in ci[ci.index(commands[1]) :])
 
 
 def test_command_summaries_match_the_commands_own_help():

@@ -618,68 +618,6 @@ def test_numbers_of_clear_digits_are_read_without_trying_cuts(net, monkeypatch):
     assert with_clear < len(tried) - with_clear, (with_clear, len(tried))
 
 
-# pairs of sample digits read wrong without moved cuts and right with them (16 of the 300
-# pairs at these gaps, with the shipped judge; 5 others the other way, all of them a 5
-# whose bar moved cuts give the next digit: the helper's say reads those right)
-@pytest.mark.parametrize(
-    ("text", "gap"), [("01", -6), ("12", -6), ("49", -4), ("80", -4), ("32", -6)]
-)
-def test_cuts_are_moved_to_where_touching_digits_part(net, text, gap):
-    """The column profile's valley is not where these pairs part; the best reading's cut,
-    moved by the steps of ReadSettings.refine, is (without the helper's say or the part reader,
-    which read some of these right at the valley; the cuts every LATTICE_STEP find some)."""
-    pixels, boxes = compose(text, gap=gap)
-    got = reader.read_pixels(pixels, net, helper=None, part_reader=None)
-    assert got.number() == text
-    still = replace(DEFAULT, refine=(), dense_from=math.inf)  # no cuts but the valleys'
-    valleys = reader.read_pixels(pixels, net, helper=None, part_reader=None, settings=still)
-    assert valleys.number() != text  # valleys alone
-    meet = (boxes[0][2] + boxes[1][0]) / 2  # where the two digits' ink boxes meet
-    assert abs(got.digits[0].box[2] - meet) <= 0.2 * HEIGHT, (got.digits[0].box, meet)
-
-
-# sample-digit pairs read right when cuts move in two rounds and wrong in one (4 of the 300
-# pairs at these gaps, with the default network; one more is wrong either way)
-@pytest.mark.parametrize(("text", "gap"), [("52", -4), ("53", -6), ("86", -6)])
-def test_cuts_move_again_from_where_the_last_round_left_them(text, gap):
-    """A cut moved next to a neighbour that moved too: the second round reads these pairs
-    right (the first leaves a 5's bar with the next digit, read as a 6; the part reader,
-    left out here, reads it as a 5), cut at the valleys only (the cuts every LATTICE_STEP
-    find where they part)."""
-    valleys = replace(DEFAULT, dense_from=math.inf)
-    default = shipped.load("default")
-    pixels, boxes = compose(text, gap=gap)
-    got = reader.read_pixels(pixels, default, part_reader=None, settings=valleys)
-    assert got.number() == text
-    one_round = replace(valleys, rounds=1)
-    alone = reader.read_pixels(pixels, default, part_reader=None, settings=one_round)
-    assert alone.number() != text
-
-
-# sample-digit pairs the helper's say reads right (10 of the 300 at gaps -2, -4 and -6; 5
-# others it reads wrong; benchmarks/read.py's touching numbers: 75.3% -> 78.2% of the ideal)
-@pytest.mark.parametrize(("text", "gap"), [("35", -4), ("57", -6), ("85", -6)])
-def test_a_second_network_s_say_picks_the_right_cut(text, gap):
-    """(Without the part reader, which reads some of these right whichever cut is chosen.)"""
-    pixels, _ = compose(text, gap=gap)
-    default = shipped.load("default")
-    assert reader.read_pixels(pixels, default, part_reader=None).number() == text
-    assert reader.read_pixels(pixels, default, helper=None, part_reader=None).number() != text
-
-
-# sample-digit pairs the part reader reads right and the default network alone wrong (5 of
-# the 300 at gaps -2, -4 and -6: a 5 cut out read as a 6 or a 2; none the other way)
-@pytest.mark.parametrize(("text", "gap"), [("57", -2), ("05", -4), ("45", -6)])
-def test_the_part_reader_reads_digits_cut_out_of_touching_ones(text, gap):
-    """Cut at the valleys only: the cuts every lattice_step read these right either way."""
-    valleys = replace(DEFAULT, dense_from=math.inf)
-    pixels, _ = compose(text, gap=gap)
-    default = shipped.load("default")
-    assert reader.read_pixels(pixels, default, settings=valleys).number() == text
-    alone = reader.read_pixels(pixels, default, part_reader=None, settings=valleys)
-    assert alone.number() != text
-
-
 class _SureOf:
     """A stand-in part reader, sure of one digit whatever it is shown."""
 
@@ -852,15 +790,15 @@ def test_predict_refuses_touching_digits(tmp_path, text):
 
 
 @pytest.mark.parametrize("text", ["09", "36", "82"])
-def test_predict_refuses_touching_digits_the_judge_says_are_no_single_digit(text, monkeypatch):
+def test_predict_refuses_touching_digits_the_judge_says_are_no_single_digit(text):
     """Read as two digits, not each surely, but the whole shape judged no single digit: still
     refused (of the 300 sample pairs at gaps -2, -4 and -6, 156 are refused, 75 without the
     judge)."""
     pixels, _ = compose(text, gap=-4)
     with pytest.raises(NotOneDigitError, match=r"several digits touching \(2\)"):
         one_digit.inputs_of_pixels(pixels)
-    monkeypatch.setattr(one_digit, "TOUCHING_JUDGED", 0.0)  # the judge not asked
-    assert one_digit.inputs_of_pixels(pixels).shape == (784,)
+    unjudged = replace(one_digit.SEVERAL, touching_judged=0.0)  # the judge not asked
+    assert one_digit.inputs_of_pixels(pixels, unjudged).shape == (784,)
 
 
 @pytest.mark.parametrize("digit", [0, 2, 3, 4, 5, 6, 7, 8, 9])  # a 1 that wide is no 1

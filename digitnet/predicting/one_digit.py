@@ -9,6 +9,8 @@ another, is refused.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from PIL import Image
 
@@ -18,16 +20,26 @@ from digitnet.image.digit_ink import digit_strength, image_box
 from digitnet.image.framing import SIDE, mnist_framed
 from digitnet.limits import MAX_PIXELS
 
-# Touching digits are one shape: chosen ink at least this many times as wide as tall (wider
-# than most single digits) is read as a number, and refused when read as several digits,
-# each this surely, or at all when the judge gives the whole shape less than this of being
-# one digit (docs/decisions.md, "Touching digits given to predict").
-TOUCHING_ASPECT = 1.25
-TOUCHING_SURE = 0.95
-TOUCHING_JUDGED = 0.02
-# Single digits one above another are refused only when each is at least this tall against
-# the other, and taller than wide: a broken digit's pieces or a shadow's sliver are not.
-STACKED_SIZE = 0.7
+
+@dataclass(frozen=True)
+class Several:
+    """When ink taken for one digit is several digits, refused; figures in docs/decisions.md
+    ("Touching digits given to predict"). ``dataclasses.replace(SEVERAL, ...)`` varies one."""
+
+    # Touching digits are one shape: chosen ink at least this many times as wide as tall
+    # (wider than most single digits) is read as a number, and refused when read as several
+    # digits, each this surely, or at all when the judge gives the whole shape less than
+    # this of being one digit.
+    touching_aspect: float = 1.25
+    touching_sure: float = 0.95
+    touching_judged: float = 0.02
+    # Single digits one above another are refused only when each is at least this tall
+    # against the other, and taller than wide: a broken digit's pieces or a shadow's sliver
+    # are not.
+    stacked_size: float = 0.7
+
+
+SEVERAL = Several()
 
 
 def image_steps(img: Image.Image) -> preprocess.Steps:
@@ -36,14 +48,14 @@ def image_steps(img: Image.Image) -> preprocess.Steps:
     return steps_of(np.asarray(preprocess.grayscale(img)))
 
 
-def steps_of(pixels: np.ndarray, several: bool = True) -> preprocess.Steps:
-    """The steps for a grayscale picture (rows x columns); ``several=False`` skips the
-    checks for several digits, which run the number reader (a drawing pad uses it while
-    the pen moves)."""
+def steps_of(pixels: np.ndarray, several: Several | None = SEVERAL) -> preprocess.Steps:
+    """The steps for a grayscale picture (rows x columns); ``several=None`` skips the checks
+    for several digits, which run the number reader (a drawing pad does while the pen
+    moves)."""
     return _checked(preprocess.steps(pixels), several)
 
 
-def inputs_of_pixels(pixels: np.ndarray, several: bool = True) -> np.ndarray:
+def inputs_of_pixels(pixels: np.ndarray, several: Several | None = SEVERAL) -> np.ndarray:
     """784 float32 activations in [0, 1] for a grayscale picture (rows x columns, uint8);
     an ImageError says why there are none (see steps_of for ``several``)."""
     if pixels.shape == (SIDE, SIDE) and (framed := mnist_framed(pixels)) is not None:
@@ -54,17 +66,17 @@ def inputs_of_pixels(pixels: np.ndarray, several: bool = True) -> np.ndarray:
     return steps.inputs
 
 
-def _checked(steps: preprocess.Steps, several: bool) -> preprocess.Steps:
+def _checked(steps: preprocess.Steps, several: Several | None) -> preprocess.Steps:
     """The image steps with the several-digit checks made (see steps_of)."""
     if steps.ink is None:  # blank, or taken as MNIST-framed
         return steps
     if steps.refusal is not None:
         return steps._replace(refusal=_in_lines(steps) or steps.refusal)
-    if not several or steps.inputs is None:
+    if several is None or steps.inputs is None:
         return steps
-    if (lines := _lines_read(steps.strength, steps.inputs)) > 1:
+    if (lines := _lines_read(steps.strength, steps.inputs, several)) > 1:
         return steps._replace(inputs=None, refusal=digit_shapes.stacked(lines))
-    if (count := _touching(steps.strength, steps.inputs)) > 1:
+    if (count := _touching(steps.strength, steps.inputs, several)) > 1:
         return steps._replace(inputs=None, refusal=digit_shapes.several(count, "touching"))
     return steps
 
@@ -96,7 +108,7 @@ def _in_lines(steps: preprocess.Steps) -> str | None:
     return digit_shapes.stacked(lines) if lines > 1 else None
 
 
-def _lines_read(strength: np.ndarray, inputs: np.ndarray) -> int:
+def _lines_read(strength: np.ndarray, inputs: np.ndarray, several: Several) -> int:
     """How many lines of digits ink taken for one digit holds: 1 unless it splits into lines
     and digitnet read finds in them a line of several digits, every digit surely (a digit
     broken in two, or a shadow's sliver over a digit, reads as one digit over another)."""
@@ -104,7 +116,7 @@ def _lines_read(strength: np.ndarray, inputs: np.ndarray) -> int:
 
     if segment.digit_lines(strength) < 2:
         return 1
-    reading = reader.sure_reading(strength, inputs, TOUCHING_SURE, judged=0.0)
+    reading = reader.sure_reading(strength, inputs, several.touching_sure, judged=0.0)
     if reading is None or len(reading.lines) < 2:
         return 1
     if max(len(line) for line in reading.lines) > 1:
@@ -112,17 +124,19 @@ def _lines_read(strength: np.ndarray, inputs: np.ndarray) -> int:
     # a digit over a digit: each a whole digit's size and shape, not a sliver or a bar
     boxes = [m.box for line in reading.lines for m in line]
     tallest = max(b[3] - b[1] for b in boxes)
-    whole = all(b[3] - b[1] >= STACKED_SIZE * tallest and b[3] - b[1] >= b[2] - b[0] for b in boxes)
+    whole = all(
+        b[3] - b[1] >= several.stacked_size * tallest and b[3] - b[1] >= b[2] - b[0] for b in boxes
+    )
     return len(reading.lines) if whole else 1
 
 
-def _touching(strength: np.ndarray, inputs: np.ndarray) -> int:
+def _touching(strength: np.ndarray, inputs: np.ndarray, several: Several) -> int:
     """How many digits touch in the chosen ink (``inputs``: as the network sees it): 1
-    unless it is at least TOUCHING_ASPECT as wide as tall and digitnet read finds several
+    unless it is at least several.touching_aspect as wide as tall and digitnet read finds several
     digits in it, each surely or the whole judged no single digit."""
     rows, cols = np.flatnonzero(strength.any(axis=1)), np.flatnonzero(strength.any(axis=0))
-    if len(cols) < TOUCHING_ASPECT * max(len(rows), 1):
+    if len(cols) < several.touching_aspect * max(len(rows), 1):
         return 1
     from digitnet.reading import reader  # only here (start-up time)
 
-    return reader.touching_count(strength, inputs, TOUCHING_SURE, TOUCHING_JUDGED)
+    return reader.touching_count(strength, inputs, several.touching_sure, several.touching_judged)

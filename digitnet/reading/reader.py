@@ -32,6 +32,7 @@ from digitnet.reading.reading_networks import (
     judged_one,
     network,
     shipped_judge,
+    shipped_network,
 )
 
 
@@ -184,13 +185,11 @@ def sure_reading(
     """How the number reader reads ink taken for one digit, when it reads several digits
     each at least ``sure`` (or the judge gives the whole less than ``judged`` of being one
     digit); else None. Read with the shipped default model, whose confidences the
-    thresholds were measured on."""
-    from digitnet.saved import shipped
-
+    thresholds were measured on (whatever $DIGITNET_MODEL names), loaded once."""
     margin = max(strength.shape) // 4
     gray = 255 - np.round(255 * np.pad(strength, margin)).astype(np.uint8)
     try:
-        reading = read_pixels(gray, shipped.load(None), part_reader=None)
+        reading = read_pixels(gray, shipped_network("default"), part_reader=None)
     except ImageError:
         return None
     digits = reading.digits

@@ -51,13 +51,13 @@ def second_network(net: Network) -> Network:
 
 @functools.cache
 def shipped_network(name: str) -> Network:
+    """A shipped model by its name, loaded once."""
     return shipped.load(name)
 
 
 def together(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Two networks' outputs (rows of 10) as one: their geometric mean, summing to 1. On
-    benchmarks/read.py's 200 touching numbers, large read 164 with it, 160 by large alone
-    and 163 by the part reader alone (weighted 0.35 or 0.65 to large: 163, 162)."""
+    """Two networks' outputs (rows of 10) as one: their geometric mean, summing to 1 (better
+    than either alone or a weighted mean: docs/decisions.md, "The number reader's networks")."""
     both = np.sqrt(a * b)
     return both / np.maximum(both.sum(axis=1, keepdims=True), 1e-300)
 

@@ -104,7 +104,9 @@ class Drawing:
         if not self.strokes:
             return Reading(np.zeros(SIDE * SIDE, np.float32), [], "draw a digit")
         try:
-            x = one_digit.inputs_of_pixels(np.asarray(self.picture()), several=not moving)
+            x = one_digit.inputs_of_pixels(
+                np.asarray(self.picture()), None if moving else one_digit.SEVERAL
+            )
         except ImageError as e:
             return Reading(np.zeros(SIDE * SIDE, np.float32), [], str(e))
         layers = [a[0] for a in net.activations(x[None].astype(np.float64))][1:]

@@ -1,0 +1,69 @@
+"""Each of the number reader's mechanisms earns its place on many pictures: with it, more of
+300 touching pairs of the sample digits are read right than without it. The counts are
+aggregates, so a mechanism that gets better (or worse) elsewhere does not break a test
+that one hand-picked pair sat on the edge of; benchmarks/ablation.py measures the same on
+MNIST test digits.
+
+Slow (a few hundred readings for each setting): run by `python -m pytest -m slow`.
+"""
+
+from __future__ import annotations
+
+import math
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from functools import cache
+
+import pytest
+from test_read import compose
+
+from digitnet.reading import reader
+from digitnet.reading.read_settings import DEFAULT
+from digitnet.saved import shipped
+
+pytestmark = pytest.mark.slow
+
+PAIRS = [(f"{a}{b}", gap) for gap in (-2, -4, -6) for a in range(10) for b in range(10)]
+VALLEYS = replace(DEFAULT, dense_from=math.inf)  # cuts at the column profile's valleys only
+BARE = {"settings": VALLEYS, "helper": None, "part_reader": None}
+
+# What each mechanism gains, at least, in pairs read right (net of those it loses): half
+# of what it gained when measured (docs/decisions.md, "The number reader's mechanisms").
+GAINS = {
+    "cuts moved": (BARE, {**BARE, "settings": replace(VALLEYS, refine=())}, 5),
+    "the helper's say": ({"settings": VALLEYS, "part_reader": None}, BARE, 7),
+    "the part reader": (
+        {"settings": VALLEYS},
+        {"settings": VALLEYS, "part_reader": None},
+        2,
+    ),
+    "cuts every lattice step": ({}, {"settings": VALLEYS}, 3),
+    "the judge": ({}, {"judge": None}, 10),
+}
+
+
+def _right(job) -> bool:
+    (text, gap), options = job
+    pixels, _ = compose(text, gap=gap)
+    return reader.read_pixels(pixels, shipped.load("default"), **options).number() == text
+
+
+@cache
+def right(options: tuple) -> tuple[bool, ...]:
+    """Whether each pair is read right with these read_pixels options."""
+    with ProcessPoolExecutor(2) as pool:
+        jobs = [(pair, dict(options)) for pair in PAIRS]
+        return tuple(pool.map(_right, jobs, chunksize=15))
+
+
+def _key(options: dict) -> tuple:
+    return tuple(sorted(options.items(), key=lambda kv: kv[0]))
+
+
+@pytest.mark.parametrize("mechanism", list(GAINS))
+def test_each_mechanism_reads_more_pairs_right_than_it_loses(mechanism):
+    on, off, least = GAINS[mechanism]
+    with_it, without = right(_key(on)), right(_key(off))
+    won = sum(a and not b for a, b in zip(with_it, without, strict=True))
+    lost = sum(b and not a for a, b in zip(with_it, without, strict=True))
+    assert won - lost >= least, (mechanism, won, lost)
