@@ -129,9 +129,9 @@ def _with_true_cuts(net: Network, number: Number, pixels: np.ndarray, found) -> 
         extra = [round(p) - left[0] for p in parted if 0 < p - left[0] < len(profile)]
         return valleys(profile, height, most) + extra
 
-    def noted(mark, height, mask):
+    def noted(mark, height, mask, settings):
         left[0] = mark.box[0]
-        return lattice(mark, height, mask)
+        return lattice(mark, height, mask, settings)
 
     segment.cuts, cutting.lattice = cuts, noted
     try:

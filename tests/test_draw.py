@@ -274,7 +274,7 @@ def test_the_80x24_layout_fits_for_every_model_and_depth():
     d.begin(drawing.Point(14, 4))
     d.extend(drawing.Point(14, 24))
     for model in ("default", "lesson", "large"):
-        reading = d.read(shipped.load(model))
+        reading = d.seen_by(shipped.load(model))
         for depth in ("24bit", "256", "16", "none"):
             for cursor in (None, drawing.Point(0.5, 27.5), drawing.Point(27.5, 0.5)):
                 lines = drawing.frame(d, reading, model, depth, cursor, "pen down", "compact")
@@ -329,7 +329,7 @@ def test_colours_follow_the_terminal(env, depth):
     d = drawing.Drawing()
     d.begin(drawing.Point(14, 5))
     d.extend(drawing.Point(14, 23))
-    lines = drawing.frame(d, d.read(shipped.load()), "default", depth)
+    lines = drawing.frame(d, d.seen_by(shipped.load()), "default", depth)
     text = "\n".join(lines)
     codes = {"24bit": "\x1b[48;2;", "256": "\x1b[48;5;", "16": "\x1b[10"}
     if depth == "none":
@@ -355,6 +355,6 @@ def test_while_the_pen_moves_the_several_digit_checks_wait_for_it_to_lift():
         d.begin(ring[0])
         for p in ring[1:]:
             d.extend(p)
-    moving, lifted = d.read(net, moving=True), d.read(net)
+    moving, lifted = d.seen_by(net, moving=True), d.seen_by(net)
     assert moving.refusal is None and int(moving.layers[-1].argmax()) in range(10)
     assert lifted.refusal == "several digits touching (2): use 'digitnet read' for numbers"

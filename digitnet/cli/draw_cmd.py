@@ -275,10 +275,10 @@ class Session:
         if self.layout is None:  # said in place until the window grows
             lines = self.too_small
         else:
-            reading = self.drawing.read(self.net, moving=self.moving)
+            seen = self.drawing.seen_by(self.net, moving=self.moving)
             cursor = self.cursor if self.pen_down or self.status.startswith("pen") else None
             lines = drawing.frame(
-                self.drawing, reading, self.name, self.depth, cursor, self.status, self.layout
+                self.drawing, seen, self.name, self.depth, cursor, self.status, self.layout
             )
         text = ("\x1b[2J" if clear else "") + "\x1b[H" + "\x1b[K\r\n".join(lines) + "\x1b[K"
         self._write(text + drawing.FRAME_END)

@@ -133,21 +133,11 @@ def answers_of_pictures(
 
 
 def answers(
-    net: Network,
-    paths: Iterable[str],
-    max_pixels: int,
-    jobs: int = 1,
-    batch_size: int = 256,
-    max_wait: float = 0.2,
+    net: Network, paths: Iterable[str], max_pixels: int, jobs: int = 1, **batching
 ) -> Iterator[Answer]:
-    """Classify every path, in order, a batch at a time (one matrix product per layer).
-
-    A batch is sent on when it holds ``batch_size`` images or has waited ``max_wait``
-    seconds, so slow inputs (large photos) still stream out promptly. With ``jobs`` > 1,
-    worker processes decode and classify chunks of the paths (they cannot share standard
-    input: keep '-' to one job).
-    """
-    for batch in answer_batches(net, paths, max_pixels, jobs, batch_size, max_wait):
+    """Classify every path, in order, a batch at a time (one matrix product per layer);
+    ``batching`` is answer_batches's batch_size and max_wait."""
+    for batch in answer_batches(net, paths, max_pixels, jobs, **batching):
         yield from batch
 
 
@@ -159,8 +149,14 @@ def answer_batches(
     batch_size: int = 256,
     max_wait: float = 0.2,
 ) -> Iterator[list[Answer]]:
-    """The answers of :func:`answers`, a list per batch: a pipeline's writer flushes after
-    each, so a producer that pauses sees the answers to every name it gave."""
+    """The answers of every path, in order, a list per batch: a pipeline's writer flushes
+    after each, so a producer that pauses sees the answers to every name it gave.
+
+    A batch is sent on when it holds ``batch_size`` images or has waited ``max_wait``
+    seconds, so slow inputs (large photos) still stream out promptly. With ``jobs`` > 1,
+    worker processes decode and classify chunks of the paths (they cannot share standard
+    input: keep '-' to one job).
+    """
     if jobs > 1:
         answered = _parallel_answers(net, paths, max_pixels, jobs, _chunk(paths, jobs))
         yield from chunked(answered, PARALLEL_FLUSH)

@@ -40,7 +40,7 @@ class Point(NamedTuple):
     y: float  # grid cells from the top
 
 
-class Reading(NamedTuple):
+class Seen(NamedTuple):
     """What the network made of the drawing: its input and every layer's activations."""
 
     inputs: np.ndarray  # 784, as predict would make them (zeros when there is no digit)
@@ -94,7 +94,7 @@ class Drawing:
         """The drawing as people draw: black ink on white paper, 280x280."""
         return Image.fromarray(((1 - self.pixels()) * 255 + 0.5).astype(np.uint8))
 
-    def read(self, net: Network, moving: bool = False) -> Reading:
+    def seen_by(self, net: Network, moving: bool = False) -> Seen:
         """What the network sees in the drawing and how it lights up, as predict would;
         ``moving`` (the pen is being dragged) skips predict's checks for several digits,
         which run the number reader: they are made when the pen lifts."""
@@ -102,15 +102,15 @@ class Drawing:
         from digitnet.predicting import one_digit
 
         if not self.strokes:
-            return Reading(np.zeros(SIDE * SIDE, np.float32), [], "draw a digit")
+            return Seen(np.zeros(SIDE * SIDE, np.float32), [], "draw a digit")
         try:
             x = one_digit.inputs_of_pixels(
                 np.asarray(self.picture()), None if moving else one_digit.SEVERAL
             )
         except ImageError as e:
-            return Reading(np.zeros(SIDE * SIDE, np.float32), [], str(e))
+            return Seen(np.zeros(SIDE * SIDE, np.float32), [], str(e))
         layers = [a[0] for a in net.activations(x[None].astype(np.float64))][1:]
-        return Reading(x, layers, None)
+        return Seen(x, layers, None)
 
     def save(self, folder: str = ".") -> str:
         """Write the drawing as a PNG in ``folder`` under a new name; return the name. A
@@ -156,7 +156,7 @@ def grid_point(layout: str, col: int, row: int) -> Point:
 
 def frame(
     drawing: Drawing,
-    reading: Reading,
+    seen: Seen,
     model: str,
     depth: str,
     cursor: Point | None = None,
@@ -165,7 +165,7 @@ def frame(
 ) -> list[str]:
     """One screen: the canvas on the left, the network on the right, two status lines."""
     if layout == "compact":
-        return _compact(drawing, reading, model, depth, cursor, status)
+        return _compact(drawing, seen, model, depth, cursor, status)
     grid = drawing.grid()
     canvas = ["\u250c" + "\u2500" * (SIDE * CELL_COLS) + "\u2510"]
     for r in range(SIDE):
@@ -178,19 +178,19 @@ def frame(
             row = cells(grid[r], depth, CELL_COLS)
         canvas.append("\u2502" + row + "\u2502")
     canvas.append("\u2514" + "\u2500" * (SIDE * CELL_COLS) + "\u2518")
-    panel = _panel(reading, model, depth)
+    panel = _panel(seen, model, depth)
     lines = []
     for i, left in enumerate(canvas):
         right = panel[i] if i < len(panel) else ""
         lines.append(left + " " + right)
-    answer = _answer(reading)
+    answer = _answer(seen)
     lines.append(f"{answer}   {status}".rstrip()[: MIN_COLS - 1])
     lines.append(KEYS[: MIN_COLS - 1])
     return lines
 
 
 def _compact(
-    drawing: Drawing, reading: Reading, model: str, depth: str, cursor: Point | None, status: str
+    drawing: Drawing, seen: Seen, model: str, depth: str, cursor: Point | None, status: str
 ) -> list[str]:
     """The 80x24 screen: canvas | what the network sees | outputs, the hidden layers below."""
     grid = drawing.grid()
@@ -200,44 +200,44 @@ def _compact(
         pair = (grid[2 * r] + grid[2 * r + 1]) / 2
         mark = "+" if depth == "none" else f"\x1b[7m+{RESET}"
         canvas[r] = cells(pair[:c], depth) + mark + cells(pair[c + 1 :], depth)
-    seen = half_blocks(reading.inputs.reshape(SIDE, SIDE), depth)
-    outputs = _outputs(reading, depth, OUTPUT_BAR)
+    sees = half_blocks(seen.inputs.reshape(SIDE, SIDE), depth)
+    outputs = _outputs(seen, depth, OUTPUT_BAR)
     border = "\u2500" * SIDE
     left = ["\u250c" + border + "\u2510", *("\u2502" + row + "\u2502" for row in canvas)]
     left.append("\u2514" + border + "\u2518")
-    middle = ["the network sees:", *seen]
+    middle = ["the network sees:", *sees]
     right = [f"model {model}"[:19], *outputs]
     lines = []
     for i, row in enumerate(left):
         mid = middle[i] if i < len(middle) else ""
-        pad = " " * (SIDE - len(mid)) if i == 0 or i > len(seen) else ""
+        pad = " " * (SIDE - len(mid)) if i == 0 or i > len(sees) else ""
         lines.append(f"{row} {mid}{pad} {right[i] if i < len(right) else ''}".rstrip())
-    for i, a in enumerate(reading.layers[:-1], start=1):
+    for i, a in enumerate(seen.layers[:-1], start=1):
         shown = shown_neurons(a)
         top = float(a.max()) or 1.0  # ReLU has no upper bound: lit relative to the brightest
         label = f"hidden {i} ({len(shown)} of {len(a)}) " if len(shown) < len(a) else f"hidden {i} "
         width = max(1, min(2, (COMPACT_COLS - 1 - len(label)) // len(shown)))
         lines.append(label + cells(a[shown] / top, depth, width))
-    answer = _answer(reading)
+    answer = _answer(seen)
     lines += [""] * (COMPACT_ROWS - 2 - len(lines))
     lines.append(f"{answer}   {status}".rstrip()[: COMPACT_COLS - 1])
     lines.append(COMPACT_KEYS[: COMPACT_COLS - 1])
     return lines
 
 
-def _answer(reading: Reading) -> str:
+def _answer(seen: Seen) -> str:
     """The status line's answer: the brightest output, or why there is none."""
-    if reading.layers:
-        out = reading.layers[-1]
+    if seen.layers:
+        out = seen.layers[-1]
         return f"answer: {int(out.argmax())} ({float(out.max()):.2f})"
-    return reading.refusal or ""
+    return seen.refusal or ""
 
 
-def _panel(reading: Reading, model: str, depth: str) -> list[str]:
+def _panel(seen: Seen, model: str, depth: str) -> list[str]:
     """The network beside the canvas: what it sees, its hidden layers, its outputs."""
     lines = [f"model {model}"[:PANEL_COLS], "what the network sees (28x28):"]
-    lines += half_blocks(reading.inputs.reshape(SIDE, SIDE), depth)
-    hidden = reading.layers[:-1]
+    lines += half_blocks(seen.inputs.reshape(SIDE, SIDE), depth)
+    hidden = seen.layers[:-1]
     for i, a in enumerate(hidden, start=1):
         shown = shown_neurons(a)
         top = float(a.max()) or 1.0  # ReLU has no upper bound: lit relative to the brightest
@@ -245,14 +245,14 @@ def _panel(reading: Reading, model: str, depth: str) -> list[str]:
         lines.append(f"hidden layer {i}{note}:"[:PANEL_COLS])
         width = max(1, min(2, PANEL_COLS // len(shown)))
         lines.append(cells(a[shown] / top, depth, width))
-    return lines + _outputs(reading, depth, 20)
+    return lines + _outputs(seen, depth, 20)
 
 
-def _outputs(reading: Reading, depth: str, width: int) -> list[str]:
+def _outputs(seen: Seen, depth: str, width: int) -> list[str]:
     """The output neurons as bars ``width`` columns long, the brightest marked '<'."""
-    if not reading.layers:
+    if not seen.layers:
         return []
-    out = reading.layers[-1]
+    out = seen.layers[-1]
     best = int(out.argmax())
     return [
         f"{d} {bar(float(v), width, plain=depth == 'none')} {float(v):.2f}"
