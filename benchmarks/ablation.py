@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import math
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from functools import cache
 
 import numpy as np
 
-from digitnet.batch import in_workers
 from digitnet.data import mnist
 from digitnet.errors import ImageError
 from digitnet.image import preprocess
@@ -40,17 +41,23 @@ SWITCHED_OFF = {
 }
 
 
+@cache
+def _network(model: str):
+    return shipped.load(model)
+
+
 def _read(job) -> str | None:
     data, model, off = job
     try:
-        return reader.read_pixels(preprocess.gray_pixels(data), shipped.load(model), **off).number()
+        return reader.read_pixels(preprocess.gray_pixels(data), _network(model), **off).number()
     except ImageError:
         return None
 
 
 def readings(numbers, model: str, off: dict, jobs: int) -> list[str | None]:
     """Each number as read with the mechanisms in ``off`` switched off."""
-    return list(in_workers(_read, [(n.data, model, off) for n in numbers], jobs))
+    with ProcessPoolExecutor(jobs) as pool:
+        return list(pool.map(_read, [(n.data, model, off) for n in numbers], chunksize=10))
 
 
 def main() -> None:

@@ -33,6 +33,9 @@ class Several:
     touching_aspect: float = 1.25
     touching_sure: float = 0.95
     touching_judged: float = 0.02
+    # Ink in lines one above another is refused when read as several digits, each at least
+    # this surely (a broken digit or a sliver over a digit is kept by stacked_size below).
+    lines_sure: float = 0.3
     # Single digits one above another are refused only when each is at least this tall
     # against the other, and taller than wide: a broken digit's pieces or a shadow's sliver
     # are not.
@@ -116,7 +119,7 @@ def _lines_read(strength: np.ndarray, inputs: np.ndarray, several: Several) -> i
 
     if segment.digit_lines(strength) < 2:
         return 1
-    reading = reader.sure_reading(strength, inputs, several.touching_sure, judged=0.0)
+    reading = reader.sure_reading(strength, inputs, several.lines_sure, judged=0.0)
     if reading is None or len(reading.lines) < 2:
         return 1
     if max(len(line) for line in reading.lines) > 1:
