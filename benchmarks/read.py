@@ -223,6 +223,27 @@ def speed(repeat: int) -> None:
     print(f"  ratio (median): {ours / base:.2f}x")
 
 
+def lines_refused(count: int) -> None:
+    """How many numbers in lines one above another predict refuses (it reads one digit)."""
+    from digitnet.predicting.classify import decode
+
+    images, labels = mnist.load(mnist.default_data_dir(), "test")
+    print(f"{count} numbers in two lines given to predict: refused as digits in lines")
+    for family in ("stacked", "two lines"):
+        said = []
+        for number in generate(family, count, images, labels):
+            try:
+                decode(number.data, preprocess.MAX_PIXELS)
+                said.append("answered")
+            except ImageError as e:
+                said.append("lines" if " lines: " in str(e) else "other")
+        print(
+            f"{family:<12} {said.count('lines') / count:>7.1%} in lines, "
+            f"{said.count('other') / count:.1%} otherwise, {said.count('answered')} answered"
+            "   target: 97% refused"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200, help="numbers per family (0: none)")
@@ -238,6 +259,7 @@ def main() -> None:
         accuracy_table(args.count, args.family or list(FAMILIES), args.save)
     if args.refusals:
         refusals(args.refusals)
+        lines_refused(args.count or args.refusals)
     if args.speed_repeat:
         speed(args.speed_repeat)
     print(f"{time.perf_counter() - started:.0f} s", file=sys.stderr)

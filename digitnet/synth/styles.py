@@ -1,0 +1,150 @@
+"""Styles people write that MNIST lacks, drawn as strokes onto real MNIST digits with
+MNIST's pen (a flag on a 1, a bar across a 7's stem, a closed 4, a slashed or dotted 0, a
+9's flat foot), and stroke widths from a thin pen line to a paint brush.
+
+A style is ``(digit) -> digit``: a 28x28 uint8 MNIST digit (light ink on black) in, the
+same digit written that way out. The strokes are placed by the digit's own ink (its top,
+its stem, its arms), so each digit gets its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+from digitnet.synth.paper import zhang_suen
+
+SIDE = 28
+ZOOM = 4  # strokes are drawn at 4x and shrunk, anti-aliased like MNIST's own
+PEN = 2.4  # MNIST's pen, in pixels of the 28x28 digit (its strokes are 2 to 3 across)
+INK = 128  # a pixel brighter than this is the digit's ink
+
+Style = Callable[[np.ndarray], np.ndarray]
+
+
+def _ink(digit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rows, cols = np.nonzero(digit > INK)
+    return rows, cols
+
+
+def _height(digit: np.ndarray) -> float:
+    rows, _ = _ink(digit)
+    return float(rows.max() - rows.min() + 1)
+
+
+def with_strokes(digit: np.ndarray, strokes: list[tuple[tuple[float, float], ...]]) -> np.ndarray:
+    """``digit`` with pen strokes added: each a polyline of (row, column) points."""
+    big = Image.new("L", (SIDE * ZOOM, SIDE * ZOOM), 0)
+    draw = ImageDraw.Draw(big)
+    width = round(PEN * ZOOM)
+    for points in strokes:
+        xy = [(c * ZOOM + ZOOM / 2, r * ZOOM + ZOOM / 2) for r, c in points]
+        draw.line(xy, fill=255, width=width, joint="curve")
+        for x, y in (xy[0], xy[-1]):  # round pen ends
+            draw.ellipse([x - width / 2, y - width / 2, x + width / 2, y + width / 2], fill=255)
+    small = np.asarray(big.resize((SIDE, SIDE), Image.Resampling.BOX))
+    return np.maximum(digit, small).astype(np.uint8)
+
+
+def flag_1(digit: np.ndarray) -> np.ndarray:
+    """A 1 with a flag: a short stroke down and to the left from the top of its stem."""
+    rows, cols = _ink(digit)
+    top = rows.min()
+    col = cols[rows <= top + 1].mean()
+    h = _height(digit)
+    return with_strokes(digit, [((top, col), (top + 0.25 * h, col - 0.3 * h))])
+
+
+def foot_1(digit: np.ndarray) -> np.ndarray:
+    """A 1 with a foot: a short bar across the bottom of its stem."""
+    rows, cols = _ink(digit)
+    bottom = rows.max()
+    col = cols[rows >= bottom - 1].mean()
+    h = _height(digit)
+    return with_strokes(digit, [((bottom, col - 0.22 * h), (bottom, col + 0.22 * h))])
+
+
+def flag_and_foot_1(digit: np.ndarray) -> np.ndarray:
+    """A 1 with both a flag and a foot, as many Europeans write it."""
+    return foot_1(flag_1(digit))
+
+
+def crossbar_7(digit: np.ndarray) -> np.ndarray:
+    """A 7 with a bar across its stem, halfway down."""
+    rows, cols = _ink(digit)
+    row = rows.min() + 0.55 * _height(digit)
+    near = np.abs(rows - row) <= 1
+    col = cols[near].mean() if near.any() else cols.mean()
+    h = _height(digit)
+    return with_strokes(digit, [((row, col - 0.2 * h), (row, col + 0.2 * h))])
+
+
+def closed_4(digit: np.ndarray) -> np.ndarray:
+    """A 4 closed at the top: its left arm's top joined to its stem's top."""
+    rows, cols = _ink(digit)
+    middle = (cols.min() + cols.max()) / 2
+    left, right = cols < middle, cols >= middle
+    if not left.any() or not right.any():
+        return digit
+    a = (rows[left].min(), cols[left][rows[left].argmin()])
+    b = (rows[right].min(), cols[right][rows[right].argmin()])
+    return with_strokes(digit, [(a, b)])
+
+
+def slashed_0(digit: np.ndarray) -> np.ndarray:
+    """A 0 with a slash through it, from low left to high right."""
+    rows, cols = _ink(digit)
+    top, bottom, left, right = rows.min(), rows.max(), cols.min(), cols.max()
+    inset = 0.15
+    low = (bottom - inset * (bottom - top), left + inset * (right - left))
+    high = (top + inset * (bottom - top), right - inset * (right - left))
+    return with_strokes(digit, [(low, high)])
+
+
+def dotted_0(digit: np.ndarray) -> np.ndarray:
+    """A 0 with a dot in its middle."""
+    rows, cols = _ink(digit)
+    centre = ((rows.min() + rows.max()) / 2, (cols.min() + cols.max()) / 2)
+    return with_strokes(digit, [(centre, (centre[0] + 0.5, centre[1] + 0.5))])
+
+
+def flat_foot_9(digit: np.ndarray) -> np.ndarray:
+    """A 9 whose stem ends in a flat foot to the left."""
+    rows, cols = _ink(digit)
+    bottom = rows.max()
+    col = cols[rows >= bottom - 1].mean()
+    h = _height(digit)
+    return with_strokes(digit, [((bottom, col), (bottom, col - 0.3 * h))])
+
+
+# The styles, each with the digit it is written on.
+STYLES: dict[str, tuple[int, Style]] = {
+    "1 with a flag": (1, flag_1),
+    "1 with a foot": (1, foot_1),
+    "1 with flag and foot": (1, flag_and_foot_1),
+    "7 with a crossbar": (7, crossbar_7),
+    "closed-top 4": (4, closed_4),
+    "slashed 0": (0, slashed_0),
+    "dotted 0": (0, dotted_0),
+    "9 with a flat foot": (9, flat_foot_9),
+}
+
+
+def thin_pen(digit: np.ndarray) -> np.ndarray:
+    """The digit drawn with a 1 px pen: its ink thinned to a skeleton."""
+    return np.where(zhang_suen(digit > INK), 255, 0).astype(np.uint8)
+
+
+def brush(digit: np.ndarray) -> np.ndarray:
+    """The digit drawn with a paint brush: its strokes grown a pixel on every side, about a
+    fifth of the digit's height across."""
+    return np.asarray(Image.fromarray(digit).filter(ImageFilter.MaxFilter(3)))
+
+
+WIDTHS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "1 px pen": thin_pen,
+    "MNIST's pen": lambda digit: digit,
+    "brush, 1/5 height": brush,
+}

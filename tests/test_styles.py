@@ -1,0 +1,70 @@
+"""The styles of digitnet.synth.styles add their stroke where people write it, with MNIST's
+pen, and the widths thin or grow the strokes (benchmarks/styles.py measures the models)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from digitnet.synth import styles
+
+SAMPLES = Path(__file__).resolve().parents[1] / "digitnet" / "samples"
+
+
+def sample(digit: int) -> np.ndarray:
+    (path,) = SAMPLES.glob(f"mnist-*-{digit}.png")
+    return np.asarray(Image.open(path).convert("L"))
+
+
+def added(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Where the style put new ink."""
+    return (after > styles.INK) & (before <= styles.INK)
+
+
+@pytest.mark.parametrize("name", list(styles.STYLES))
+def test_each_style_adds_a_pen_stroke_and_keeps_the_digit(name):
+    digit, style = styles.STYLES[name]
+    before = sample(digit)
+    after = style(before)
+    assert after.shape == (28, 28) and after.dtype == np.uint8
+    assert (after >= before).all()  # the digit's own ink is kept
+    new = added(before, after)
+    assert 4 <= new.sum() <= 60, new.sum()  # a stroke, not a speck or a blot
+    assert set(np.unique(after[new])) <= set(range(styles.INK + 1, 256))
+
+
+def _box(mask: np.ndarray) -> tuple[int, int, int, int]:
+    rows, cols = np.nonzero(mask)
+    return rows.min(), cols.min(), rows.max(), cols.max()
+
+
+def test_strokes_go_where_people_put_them():
+    one = sample(1)
+    top, _, bottom, _ = _box(one > styles.INK)
+    middle = (top + bottom) / 2
+    stem_top = np.flatnonzero(one[top] > styles.INK).mean()
+    flag = _box(added(one, styles.flag_1(one)))
+    assert flag[2] < middle and flag[1] < stem_top - 2  # from the top half, to the left
+    foot = _box(added(one, styles.foot_1(one)))
+    assert foot[0] > middle and foot[3] - foot[1] > foot[2] - foot[0]  # low and flat
+    seven = sample(7)
+    t7, _, b7, _ = _box(seven > styles.INK)
+    bar = _box(added(seven, styles.crossbar_7(seven)))
+    assert t7 + 0.3 * (b7 - t7) < (bar[0] + bar[2]) / 2 < t7 + 0.8 * (b7 - t7)
+    zero = sample(0)
+    z = _box(zero > styles.INK)
+    dot = _box(added(zero, styles.dotted_0(zero)))
+    assert z[0] < dot[0] and dot[2] < z[2] and z[1] < dot[1] and dot[3] < z[3]  # inside
+
+
+def test_widths_thin_and_grow_the_strokes():
+    for digit in range(10):
+        d = sample(digit)
+        ink = (d > styles.INK).sum()
+        thin = (styles.thin_pen(d) > styles.INK).sum()
+        fat = (styles.brush(d) > styles.INK).sum()
+        assert 0 < thin < 0.7 * ink < ink < fat
+        assert (styles.WIDTHS["MNIST's pen"](d) == d).all()
