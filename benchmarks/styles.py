@@ -3,7 +3,7 @@
     DIGITNET_DATA=../shared/data/mnist python benchmarks/styles.py [--count 200]
         [--model default --model lesson --model large]
 
-Each style (digitnet/synth/styles.py) is drawn onto ``--count`` MNIST **test** digits of
+Each style (digitnet/training/styles.py) is drawn onto ``--count`` MNIST **test** digits of
 its class, then written with a 1 px pen, MNIST's pen and a paint brush a fifth of the
 digit's height across. Each picture is given to the model as a user gives a picture (4x
 bigger, dark ink on white, through predict's preprocessing). "plain" rows are the same
@@ -25,7 +25,7 @@ from digitnet.data import mnist
 from digitnet.errors import ImageError
 from digitnet.predicting import one_digit
 from digitnet.saved import shipped
-from digitnet.synth.styles import STYLES, WIDTHS
+from digitnet.training.styles import STYLES, WIDTHS
 
 PICTURE = 4  # a 28x28 digit is given as a picture this many times bigger
 FONTS = "/usr/share/fonts/truetype/*/*[Oo]blique*.ttf /usr/share/fonts/truetype/*/*[Ii]talic*.ttf"

@@ -1,4 +1,4 @@
-"""The styles of digitnet.synth.styles add their stroke where people write it, with MNIST's
+"""The styles of digitnet.training.styles add their stroke where people write it, with MNIST's
 pen, and the widths thin or grow the strokes (benchmarks/styles.py measures the models)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from digitnet.synth import styles
+from digitnet.training import styles
 
 SAMPLES = Path(__file__).resolve().parents[1] / "digitnet" / "samples"
 
@@ -68,3 +68,42 @@ def test_widths_thin_and_grow_the_strokes():
         fat = (styles.brush(d) > styles.INK).sum()
         assert 0 < thin < 0.7 * ink < ink < fat
         assert (styles.WIDTHS["MNIST's pen"](d) == d).all()
+
+
+def test_restyled_copies_keep_their_labels_and_change_their_strokes():
+    digits = np.stack([sample(d) for d in range(10)] * 20)
+    x = digits.reshape(len(digits), -1).astype(np.float32) / 255
+    labels = np.tile(np.arange(10), 20)
+    copies, copied = styles.restyled(x, labels, 0.5, np.random.default_rng(0))
+    assert copies.shape == (100, 784) and copies.dtype == np.float32
+    assert copies.min() >= 0 and copies.max() <= 1
+    again, _ = styles.restyled(x, labels, 0.5, np.random.default_rng(0))
+    assert np.array_equal(copies, again)  # the same seed, the same copies
+    originals = x[[list(labels).index(d) for d in copied]]  # each copy's digit, as it was
+    changed = np.abs(copies - originals).max(axis=1) > 0.5
+    assert changed.mean() >= 0.6  # a style or another pen on most of them
+    thin = (copies > 0.5).sum(axis=1) < 0.7 * (originals > 0.5).sum(axis=1)
+    fat = (copies > 0.5).sum(axis=1) > 1.2 * (originals > 0.5).sum(axis=1)
+    assert 0.1 <= thin.mean() <= 0.4  # the 1 px pen: PENS' quarter, about
+    assert 0.1 <= fat.mean() <= 0.55  # the brush, and styles' strokes with MNIST's pen
+
+
+def test_training_with_styles_sees_the_copies_too():
+    from digitnet.training.train import TrainConfig, train
+
+    rng = np.random.default_rng(3)
+    x = (rng.random((64, 784)) > 0.8).astype(np.float32)
+    labels = rng.integers(0, 10, 64)
+    seen = {}
+
+    def count(epoch, batch, batches, loss, acc):
+        seen[epoch] = batches
+
+    train(TrainConfig(epochs=1, batch_size=16, styles=0.5), x, labels, on_batch=count)
+    assert seen == {1: 6}  # 64 digits and 32 restyled copies, 16 a batch
+    train(TrainConfig(epochs=1, batch_size=16), x, labels, on_batch=count)
+    assert seen == {1: 4}
+    a, b = (train(TrainConfig(epochs=1, batch_size=16, styles=0.5), x, labels) for _ in "ab")
+    assert all(
+        np.array_equal(p.weights, q.weights) for p, q in zip(a.layers, b.layers, strict=True)
+    )

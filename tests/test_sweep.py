@@ -111,6 +111,7 @@ BAD: dict[tuple[str, str], list[str]] = {
     ("train", "epochs"): COUNT,
     ("train", "l2"): POSITIVE,
     ("train", "augment"): POSITIVE,
+    ("train", "styles"): FRACTION,
     ("train", "teacher"): A_FILE + ["nosuchmodel"],
     ("train", "distill"): FRACTION,
     ("train", "temperature"): POSITIVE + ["0"],

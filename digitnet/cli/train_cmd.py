@@ -120,6 +120,14 @@ def _sizes(ctx, param, value: str) -> list[int]:
     "2 px shifts and a 1.5 px warp; 0 = off.",
 )
 @click.option(
+    "--styles",
+    type=FiniteFloat(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of the digits added again, written in styles MNIST lacks (a flag on a 1, "
+    "a closed 4, a slashed 0, ...) with a pen from 1 px to a brush; 0 = off.",
+)
+@click.option(
     "--teacher",
     metavar="NAME|PATH",
     default=None,

@@ -20,8 +20,8 @@ from digitnet.synth.paper import (
     place,
     rgb_image,
     thicken,
-    zhang_suen,
 )
+from digitnet.training.styles import zhang_suen
 
 
 def plain(rng, digit):

@@ -89,30 +89,6 @@ def uneven_light(rng, h: int, w: int, base=(0.75, 0.95), spread: float = 0.25) -
     return paper + rng.normal(0, rng.uniform(0.005, 0.03), (h, w)).astype(np.float32)
 
 
-def zhang_suen(mask: np.ndarray) -> np.ndarray:
-    """Thin a binary mask to a one-pixel skeleton (Zhang and Suen, 1984), vectorised."""
-    m = np.pad(mask.astype(np.uint8), 1)
-    while True:
-        changed = False
-        for step in (0, 1):
-            p = [
-                np.roll(m, s, (0, 1))
-                for s in [(1, 0), (1, -1), (0, -1), (-1, -1), (-1, 0), (-1, 1), (0, 1), (1, 1)]
-            ]  # P2..P9 clockwise from north
-            b = sum(p)
-            a = sum(((p[i] == 0) & (p[(i + 1) % 8] == 1)) for i in range(8))
-            if step == 0:
-                c = (p[0] * p[2] * p[4] == 0) & (p[2] * p[4] * p[6] == 0)
-            else:
-                c = (p[0] * p[2] * p[6] == 0) & (p[0] * p[4] * p[6] == 0)
-            remove = (m == 1) & (b >= 2) & (b <= 6) & (a == 1) & c
-            if remove.any():
-                m[remove] = 0
-                changed = True
-        if not changed:
-            return m[1:-1, 1:-1].astype(bool)
-
-
 def photographed(rng, digit, size=(800, 1200), frac=(0.2, 0.45)):
     """Uneven paper with the digit on it: brightness array and the digit's place."""
     h, w = (int(rng.integers(*size)) for _ in range(2))

@@ -15,7 +15,7 @@ from digitnet.nn import losses, optim
 from digitnet.nn.backprop import gradients
 from digitnet.nn.evaluate import evaluate
 from digitnet.nn.network import INPUTS, OUTPUTS, Network
-from digitnet.training import threads
+from digitnet.training import styles, threads
 from digitnet.training.augment import Augmentation
 
 
@@ -33,6 +33,7 @@ class TrainConfig:
     epochs: int = 30
     l2: float = 0.0
     augment: float = 0.0  # strength: 1 = up to 10 degrees, 10% scale, 2 px shift and warp
+    styles: float = 0.0  # share of the digits added again in styles MNIST lacks (styles.py)
     seed: int = 1
     teacher: str | None = None  # model (name or .npz path) whose answers are learned too
     # (knowledge distillation); train() loads it from here, so the record names what was used
@@ -57,6 +58,8 @@ class TrainConfig:
             raise ValueError("epochs, batch size and layer sizes must be positive")
         if self.augment < 0:
             raise ValueError("augmentation strength must be 0 or more")
+        if not 0 <= self.styles <= 1:
+            raise ValueError("the share of restyled digits must be from 0 to 1")
 
 
 @dataclass
@@ -80,9 +83,8 @@ def train(
     on_batch: Progress | None = None,
     on_epoch: Callable[[EpochReport], None] | None = None,
 ) -> Network:
-    """Train a new network on activations x (N x 784) with digit labels; return it.
-
-    With a ``config.teacher`` model, each image's target mixes its label with the teacher's
+    """Train a new network on activations x (N x 784) with digit labels; return it. With a
+    ``config.teacher`` model, each image's target mixes its label with the teacher's
     softened output (Hinton et al., "Distilling the knowledge in a neural network"): a small
     network learns more from "a 4, or maybe a 9" than from "a 4".
     """
@@ -96,6 +98,8 @@ def train(
     net = Network.create(
         [INPUTS, *config.hidden, OUTPUTS], config.activation, config.output, rng=rng
     )
+    if config.styles:  # drawn after the weights: a seed's first network stays the same
+        x, labels = styles.with_restyled(x, labels, config.styles, rng)
     params = [p for layer in net.layers for p in (layer.weights, layer.biases)]
     opt = optim.make(config.optimizer, params, config.momentum)
     k = config.augment

@@ -4,7 +4,8 @@ MNIST's pen (a flag on a 1, a bar across a 7's stem, a closed 4, a slashed or do
 
 A style is ``(digit) -> digit``: a 28x28 uint8 MNIST digit (light ink on black) in, the
 same digit written that way out. The strokes are placed by the digit's own ink (its top,
-its stem, its arms), so each digit gets its own.
+its stem, its arms), so each digit gets its own. Training adds restyled copies of its
+digits (``restyled``); benchmarks/styles.py draws the same styles on MNIST's test digits.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from collections.abc import Callable
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
-
-from digitnet.synth.paper import zhang_suen
 
 SIDE = 28
 ZOOM = 4  # strokes are drawn at 4x and shrunk, anti-aliased like MNIST's own
@@ -132,6 +131,30 @@ STYLES: dict[str, tuple[int, Style]] = {
 }
 
 
+def zhang_suen(mask: np.ndarray) -> np.ndarray:
+    """Thin a binary mask to a one-pixel skeleton (Zhang and Suen, 1984), vectorised."""
+    m = np.pad(mask.astype(np.uint8), 1)
+    while True:
+        changed = False
+        for step in (0, 1):
+            p = [
+                np.roll(m, s, (0, 1))
+                for s in [(1, 0), (1, -1), (0, -1), (-1, -1), (-1, 0), (-1, 1), (0, 1), (1, 1)]
+            ]  # P2..P9 clockwise from north
+            b = sum(p)
+            a = sum(((p[i] == 0) & (p[(i + 1) % 8] == 1)) for i in range(8))
+            if step == 0:
+                c = (p[0] * p[2] * p[4] == 0) & (p[2] * p[4] * p[6] == 0)
+            else:
+                c = (p[0] * p[2] * p[6] == 0) & (p[0] * p[4] * p[6] == 0)
+            remove = (m == 1) & (b >= 2) & (b <= 6) & (a == 1) & c
+            if remove.any():
+                m[remove] = 0
+                changed = True
+        if not changed:
+            return m[1:-1, 1:-1].astype(bool)
+
+
 def thin_pen(digit: np.ndarray) -> np.ndarray:
     """The digit drawn with a 1 px pen: its ink thinned to a skeleton."""
     return np.where(zhang_suen(digit > INK), 255, 0).astype(np.uint8)
@@ -148,3 +171,36 @@ WIDTHS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "MNIST's pen": lambda digit: digit,
     "brush, 1/5 height": brush,
 }
+
+
+# How often each pen writes a restyled training digit (the rest: MNIST's own).
+PENS = {"1 px pen": 0.25, "MNIST's pen": 0.5, "brush, 1/5 height": 0.25}
+
+
+def restyled(
+    x: np.ndarray, labels: np.ndarray, share: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Copies of a ``share`` of the digits x (N x 784 activations in [0, 1]) written another
+    way: in one of their digit's styles where it has any (or as they are), with a pen picked
+    by PENS. Returns the copies' activations and labels."""
+    chosen = rng.choice(len(x), int(round(share * len(x))), replace=False)
+    by_digit: dict[int, list[Style]] = {}
+    for digit, style in STYLES.values():
+        by_digit.setdefault(digit, []).append(style)
+    pens = [WIDTHS[name] for name in PENS]
+    pen_of = rng.choice(len(pens), len(chosen), p=list(PENS.values()))
+    out = np.empty((len(chosen), SIDE * SIDE), x.dtype)
+    for k, i in enumerate(chosen):
+        digit = np.round(x[i].reshape(SIDE, SIDE) * 255).astype(np.uint8)
+        own = by_digit.get(int(labels[i]), [])
+        pick = int(rng.integers(len(own) + 1))  # its styles, or none
+        if pick < len(own) and (digit > INK).any():
+            digit = own[pick](digit)
+        out[k] = pens[pen_of[k]](digit).reshape(-1) / 255
+    return out, labels[chosen]
+
+
+def with_restyled(x: np.ndarray, labels: np.ndarray, share: float, rng: np.random.Generator):
+    """The digits followed by restyled copies of a ``share`` of them (see restyled)."""
+    more_x, more_labels = restyled(x, labels, share, rng)
+    return np.concatenate([x, more_x]), np.concatenate([labels, more_labels])
