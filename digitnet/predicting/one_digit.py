@@ -33,9 +33,9 @@ class Several:
     touching_aspect: float = 1.25
     touching_sure: float = 0.95
     touching_judged: float = 0.02
-    # Ink in lines one above another is refused when read as several digits, each at least
-    # this surely (a broken digit or a sliver over a digit is kept by stacked_size below).
-    lines_sure: float = 0.3
+    # Ink in lines one above another is refused when read as several digits, each this
+    # surely: a bold digit's broken stroke or a shadow over a digit is read less surely.
+    lines_sure: float = 0.95
     # Single digits one above another are refused only when each is at least this tall
     # against the other, and taller than wide: a broken digit's pieces or a shadow's sliver
     # are not.
