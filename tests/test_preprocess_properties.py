@@ -1,6 +1,7 @@
 """Property tests: whatever the canvas, 784 finite values in [0, 1] or a clear error."""
 
 import numpy as np
+import pytest
 from helpers import png_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,6 +35,7 @@ def canvases(draw):
     return img.convert(mode)
 
 
+@pytest.mark.slow  # 150 random canvases
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(canvases())
 def test_any_canvas_gives_valid_activations_or_a_clear_error(img):

@@ -250,6 +250,7 @@ def test_bad_value_in_cli_runner(place, name, param, value):
     assert _names_the_problem(stderr, param, place.get(value, value)), f"{argv}: {stderr}"
 
 
+@pytest.mark.slow  # a process per command: the in-process sweep above covers every case
 def test_bad_values_as_processes(place):
     """Every case again as a real `python -m digitnet` process, two at a time."""
     env = {**os.environ, "DIGITNET_DATA": f"{place['tmp']}/mnist", "COLUMNS": "80"}

@@ -73,6 +73,7 @@ def many(tmp_path) -> list[str]:
     return names
 
 
+@pytest.mark.slow  # six runs of 100 pictures in worker processes
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGSEGV])
 @pytest.mark.parametrize("command", ["predict", "read"])
 def test_a_killed_worker_costs_its_pictures_and_the_rest_are_answered(many, sig, command):

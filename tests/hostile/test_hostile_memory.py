@@ -75,6 +75,7 @@ def test_inspect_refuses_a_thin_picture_in_one_line(tmp_path):
     run.one_error("too thin")
 
 
+@pytest.mark.slow  # a process held to a memory limit, beside others
 def test_a_picture_too_large_for_memory_costs_only_its_own_answer(tmp_path, good):
     """--max-pixels raised past what memory holds: a 200-megapixel canvas under the limit."""
     big = tmp_path / "big.png"
@@ -100,6 +101,7 @@ def blank_png(width: int, height: int) -> bytes:
     return SIGNATURE + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
+@pytest.mark.slow  # a process held to a memory limit
 def test_inspect_out_of_memory_is_one_line(tmp_path):
     big = tmp_path / "big.png"
     big.write_bytes(blank_png(40_000, 30_000))
