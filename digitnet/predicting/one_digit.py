@@ -115,10 +115,12 @@ def _lines_read(strength: np.ndarray, inputs: np.ndarray, several: Several) -> i
     """How many lines of digits ink taken for one digit holds: 1 unless it splits into lines
     and digitnet read finds in them a line of several digits, every digit surely (a digit
     broken in two, or a shadow's sliver over a digit, reads as one digit over another)."""
-    from digitnet.reading import reader, segment  # only here (start-up time)
+    from digitnet.reading import segment  # only here (start-up time)
 
     if segment.digit_lines(strength) < 2:
         return 1
+    from digitnet.reading import reader  # the number reader: only for ink in lines
+
     reading = reader.sure_reading(strength, inputs, several.lines_sure, judged=0.0)
     if reading is None or len(reading.lines) < 2:
         return 1
