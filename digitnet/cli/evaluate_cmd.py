@@ -62,7 +62,6 @@ def evaluate(data, images, model, fmt, mistakes, mistakes_out, jobs, max_pixels)
     with accuracy (a fraction 0..1), n, correct, refused, per_digit, confusion and
     the model (and mistakes, with --mistakes).
 
-    \b
     With --images DIR each picture is read as 'digitnet predict' reads it; one it
     refuses (no digit found, not an image) counts as a mistake, in the column
     'refused'. DIR holds either labels.csv, a 'file,label' header and a row a

@@ -64,7 +64,6 @@ def weights(model, fmt, draw, image_out, layer, neuron, scale, values, color, pa
     --format json prints one object with layers (each with inputs, outputs,
     activation, weights, biases and statistics), total_parameters and metadata.
 
-    \b
     The weights can be drawn as the lesson draws them: each first-layer neuron's
     784 weights as a 28x28 tile, green for positive, red for negative (blue and
     orange with --palette blue-orange), black for 0, brighter for larger (each

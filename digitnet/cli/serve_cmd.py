@@ -100,7 +100,6 @@ def serve(
     A picture with no answer gets 422 and the CLI's error row; other failures a JSON
     {"error": ...} with their status (400, 404, 408, 413, 503, 504).
 
-    \b
     It listens on 127.0.0.1, this machine only; another --host lets anyone who can
     reach it use it (there is no password and no TLS). Ctrl-C stops it.
 
