@@ -16,7 +16,6 @@ import math
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from functools import cache
 
 import numpy as np
 
@@ -25,7 +24,7 @@ from digitnet.errors import ImageError
 from digitnet.image import preprocess
 from digitnet.reading import reader
 from digitnet.reading.read_settings import DEFAULT
-from digitnet.saved import shipped
+from digitnet.reading.reading_networks import shipped_network
 from digitnet.synth.numbers import FAMILIES, generate
 
 # Each mechanism, and the read_pixels arguments that switch it off.
@@ -41,15 +40,12 @@ SWITCHED_OFF = {
 }
 
 
-@cache
-def _network(model: str):
-    return shipped.load(model)
-
-
 def _read(job) -> str | None:
     data, model, off = job
     try:
-        return reader.read_pixels(preprocess.gray_pixels(data), _network(model), **off).number()
+        return reader.read_pixels(
+            preprocess.gray_pixels(data), shipped_network(model), **off
+        ).number()
     except ImageError:
         return None
 

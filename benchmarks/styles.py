@@ -76,23 +76,21 @@ def main() -> None:
     print(f"{args.count} MNIST test digits per style; share read right, by stroke width")
     head = " ".join(f"{w[:17]:>17}" for w in WIDTHS)
     print(f"{'style':22} {'model':8} {head}")
-    done_plain = set()
-    rows = []
+    plain_shown = set()
     for style_name, (digit, style) in STYLES.items():
         chosen = images[np.flatnonzero(labels == digit)[: args.count]]
-        if digit not in done_plain:
-            done_plain.add(digit)
-            rows.append((f"plain {digit} (the ideal)", chosen, lambda d: d))
-        rows.append((style_name, chosen, style))
-        for row_name, digits, draw in rows:
-            styled = [draw(d) for d in digits]
+        rows = [(style_name, style)]
+        if digit not in plain_shown:  # the digits unstyled first, once for each digit
+            plain_shown.add(digit)
+            rows.insert(0, (f"plain {digit} (the ideal)", WIDTHS["MNIST's pen"]))
+        for row_name, draw in rows:
+            styled = [draw(d) for d in chosen]
             cells = [
                 accuracy(nets, np.stack([w(s) for s in styled]), digit) for w in WIDTHS.values()
             ]
             for k, name in enumerate(names):
                 shares = " ".join(f"{c[k]:17.1%}" for c in cells)
                 print(f"{row_name if k == 0 else '':22} {name:8} {shares}")
-        rows = []
     found = {f for pattern in FONTS.split() for f in glob.glob(pattern)}
     fonts = sorted(f for f in found if "Bold" not in f and "Condensed" not in f)
     if fonts:

@@ -19,7 +19,7 @@ from test_read import compose
 
 from digitnet.reading import reader
 from digitnet.reading.read_settings import DEFAULT
-from digitnet.saved import shipped
+from digitnet.reading.reading_networks import shipped_network
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +45,7 @@ GAINS = {
 def _right(job) -> bool:
     (text, gap), options = job
     pixels, _ = compose(text, gap=gap)
-    return reader.read_pixels(pixels, shipped.load("default"), **options).number() == text
+    return reader.read_pixels(pixels, shipped_network("default"), **options).number() == text
 
 
 @cache

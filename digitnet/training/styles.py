@@ -28,8 +28,8 @@ def _ink(digit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, cols
 
 
-def _height(digit: np.ndarray) -> float:
-    rows, _ = _ink(digit)
+def _height(rows: np.ndarray) -> float:
+    """The digit's height, from its ink's rows."""
     return float(rows.max() - rows.min() + 1)
 
 
@@ -52,7 +52,7 @@ def flag_1(digit: np.ndarray) -> np.ndarray:
     rows, cols = _ink(digit)
     top = rows.min()
     col = cols[rows <= top + 1].mean()
-    h = _height(digit)
+    h = _height(rows)
     return with_strokes(digit, [((top, col), (top + 0.25 * h, col - 0.3 * h))])
 
 
@@ -61,7 +61,7 @@ def foot_1(digit: np.ndarray) -> np.ndarray:
     rows, cols = _ink(digit)
     bottom = rows.max()
     col = cols[rows >= bottom - 1].mean()
-    h = _height(digit)
+    h = _height(rows)
     return with_strokes(digit, [((bottom, col - 0.22 * h), (bottom, col + 0.22 * h))])
 
 
@@ -73,10 +73,10 @@ def flag_and_foot_1(digit: np.ndarray) -> np.ndarray:
 def crossbar_7(digit: np.ndarray) -> np.ndarray:
     """A 7 with a bar across its stem, halfway down."""
     rows, cols = _ink(digit)
-    row = rows.min() + 0.55 * _height(digit)
+    h = _height(rows)
+    row = rows.min() + 0.55 * h
     near = np.abs(rows - row) <= 1
     col = cols[near].mean() if near.any() else cols.mean()
-    h = _height(digit)
     return with_strokes(digit, [((row, col - 0.2 * h), (row, col + 0.2 * h))])
 
 
@@ -114,7 +114,7 @@ def flat_foot_9(digit: np.ndarray) -> np.ndarray:
     rows, cols = _ink(digit)
     bottom = rows.max()
     col = cols[rows >= bottom - 1].mean()
-    h = _height(digit)
+    h = _height(rows)
     return with_strokes(digit, [((bottom, col), (bottom, col - 0.3 * h))])
 
 
