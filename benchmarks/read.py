@@ -49,9 +49,9 @@ from digitnet.synth.paper import encode, gray_image, ink, on_paper
 MODELS = ("default", "large")
 
 
-def _read(data: bytes, net, separators: bool = False) -> str | None:
+def _read(data: bytes, net, digits_only: bool = True) -> str | None:
     try:
-        return read_pixels(preprocess.gray_pixels(data), net).number(separators)
+        return read_pixels(preprocess.gray_pixels(data), net).number(digits_only)
     except ImageError:
         return None
 
@@ -90,7 +90,7 @@ def accuracy_table(count: int, names: list[str], save: Path | None) -> None:
     if "separators" in names:
         numbers = generate("separators", count, images, labels)
         for m, net in nets.items():
-            kept = sum(_read(n.data, net, separators=True) == n.text for n in numbers)
+            kept = sum(_read(n.data, net, digits_only=False) == n.text for n in numbers)
             print(f"separators kept (--keep-separators), {m}: {kept / count:.1%} exactly")
 
 

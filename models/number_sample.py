@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from digitnet.data import mnist
-from digitnet.synth.numbers import _lay_out
+from digitnet.synth.layout import lay_out
 from digitnet.synth.paper import encode, on_paper, rgb_image, uneven_light
 
 OUT = Path(__file__).resolve().parents[1] / "digitnet" / "samples" / "number-photo.jpg"
@@ -41,7 +41,7 @@ def main() -> None:
         digits = [c for c in text if c.isdigit()]
         # each digit drawn from the first test images of its label, in order
         chosen = [int(np.flatnonzero(labels == int(d))[k]) for k, d in enumerate(digits)]
-        layer, _, _ = _lay_out(
+        layer, _, _ = lay_out(
             _InOrder(rng, len(chosen)),
             images[chosen],
             "".join("#" if c.isdigit() else c for c in text),

@@ -232,10 +232,10 @@ def test_the_judge_tells_two_touching_digits_from_one(net):
     assert single[0] > 0.5 > reading_networks.judged_one(judge, merged)[0]
 
 
-def test_separators_are_kept_when_asked(net):
+def test_separators_are_kept_unless_digits_only(net):
     pixels, _ = compose("12,40")
     got = reader.read_pixels(pixels, net)
-    assert (got.number(), got.number(separators=True)) == ("1240", "12,40")
+    assert (got.number(), got.number(digits_only=True)) == ("12,40", "1240")
 
 
 def test_a_blank_page_is_refused(net):
@@ -279,7 +279,8 @@ def test_random_pictures_never_crash(net, seed, h, w, kind):
     except ImageError as e:
         assert str(e)
         return
-    assert all(re.fullmatch(r"[0-9]*", line) for line in got.text())
+    assert all(re.fullmatch(r"[0-9]*", line) for line in got.text(digits_only=True))
+    assert all(re.fullmatch(r"[-0-9 ,./:]*", line) for line in got.text())
     for d in got.digits:
         left, top, right, bottom = d.box
         assert 0 <= left < right <= w and 0 <= top < bottom <= h
@@ -325,16 +326,18 @@ def test_several_files_and_lines(pictures):
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [  # a row a picture: its lines cannot be mixed up
         f"{files[0]}\t3074",
-        f"{files[1]}\t1240",
+        f"{files[1]}\t12,40",
         f"{files[2]}\t42 | 107",
     ]
-    assert run(*files, "--no-filename").stdout.splitlines() == ["3074", "1240", "42", "107"]
+    assert run(*files, "--no-filename").stdout.splitlines() == ["3074", "12,40", "42", "107"]
     assert run(files[0], "-H").stdout == f"{files[0]}\t3074\n"
 
 
-def test_keep_separators_and_single_line(pictures):
+def test_digits_only_and_single_line(pictures):
     folder, _ = pictures
-    assert run(str(folder / "b.png"), "--keep-separators").stdout == "12,40\n"
+    assert run(str(folder / "b.png")).stdout == "12,40\n"
+    assert run(str(folder / "b.png"), "--digits-only").stdout == "1240\n"
+    # old scripts' --keep-separators (-s) still runs, and asks for the default
     assert run(str(folder / "b.png"), "-s").stdout == "12,40\n"
     assert run(str(folder / "c.png"), "--single-line").stdout == "42107\n"
 

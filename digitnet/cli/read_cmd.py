@@ -25,9 +25,47 @@ from digitnet.cli.common import (
 )
 from digitnet.cli.inputs import input_names, input_options
 
+READ_HELP = """Print the number written in each picture FILE, digit by digit.
+
+The digits are found as shapes of the ink (touching digits split where the
+network reads the parts best), each framed as 'digitnet predict' frames a
+digit, and read left to right; several lines are read top to bottom, one
+output line each (docs/how-it-reads.md tells how).
+
+The number is printed as written: a sign, a decimal point or comma, a slash,
+a dash, a colon and a space between digits are kept (-12  3.14  12/05
+2026-12-02  12:30); --digits-only drops them (a meter reading, a code).
+Ink that holds no number (a line, a dot, a scribble, printed words, a frame,
+blank paper) is refused with its reason, and the picture fails.
+
+\b
+Output (--format):
+  text  the number, a line each; with several files, FILE<TAB>NUMBER a
+        picture each, its lines joined by ' | '
+  tsv   a header, then path, line, number, confidence, error per line read
+  csv   the same as CSV
+  json  JSON Lines, one object per file: path, number (lines joined by
+        a newline), lines, confidence (the product of the digits'),
+        digits (each with digit, confidence, box [left, top, right,
+        bottom] in the picture's pixels, top: the three brightest
+        outputs, line); for a file with no number, path, number null
+        and error
+
+Problems with a file go to stderr as 'digitnet: FILE: reason'; the other
+files are still read.
+
+\b
+Examples:
+  digitnet read meter.jpg
+  digitnet read form.png --digits-only --format json
+  digitnet read photo.jpg --steps steps.png
+  find scans -name '*.png' | digitnet read -T - --jobs 2
+"""
+
 
 @click.command(
     cls=Command,
+    help=READ_HELP,
     epilog=exit_statuses(
         "a number was read in every picture",
         "at least one picture could not be read (or held no number)",
@@ -45,10 +83,16 @@ from digitnet.cli.inputs import input_names, input_options
     help="Put '?' for each digit whose brightest activation is below this (exit status 3).",
 )
 @click.option(
+    "--digits-only",
+    is_flag=True,
+    help="Print the digits alone: no signs, points, slashes, dashes, colons or spaces.",
+)
+@click.option(
     "--keep-separators",
     "-s",
     is_flag=True,
-    help="Keep the , . - and spaces written between digits (1,250  12.5  07-31).",
+    hidden=True,
+    help="Kept for old scripts: separators are printed as written unless --digits-only.",
 )
 @click.option(
     "--single-line",
@@ -73,44 +117,18 @@ def read(
     model,
     fmt,
     threshold,
+    digits_only,
     keep_separators,
     single_line,
     steps_out,
     jobs,
     max_pixels,
 ) -> None:
-    """Print the number written in each picture FILE, digit by digit.
-
-    The digits are found as shapes of the ink (a digit's pieces kept together,
-    touching digits split where the network reads the parts best), each framed as
-    a single digit is for 'digitnet predict', and read left to right (a digit cut
-    out of touching ones by the network and digitnet's part reader together);
-    several lines are read top to bottom, one output line each. A comma, point, dash or
-    space between digits is a separator, dropped unless --keep-separators.
-
-    \b
-    Output (--format):
-      text  the number, a line each; with several files, FILE<TAB>NUMBER a
-            picture each, its lines joined by ' | '
-      tsv   a header, then path, line, number, confidence, error per line read
-      csv   the same as CSV
-      json  JSON Lines, one object per file: path, number (lines joined by a
-            newline), lines, confidence (the product of the digits'), digits
-            (each with digit, confidence, box [left, top, right, bottom] in the
-            picture's pixels, top: the three brightest outputs, line); for a file
-            with no number, path, number null and error
-    Problems with a file go to stderr as 'digitnet: FILE: reason'; the other files
-    are still read.
-
-    \b
-    Examples:
-      digitnet read meter.jpg
-      digitnet read form.png --keep-separators --format json
-      digitnet read photo.jpg --steps steps.png
-      find scans -name '*.png' | digitnet read -T - --jobs 2
-    """
+    """Print the number written in each picture FILE (READ_HELP)."""
     from digitnet.reading.reader import readings
     from digitnet.saved import shipped
+
+    del keep_separators  # what it asked for is the default now
 
     names, show_name, jobs = input_names(
         files, files_from, null, recursive, hidden, with_name, jobs
@@ -120,15 +138,15 @@ def read(
     if single_line:
         results = (r._replace(reading=r.reading.single_line()) if r.reading else r for r in results)
     if steps_out:
-        results = _drawn(results, max_pixels, steps_out, keep_separators)
-    write = _writer(fmt, show_name, keep_separators, threshold)
+        results = _drawn(results, max_pixels, steps_out, digits_only)
+    write = _writer(fmt, show_name, digits_only, threshold)
     sys.exit(_write_results(results, write, fmt != "text", threshold))
 
 
-def _drawn(results, max_pixels: int, out: str, separators: bool):
+def _drawn(results, max_pixels: int, out: str, digits_only: bool):
     """The results, each drawn as the --steps picture on its way."""
     for result in results:
-        _draw_steps(result, max_pixels, out, separators)
+        _draw_steps(result, max_pixels, out, digits_only)
         yield result
 
 
@@ -162,7 +180,7 @@ def _check_steps(steps_out, files, files_from, recursive: bool, model) -> None:
     )
 
 
-def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None):
+def _writer(fmt: str, show_name: bool, digits_only: bool, threshold: float | None):
     """A function that prints one Result in the chosen format."""
     if fmt == "json":
         import json
@@ -170,7 +188,7 @@ def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None
         from digitnet.show.records import reading_row
 
         def write_json(result) -> None:
-            click.echo(json.dumps(reading_row(result, separators, threshold)))
+            click.echo(json.dumps(reading_row(result, digits_only, threshold)))
 
         return write_json
     if fmt in ("csv", "tsv"):
@@ -187,7 +205,7 @@ def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None
                 return
             reading = result.reading
             for n, (text, line) in enumerate(
-                zip(reading.text(separators, threshold), reading.lines, strict=True), start=1
+                zip(reading.text(digits_only, threshold), reading.lines, strict=True), start=1
             ):
                 confidence = Reading([line]).confidence
                 w.writerow([shown(result.path, False), n, text, f"{confidence:.6f}", ""])
@@ -195,7 +213,7 @@ def _writer(fmt: str, show_name: bool, separators: bool, threshold: float | None
         return write_table
 
     def write_text(result) -> None:
-        lines = result.reading.text(separators, threshold)
+        lines = result.reading.text(digits_only, threshold)
         if show_name:  # one row a picture, so the rows of two pictures cannot be mixed up
             click.echo(f"{shown(result.path)}\t{LINES_JOINED.join(lines)}")
             return
@@ -213,7 +231,7 @@ def _regular_or_missing(path: str) -> bool:
     return path != "-" and (os.path.isfile(path) or not os.path.exists(path))
 
 
-def _draw_steps(result, max_pixels: int, out: str, separators: bool) -> None:
+def _draw_steps(result, max_pixels: int, out: str, digits_only: bool) -> None:
     from digitnet.errors import ImageError
     from digitnet.image import preprocess
     from digitnet.show import steps_picture
@@ -222,4 +240,4 @@ def _draw_steps(result, max_pixels: int, out: str, separators: bool) -> None:
         gray = preprocess.gray_pixels(result.path, max_pixels)
     except ImageError:
         return  # the error is reported with the result
-    save_png(steps_picture.draw_reading(gray, result.reading, separators), out)
+    save_png(steps_picture.draw_reading(gray, result.reading, digits_only), out)

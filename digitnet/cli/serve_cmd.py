@@ -94,7 +94,7 @@ def serve(
     \b
     API (a picture as the request body, or as a multipart form file):
       POST /api/predict   what 'predict --format json' prints (?model, ?top, ?threshold)
-      POST /api/read      what 'read --format json' prints (?keep-separators, ...)
+      POST /api/read      what 'read --format json' prints (?digits-only, ...)
       GET  /api/model     what 'inspect weights --format json' prints (?values=1)
       POST /api/steps     the --steps picture, PNG (?kind=digit|number)
     A picture with no answer gets 422 and the CLI's error row; other failures a JSON
@@ -128,12 +128,12 @@ def serve(
             err=True,
         )
     processes = workers or os.cpu_count() or 1
-    click.echo(f"digitnet: serving {server.url} (Ctrl-C stops)", err=True)
-    if open_page:
-        import webbrowser
+    try:  # from the moment the address is shown, Ctrl-C is a clean stop
+        click.echo(f"digitnet: serving {server.url} (Ctrl-C stops)", err=True)
+        if open_page:
+            import webbrowser
 
-        webbrowser.open(server.url)
-    try:
+            webbrowser.open(server.url)
         run_server(server, processes)
     except KeyboardInterrupt:
         click.echo("digitnet: stopped", err=True)

@@ -52,15 +52,15 @@ class Reading(NamedTuple):
         """How sure the whole reading is: the product of its digits' confidences."""
         return math.prod(d.confidence for d in self.digits)
 
-    def text(self, separators: bool = False, threshold: float | None = None) -> list[str]:
-        """Each line's number; ``separators`` keeps , . - and spaces; a digit below
-        ``threshold`` is '?'."""
+    def text(self, digits_only: bool = False, threshold: float | None = None) -> list[str]:
+        """Each line's number as written (signs, points, slashes, dashes, colons and spaces
+        kept), or its digits alone with ``digits_only``; a digit below ``threshold`` is '?'."""
         out = []
         for line in self.lines:
             chars = []
             for m in line:
                 if isinstance(m, Separator):
-                    if separators:
+                    if not digits_only:
                         chars.append(m.char)
                 elif unsure(m, threshold):
                     chars.append("?")
@@ -69,17 +69,17 @@ class Reading(NamedTuple):
             out.append("".join(chars).strip())
         return out
 
-    def number(self, separators: bool = False, threshold: float | None = None) -> str:
+    def number(self, digits_only: bool = False, threshold: float | None = None) -> str:
         """The number, a line per line (joined by newlines)."""
-        return "\n".join(self.text(separators, threshold))
+        return "\n".join(self.text(digits_only, threshold))
 
     def single_line(self) -> Reading:
         """The same reading with every line's marks in one line, top line first."""
         return Reading([[m for line in self.lines for m in line]]) if self.lines else self
 
-    def to_dict(self, separators: bool = False, threshold: float | None = None) -> dict:
+    def to_dict(self, digits_only: bool = False, threshold: float | None = None) -> dict:
         """The reading as JSON-ready values (see ``digitnet read --format json``)."""
-        lines = self.text(separators, threshold)
+        lines = self.text(digits_only, threshold)
         return {
             "number": "\n".join(lines),
             "lines": lines,

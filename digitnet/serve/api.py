@@ -131,17 +131,17 @@ class Api:
         return json_reply(answer_row(ans, top, below), 422 if ans.error else 200)
 
     def read(self, picture: Picture, query: dict[str, str]) -> Reply:
-        """``read --format json`` for one picture (``keep-separators``, ``single-line``,
+        """``read --format json`` for one picture (``digits-only``, ``single-line``,
         ``threshold`` as the options); a picture with no number is 422."""
         from digitnet.reading.reader import result_of
 
         threshold = _number(query, "threshold", float, 0.0, 1.0, None)
-        separators = _flag(query, "keep-separators")
+        digits_only = _flag(query, "digits-only")
         _, net = self.net(query)
         result = result_of(net, picture.data, self.max_pixels, picture.name)
         if result.reading is not None and _flag(query, "single-line"):
             result = result._replace(reading=result.reading.single_line())
-        row = reading_row(result, separators, threshold)
+        row = reading_row(result, digits_only, threshold)
         return json_reply(row, 422 if result.error else 200)
 
     def model(self, query: dict[str, str]) -> Reply:
@@ -195,8 +195,8 @@ class Api:
                 from digitnet.reading.reader import read_pixels
 
                 gray = preprocess.gray_pixels(picture.data, self.max_pixels)
-                separators = _flag(query, "keep-separators")
-                out = steps_picture.draw_reading(gray, read_pixels(gray, net), separators)
+                digits_only = _flag(query, "digits-only")
+                out = steps_picture.draw_reading(gray, read_pixels(gray, net), digits_only)
             else:
                 steps = one_digit.image_steps(preprocess.open_image(picture.data, self.max_pixels))
                 outputs = None

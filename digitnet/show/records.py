@@ -43,12 +43,12 @@ def answer_row(ans, top: int = 1, below: bool = False) -> dict:
     return row
 
 
-def reading_row(result, separators: bool = False, threshold: float | None = None) -> dict:
+def reading_row(result, digits_only: bool = False, threshold: float | None = None) -> dict:
     """``read --format json``'s object for one reader Result."""
     path = shown(result.path, controls=False)
     if result.error is not None:
         return {"path": path, "number": None, "error": result.error}
-    return {"path": path, **result.reading.to_dict(separators, threshold)}
+    return {"path": path, **result.reading.to_dict(digits_only, threshold)}
 
 
 def model_row(name: str | None, net, values: bool = False) -> dict:

@@ -119,7 +119,7 @@ def _draw_line(d: ImageDraw.ImageDraw, line, scale: float, label_font) -> None:
             d.rectangle([x0, y0, x1 - 1, y1 - 1], outline=SEPARATOR_BOX, width=1)
 
 
-def draw_reading(gray: np.ndarray, reading, separators: bool = False) -> Image.Image:
+def draw_reading(gray: np.ndarray, reading, digits_only: bool = False) -> Image.Image:
     """How a number was read (``digitnet read FILE --steps OUT.png``): the picture with each
     digit's box and answer (separators in blue), then each digit as the network saw it."""
     font = ImageFont.load_default()
@@ -143,7 +143,7 @@ def draw_reading(gray: np.ndarray, reading, separators: bool = False) -> Image.I
     if reading is None:
         heading = "no number read"
     else:
-        number = reading.number(separators).replace("\n", " / ")
+        number = reading.number(digits_only).replace("\n", " / ")
         heading = f"read: {number}   (confidence {reading.confidence:.2f})"
     o.text((10, 12), heading, fill=TEXT, font=font)
     out.paste(picture, (10, 34))

@@ -10,136 +10,33 @@ line), which MNIST digits it holds and where each digit's ink is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NamedTuple
-
 import numpy as np
 from PIL import Image, ImageDraw
 
+from digitnet.synth.layout import (
+    Number,
+    NumberFamily,
+    digit_run,
+    fill,
+    lay_out,
+    picture,
+)
 from digitnet.synth.not_digits import touching_gap
 from digitnet.synth.paper import (
     encode,
-    gray_image,
     ink,
     on_paper,
     rgb_image,
     uneven_light,
 )
 
-SEPARATORS = ",.- "
-
-
-class Number(NamedTuple):
-    """A generated number's picture and what it truly shows."""
-
-    data: bytes  # the encoded picture
-    text: str  # what is written, separators included; lines joined by "\n"
-    digits: list[int]  # the MNIST indices of its digits, in reading order
-    boxes: list[tuple[int, int, int, int]]  # each digit's ink box (left, top, right, bottom)
-
-    @property
-    def plain(self) -> str:
-        """The digits alone, a line per line: what `digitnet read` prints by default."""
-        return "\n".join("".join(c for c in line if c.isdigit()) for line in self.text.split("\n"))
-
-
-NumberFamily = Callable[[np.random.Generator, np.ndarray, np.ndarray], Number]
-
-
-def _separator(char: str, height: int) -> np.ndarray:
-    """A separator's ink, as tall as a digit line (``height``) with the mark where it goes."""
-    h = height
-    w = max(3, int(0.22 * h)) if char in ",." else max(4, int(0.35 * h))
-    a = np.zeros((h, w), np.float32)
-    ys, xs = np.mgrid[0:h, 0:w]
-    r = max(2.0, 0.07 * h)
-    if char == ".":
-        a[(ys - (h - r - 1)) ** 2 + (xs - w / 2) ** 2 <= r * r] = 1
-    elif char == ",":
-        a[(ys - (h - r - 1)) ** 2 + (xs - w / 2) ** 2 <= r * r] = 1
-        tail = (
-            (ys > h - r)
-            & (ys < h + 0.2 * h)
-            & (np.abs(xs - (w / 2 - (ys - h + r) * 0.5)) < r * 0.6)
-        )
-        a[tail] = 1
-        a = np.vstack([a, np.zeros((int(0.15 * h), w), np.float32)])
-        yy, xx = np.mgrid[0 : a.shape[0], 0:w]
-        extra = (yy >= h) & (np.abs(xx - (w / 2 - (yy - h + r) * 0.5)) < r * 0.6)
-        a[extra] = 1
-    elif char == "-":
-        thick = max(2, int(0.09 * h))
-        a[h // 2 - thick // 2 : h // 2 - thick // 2 + thick, 1 : w - 1] = 1
-    return a
-
-
-def _lay_out(
-    rng: np.random.Generator,
-    images: np.ndarray,
-    text: str,
-    height: int,
-    gap: Callable[[], int],
-    jitter: float = 0.0,
-    sizes: tuple[float, float] = (1.0, 1.0),
-) -> tuple[np.ndarray, list[int], list[tuple[int, int, int, int]]]:
-    """Ink (0..1) of one line of ``text`` ('#' a digit drawn from images, else a separator),
-    the MNIST indices used and each digit's ink box; baseline at ``height``, margins of a
-    digit's height all round."""
-    marks: list[tuple[np.ndarray, int, int, bool]] = []  # ink, left, top, is a digit
-    used: list[int] = []
-    x = 0
-    for char in text:
-        if char == "#":
-            i = int(rng.integers(len(images)))
-            size = int(height * rng.uniform(*sizes))
-            a = ink(images[i], size)
-            top = height - size + int(rng.normal(0, jitter) * height)
-            used.append(i)
-            marks.append((a, x, top, True))
-            x += a.shape[1] + gap()
-        elif char == " ":
-            x += int(height * rng.uniform(0.5, 0.8))
-        else:
-            a = _separator(char, height)
-            marks.append((a, x, 0, False))
-            x += a.shape[1] + gap()
-    m = height  # the margin
-    lowest = min(t for _, _, t, _ in marks)
-    h = max(t + a.shape[0] for a, _, t, _ in marks) - lowest + 2 * m
-    w = max(left + a.shape[1] for a, left, _, _ in marks) + 2 * m
-    layer = np.zeros((h, w), np.float32)
-    boxes = []
-    for a, left, top, digit in marks:
-        y, xx = top - lowest + m, left + m
-        layer[y : y + a.shape[0], xx : xx + a.shape[1]] = np.maximum(
-            layer[y : y + a.shape[0], xx : xx + a.shape[1]], a
-        )
-        if digit:
-            boxes.append((xx, y, xx + a.shape[1], y + a.shape[0]))
-    return layer, used, boxes
-
-
-def _picture(layer: np.ndarray, rng, ink_level: float = 0.05) -> bytes:
-    paper = np.full(layer.shape, rng.uniform(0.9, 1.0), np.float32)
-    return encode(gray_image(on_paper(paper, np.clip(layer, 0, 1), ink_level)))
-
-
-def _digits(rng, low: int = 1, high: int = 8) -> str:
-    return "#" * int(rng.integers(low, high + 1))
-
-
-def _fill(text: str, labels: np.ndarray, used: list[int]) -> str:
-    """The text with each '#' replaced by the digit drawn for it."""
-    it = iter(used)
-    return "".join(str(labels[next(it)]) if c == "#" else c for c in text)
-
 
 def separated(rng, images, labels) -> Number:
     """Digits well apart: a quarter to half a digit's height between them."""
     h = int(rng.integers(40, 120))
-    text = _digits(rng)
-    layer, used, boxes = _lay_out(rng, images, text, h, lambda: int(h * rng.uniform(0.25, 0.5)))
-    return Number(_picture(layer, rng), _fill(text, labels, used), used, boxes)
+    text = digit_run(rng)
+    layer, used, boxes = lay_out(rng, images, text, h, lambda: int(h * rng.uniform(0.25, 0.5)))
+    return Number(picture(layer, rng), fill(text, labels, used), used, boxes)
 
 
 def underlined(rng, images, labels) -> Number:
@@ -147,8 +44,8 @@ def underlined(rng, images, labels) -> Number:
     tenth to half a digit's height away, from a little before the first digit to a little
     after the last."""
     h = int(rng.integers(40, 120))
-    text = _digits(rng)
-    layer, used, boxes = _lay_out(rng, images, text, h, lambda: int(h * rng.uniform(0.25, 0.5)))
+    text = digit_run(rng)
+    layer, used, boxes = lay_out(rng, images, text, h, lambda: int(h * rng.uniform(0.25, 0.5)))
     left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
     top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
     away = int(h * rng.uniform(0.1, 0.5))
@@ -160,7 +57,7 @@ def underlined(rng, images, labels) -> Number:
     x0, x1 = max(0, left - reach), min(layer.shape[1] - 1, right + reach)
     ImageDraw.Draw(img).line([(x0, y), (x1, y + slope * (x1 - x0))], fill=255, width=width)
     layer = np.asarray(img, np.float32) / 255
-    return Number(_picture(layer, rng), _fill(text, labels, used), used, boxes)
+    return Number(picture(layer, rng), fill(text, labels, used), used, boxes)
 
 
 def comb(rng, images, labels) -> Number:
@@ -192,7 +89,7 @@ def comb(rng, images, labels) -> Number:
         draw.line([(x, margin), (x, margin + cell_h)], fill=255, width=pen)
     layer = np.maximum(layer, np.asarray(img, np.float32) / 255)
     text = "".join(str(labels[i]) for i in used)
-    return Number(_picture(layer, rng), text, used, boxes)
+    return Number(picture(layer, rng), text, used, boxes)
 
 
 def margin(rng, images, labels) -> Number:
@@ -200,8 +97,8 @@ def margin(rng, images, labels) -> Number:
     digits tall, a third to one digit's height left of the number (or right, one time in
     four)."""
     h = int(rng.integers(40, 120))
-    text = _digits(rng)
-    layer, used, boxes = _lay_out(rng, images, text, h, lambda: int(h * rng.uniform(0.25, 0.5)))
+    text = digit_run(rng)
+    layer, used, boxes = lay_out(rng, images, text, h, lambda: int(h * rng.uniform(0.25, 0.5)))
     tall = int(h * rng.uniform(2, 5))
     pad = (tall - layer.shape[0]) // 2 + h
     layer = np.pad(layer, ((pad, pad), (0, 0)))
@@ -216,15 +113,15 @@ def margin(rng, images, labels) -> Number:
         [(x, middle - tall // 2), (x, middle + tall // 2)], fill=255, width=width
     )
     layer = np.asarray(img, np.float32) / 255
-    return Number(_picture(layer, rng), _fill(text, labels, used), used, boxes)
+    return Number(picture(layer, rng), fill(text, labels, used), used, boxes)
 
 
 def close(rng, images, labels) -> Number:
     """Digits close together but not touching: 2 to 5 pixels apart (their ink boxes)."""
     h = int(rng.integers(40, 120))
-    text = _digits(rng)
-    layer, used, boxes = _lay_out(rng, images, text, h, lambda: int(rng.integers(2, 6)))
-    return Number(_picture(layer, rng), _fill(text, labels, used), used, boxes)
+    text = digit_run(rng)
+    layer, used, boxes = lay_out(rng, images, text, h, lambda: int(rng.integers(2, 6)))
+    return Number(picture(layer, rng), fill(text, labels, used), used, boxes)
 
 
 def touching(rng, images, labels) -> Number:
@@ -255,15 +152,15 @@ def touching(rng, images, labels) -> Number:
         np.maximum(region, a, out=region)
         boxes.append((m + left, m, m + left + a.shape[1], m + h))
     text = "".join(str(labels[i]) for i in picks)
-    return Number(_picture(layer, rng), text, picks, boxes)
+    return Number(picture(layer, rng), text, picks, boxes)
 
 
 def uneven(rng, images, labels) -> Number:
     """A hand-written line: baseline wandering, sizes from 0.8 to 1.25, spacing uneven, and
     the whole line slanted up to 6 degrees."""
     h = int(rng.integers(50, 110))
-    text = _digits(rng, 2)
-    layer, used, boxes = _lay_out(
+    text = digit_run(rng, 2)
+    layer, used, boxes = lay_out(
         rng, images, text, h, lambda: int(h * rng.uniform(0.1, 0.7)), jitter=0.07, sizes=(0.8, 1.25)
     )
     angle = float(rng.uniform(-6, 6))
@@ -272,7 +169,7 @@ def uneven(rng, images, labels) -> Number:
     )
     turned = np.asarray(img, np.float32) / 255
     boxes = _rotated_boxes(boxes, layer.shape, turned.shape, angle)
-    return Number(_picture(turned, rng), _fill(text, labels, used), used, boxes)
+    return Number(picture(turned, rng), fill(text, labels, used), used, boxes)
 
 
 def _rotated_boxes(boxes, shape, new_shape, angle: float):
@@ -311,22 +208,22 @@ def separators(rng, images, labels) -> Number:
     """Numbers written with separators: 1,250  12.5  07-31  123 456."""
     h = int(rng.integers(50, 110))
     text = FORMATS[int(rng.integers(len(FORMATS)))]
-    layer, used, boxes = _lay_out(rng, images, text, h, lambda: int(h * rng.uniform(0.12, 0.3)))
-    return Number(_picture(layer, rng), _fill(text, labels, used), used, boxes)
+    layer, used, boxes = lay_out(rng, images, text, h, lambda: int(h * rng.uniform(0.12, 0.3)))
+    return Number(picture(layer, rng), fill(text, labels, used), used, boxes)
 
 
 def photo(rng, images, labels) -> Number:
     """A phone photo of a written number: uneven light, grey ink, a warm tint, JPEG."""
     h = int(rng.integers(40, 100))
-    text = _digits(rng)
-    layer, used, boxes = _lay_out(rng, images, text, h, lambda: int(h * rng.uniform(0.1, 0.45)))
+    text = digit_run(rng)
+    layer, used, boxes = lay_out(rng, images, text, h, lambda: int(h * rng.uniform(0.1, 0.45)))
     pad = int(rng.integers(h, 3 * h))
     big = np.pad(layer, pad)
     boxes = [(a + pad, b + pad, c + pad, d + pad) for a, b, c, d in boxes]
     paper = uneven_light(rng, *big.shape)
     b = on_paper(paper, np.clip(big, 0, 1), rng.uniform(0.05, 0.3))
     data = encode(rgb_image(b, (1.0, 0.97, 0.9)), "JPEG", quality=int(rng.integers(60, 90)))
-    return Number(data, _fill(text, labels, used), used, boxes)
+    return Number(data, fill(text, labels, used), used, boxes)
 
 
 def two_lines(rng, images, labels) -> Number:
@@ -345,7 +242,7 @@ def _two_lines(rng, images, labels, count: tuple[int, int], shared: tuple[float,
     height each) the lines share, so the gap between them is 2 - shared digit heights."""
     h = int(rng.integers(40, 100))
     lines = [
-        _lay_out(rng, images, _digits(rng, *count), h, lambda: int(h * rng.uniform(0.2, 0.5)))
+        lay_out(rng, images, digit_run(rng, *count), h, lambda: int(h * rng.uniform(0.2, 0.5)))
         for _ in range(2)
     ]
     (a, ua, ba), (b, ub, bb) = lines
@@ -361,7 +258,7 @@ def _two_lines(rng, images, labels, count: tuple[int, int], shared: tuple[float,
     boxes = [(x0 + xa, y0, x1 + xa, y1) for x0, y0, x1, y1 in ba]
     boxes += [(x0 + xb, y0 + top_b, x1 + xb, y1 + top_b) for x0, y0, x1, y1 in bb]
     text = "".join(str(labels[i]) for i in ua) + "\n" + "".join(str(labels[i]) for i in ub)
-    return Number(_picture(layer, rng), text, ua + ub, boxes)
+    return Number(picture(layer, rng), text, ua + ub, boxes)
 
 
 FAMILIES: dict[str, NumberFamily] = {

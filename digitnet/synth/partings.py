@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from digitnet.reading import ink_sharing
-from digitnet.synth.numbers import Number
+from digitnet.synth.layout import Number
 
 # Ink shared out in one of these ways: raced from seeds this far (of the height)
 # either side (ink_sharing.right_of; read's own is its SIDE_REACH), or 0, by the cut's column

@@ -70,12 +70,13 @@ def test_predict_form_file_reports_its_name_and_options(server, monkeypatch):
 
 def test_read_is_what_read_prints(server):
     data = (SAMPLES / "number-photo.jpg").read_bytes()
-    for query, options in [("", []), ("?keep-separators=1&model=large", ["-s", "-m", "large"])]:
+    large_digits = ("?digits-only=1&model=large", ["--digits-only", "-m", "large"])
+    for query, options in [("", []), large_digits]:
         _, rows = cli_json("read", "-", *options, stdin=data)
         r = request(server, "POST", f"/api/read{query}", data)
         assert r.status == 200
         assert r.json() == rows[0]
-    assert "," in r.json()["number"]  # the separators option reached the reader
+    assert "," not in r.json()["number"]  # the digits-only option reached the reader
     _, rows = cli_json("read", "-", "--single-line", stdin=data)
     assert request(server, "POST", "/api/read?single-line=1", data).json() == rows[0]
 

@@ -186,11 +186,11 @@ def photo_answer(driver, previous: str = "") -> str:
 def test_dropping_the_number_photo_reads_its_number(page, server, shots):
     photo = SAMPLES / "number-photo.jpg"
     drop(page, photo)
-    assert photo_answer(page) == "12480\n0731"
+    assert photo_answer(page) == "12,480\n07-31"
     api = request(server, "POST", "/api/read", photo.read_bytes()).json()
-    assert api["number"] == "12480\n0731"
+    assert api["number"] == "12,480\n07-31"
     text = page.find_element("id", "photo-answer").text
-    assert text.startswith("number-photo.jpg: the number 12480")
+    assert text.startswith("number-photo.jpg: the number 12,480")
     steps = page.find_element("id", "photo-steps")
     width = page.execute_script("return arguments[0].naturalWidth", steps)
     assert width > 600 and steps.is_displayed()

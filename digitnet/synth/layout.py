@@ -1,0 +1,118 @@
+"""Laying out a generated number: the digits drawn from MNIST and the separators between
+them on one line of ink, and that ink on paper as a picture."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+
+from digitnet.synth.paper import encode, gray_image, ink, on_paper
+
+SEPARATORS = ",.- "
+
+
+class Number(NamedTuple):
+    """A generated number's picture and what it truly shows."""
+
+    data: bytes  # the encoded picture
+    text: str  # what is written, separators included; lines joined by "\n"
+    digits: list[int]  # the MNIST indices of its digits, in reading order
+    boxes: list[tuple[int, int, int, int]]  # each digit's ink box (left, top, right, bottom)
+
+    @property
+    def plain(self) -> str:
+        """The digits alone, a line per line: what `digitnet read` prints by default."""
+        return "\n".join("".join(c for c in line if c.isdigit()) for line in self.text.split("\n"))
+
+
+NumberFamily = Callable[[np.random.Generator, np.ndarray, np.ndarray], Number]
+
+
+def separator_ink(char: str, height: int) -> np.ndarray:
+    """A separator's ink, as tall as a digit line (``height``) with the mark where it goes."""
+    h = height
+    w = max(3, int(0.22 * h)) if char in ",." else max(4, int(0.35 * h))
+    a = np.zeros((h, w), np.float32)
+    ys, xs = np.mgrid[0:h, 0:w]
+    r = max(2.0, 0.07 * h)
+    if char == ".":
+        a[(ys - (h - r - 1)) ** 2 + (xs - w / 2) ** 2 <= r * r] = 1
+    elif char == ",":
+        a[(ys - (h - r - 1)) ** 2 + (xs - w / 2) ** 2 <= r * r] = 1
+        tail = (
+            (ys > h - r)
+            & (ys < h + 0.2 * h)
+            & (np.abs(xs - (w / 2 - (ys - h + r) * 0.5)) < r * 0.6)
+        )
+        a[tail] = 1
+        a = np.vstack([a, np.zeros((int(0.15 * h), w), np.float32)])
+        yy, xx = np.mgrid[0 : a.shape[0], 0:w]
+        extra = (yy >= h) & (np.abs(xx - (w / 2 - (yy - h + r) * 0.5)) < r * 0.6)
+        a[extra] = 1
+    elif char == "-":
+        thick = max(2, int(0.09 * h))
+        a[h // 2 - thick // 2 : h // 2 - thick // 2 + thick, 1 : w - 1] = 1
+    return a
+
+
+def lay_out(
+    rng: np.random.Generator,
+    images: np.ndarray,
+    text: str,
+    height: int,
+    gap: Callable[[], int],
+    jitter: float = 0.0,
+    sizes: tuple[float, float] = (1.0, 1.0),
+) -> tuple[np.ndarray, list[int], list[tuple[int, int, int, int]]]:
+    """Ink (0..1) of one line of ``text`` ('#' a digit drawn from images, else a separator),
+    the MNIST indices used and each digit's ink box; baseline at ``height``, margins of a
+    digit's height all round."""
+    marks: list[tuple[np.ndarray, int, int, bool]] = []  # ink, left, top, is a digit
+    used: list[int] = []
+    x = 0
+    for char in text:
+        if char == "#":
+            i = int(rng.integers(len(images)))
+            size = int(height * rng.uniform(*sizes))
+            a = ink(images[i], size)
+            top = height - size + int(rng.normal(0, jitter) * height)
+            used.append(i)
+            marks.append((a, x, top, True))
+            x += a.shape[1] + gap()
+        elif char == " ":
+            x += int(height * rng.uniform(0.5, 0.8))
+        else:
+            a = separator_ink(char, height)
+            marks.append((a, x, 0, False))
+            x += a.shape[1] + gap()
+    m = height  # the margin
+    lowest = min(t for _, _, t, _ in marks)
+    h = max(t + a.shape[0] for a, _, t, _ in marks) - lowest + 2 * m
+    w = max(left + a.shape[1] for a, left, _, _ in marks) + 2 * m
+    layer = np.zeros((h, w), np.float32)
+    boxes = []
+    for a, left, top, digit in marks:
+        y, xx = top - lowest + m, left + m
+        layer[y : y + a.shape[0], xx : xx + a.shape[1]] = np.maximum(
+            layer[y : y + a.shape[0], xx : xx + a.shape[1]], a
+        )
+        if digit:
+            boxes.append((xx, y, xx + a.shape[1], y + a.shape[0]))
+    return layer, used, boxes
+
+
+def picture(layer: np.ndarray, rng, ink_level: float = 0.05) -> bytes:
+    paper = np.full(layer.shape, rng.uniform(0.9, 1.0), np.float32)
+    return encode(gray_image(on_paper(paper, np.clip(layer, 0, 1), ink_level)))
+
+
+def digit_run(rng, low: int = 1, high: int = 8) -> str:
+    return "#" * int(rng.integers(low, high + 1))
+
+
+def fill(text: str, labels: np.ndarray, used: list[int]) -> str:
+    """The text with each '#' replaced by the digit drawn for it."""
+    it = iter(used)
+    return "".join(str(labels[next(it)]) if c == "#" else c for c in text)
