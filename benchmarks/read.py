@@ -56,6 +56,18 @@ def _read(data: bytes, net, digits_only: bool = True) -> str | None:
         return None
 
 
+def _read_both(data: bytes, net) -> tuple[str | None, str | None]:
+    """The number's digits alone and as written, or (None, None) when refused."""
+    try:
+        reading = read_pixels(preprocess.gray_pixels(data), net)
+    except ImageError:
+        return None, None
+    return reading.number(digits_only=True), reading.number()
+
+
+WRITTEN = ("separators", "signed", "dates")  # families whose signs and separators count
+
+
 def accuracy_table(count: int, names: list[str], save: Path | None) -> None:
     images, labels = mnist.load(mnist.default_data_dir(), "test")
     nets = {m: shipped.load(m) for m in MODELS}
@@ -64,16 +76,18 @@ def accuracy_table(count: int, names: list[str], save: Path | None) -> None:
     for m in MODELS:
         header += f" | {m + ': number':>15} {'ideal':>6} {'share':>6} {'digits':>7}"
     print(header)
+    written = {}  # (family, model): numbers read exactly as written, and the ideal
     for name in names:
         numbers = generate(name, count, images, labels)
         if save:
             _save(save, name, numbers)
         row = f"{name:<12}"
-        for net in nets.values():
-            exact = digits_right = digits_seen = ideal = 0
+        for m, net in nets.items():
+            exact = digits_right = digits_seen = ideal = as_written = 0
             for n in numbers:
-                got = _read(n.data, net)
+                got, text = _read_both(n.data, net)
                 exact += got == n.plain
+                as_written += text == n.text
                 want = n.plain.replace("\n", "")
                 said = (got or "").replace("\n", "")
                 if len(said) == len(want):
@@ -82,16 +96,21 @@ def accuracy_table(count: int, names: list[str], save: Path | None) -> None:
                 plain = net.forward(mnist.as_inputs(images[n.digits])).argmax(axis=1)
                 ideal += bool((plain == labels[n.digits]).all())
             share = exact / max(ideal, 1)
+            written[name, m] = as_written, ideal
             row += (
                 f" | {exact / count:>15.1%} {ideal / count:>6.1%} {share:>6.1%}"
                 f" {digits_right / digits_seen:>7.1%}"
             )
         print(row, flush=True)
-    if "separators" in names:
-        numbers = generate("separators", count, images, labels)
-        for m, net in nets.items():
-            kept = sum(_read(n.data, net, digits_only=False) == n.text for n in numbers)
-            print(f"separators kept (--keep-separators), {m}: {kept / count:.1%} exactly")
+    families = [name for name in WRITTEN if name in names]
+    if families:
+        print("read as written (signs, points, slashes, dashes and colons exact) / ideal")
+        for name in families:
+            row = f"{name:<12}"
+            for m in MODELS:
+                exact, ideal = written[name, m]
+                row += f" | {m + ':':>8} {exact / count:>6.1%} {exact / max(ideal, 1):>6.1%}"
+            print(row)
 
 
 def refusals(count: int) -> None:

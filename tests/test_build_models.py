@@ -25,6 +25,7 @@ def test_the_build_runs_each_recorded_recipe_teachers_first(tmp_path):
         "lesson",
         "judge",
         "parts",
+        "text",
     ]
     for line in lines[:3]:
         name = line.split(":")[0]
@@ -33,6 +34,7 @@ def test_the_build_runs_each_recorded_recipe_teachers_first(tmp_path):
     assert teachers == ["default", "lesson"]  # they come after large, which they learn from
     assert lines[3].startswith("judge: python models/train_judge.py")
     assert lines[4].startswith("parts: python models/train_parts.py")
+    assert lines[5].startswith("text: python models/train_text.py")
 
 
 def test_only_some_models(tmp_path):

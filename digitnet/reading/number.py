@@ -42,6 +42,7 @@ class Reading(NamedTuple):
     left to right."""
 
     lines: list[list[Digit | Separator]]
+    left_out: tuple = ()  # the boxes of the clutter left out: frames, edges, lines, words
 
     @property
     def digits(self) -> list[Digit]:
@@ -75,7 +76,9 @@ class Reading(NamedTuple):
 
     def single_line(self) -> Reading:
         """The same reading with every line's marks in one line, top line first."""
-        return Reading([[m for line in self.lines for m in line]]) if self.lines else self
+        return (
+            self._replace(lines=[[m for line in self.lines for m in line]]) if self.lines else self
+        )
 
     def to_dict(self, digits_only: bool = False, threshold: float | None = None) -> dict:
         """The reading as JSON-ready values (see ``digitnet read --format json``)."""

@@ -19,7 +19,7 @@ import numpy as np
 
 from digitnet.errors import OUT_OF_MEMORY, ImageError, NotOneDigitError
 from digitnet.nn.network import Network
-from digitnet.reading import segment
+from digitnet.reading import segment, slashes, words
 from digitnet.reading.cuts import Cuts, cuts_of, refine
 from digitnet.reading.number import Digit, Reading, Result, Separator
 from digitnet.reading.parts import Parts
@@ -28,11 +28,13 @@ from digitnet.reading.reading_networks import (
     HELPER,
     JUDGE,
     PART_READER,
+    TEXT,
     Shipped,
     judged_one,
     network,
     shipped_judge,
     shipped_network,
+    shipped_text,
 )
 
 
@@ -102,14 +104,16 @@ def read_pixels(
     helper: Network | str | Shipped | None = HELPER,
     part_reader: Network | str | Shipped | None = PART_READER,
     settings: ReadSettings = DEFAULT,
+    text: Network | str | Shipped | None = TEXT,
 ) -> Reading:
     """The number in a grayscale picture (rows x columns, uint8). ImageError when there is
     no ink, or no digit in it. ``judge`` tells a whole digit from a piece or a pair (see
     models/train_judge.py): the shipped one by default, None to go by the digit network
     alone. ``helper`` gives a second opinion on cut parts (HELPER): None for none.
     ``part_reader`` reads the digits cut out with ``net`` (PART_READER): None for ``net``
-    alone. Each of the three may also be a model's name or path. ``settings``: how parts
-    are scored and marks cut (digitnet.reading.read_settings)."""
+    alone. ``text`` tells printed letters from digits, to leave words out (reading.words):
+    None reads letters as digits. Each network may also be a model's name or path.
+    ``settings``: how parts are scored and marks cut (digitnet.reading.read_settings)."""
     judge = network(judge, shipped_judge)
     found = segment.find(pixels)
     if found is None or not any(m.kind == "digit" for line in found.lines for m in line):
@@ -136,19 +140,34 @@ def read_pixels(
     chosen = {mark: [wholes[mark]] for mark, _ in marks}
     chosen.update(refine(parts, list(cut.values())))
     parts.read_cut([i for ids in chosen.values() for i in ids if i is not None], part_reader)
-    lines = []
-    for line in found.lines:
-        out: list[Digit | Separator] = []
-        for mark in line:
-            if mark.kind == "digit":
-                out += [parts.digit(i) for i in chosen[mark] if i is not None]
-            else:
-                out.append(Separator(mark.kind, found.in_picture(mark.box)))
+    lines, heights = [], []
+    for line, height in zip(found.lines, found.line_heights, strict=True):
+        out = _line_read(found, line, parts, chosen)
         if any(isinstance(m, Digit) for m in out):
             lines.append(out)
+            heights.append(height * found.scale)
+    lines, word_boxes = words.without_words(lines, heights, network(text, shipped_text))
     if not lines:
         raise NotOneDigitError("no digits found")
-    return Reading(lines)
+    return Reading(lines, (*found.left_out, *word_boxes))
+
+
+def _line_read(found: segment.Segments, line, parts: Parts, chosen) -> list[Digit | Separator]:
+    """A line's digits (each mark's chosen parts) and separators, slashes told from 1s."""
+    out: list[Digit | Separator] = []
+    shaped: list[bool] = []  # whether each is a whole mark read as 1 and shaped as a slash
+    for mark in line:
+        if mark.kind == "digit":
+            ids = [i for i in chosen[mark] if i is not None]
+            out += [parts.digit(i) for i in ids]
+            whole_one = len(ids) == 1 and out[-1].digit == 1
+            shaped += [
+                whole_one and slashes.slash_shaped(found.shapes.pixels_of(mark.shapes, mark.box))
+            ] * len(ids)
+        else:
+            out.append(Separator(mark.kind, found.in_picture(mark.box)))
+            shaped.append(False)
+    return slashes.with_slashes(out, shaped)
 
 
 def digit_marks(found: segment.Segments) -> list[tuple[segment.Mark, float]]:
@@ -189,7 +208,7 @@ def sure_reading(
     margin = max(strength.shape) // 4
     gray = 255 - np.round(255 * np.pad(strength, margin)).astype(np.uint8)
     try:
-        reading = read_pixels(gray, shipped_network("default"), part_reader=None)
+        reading = read_pixels(gray, shipped_network("default"), part_reader=None, text=None)
     except ImageError:
         return None
     digits = reading.digits

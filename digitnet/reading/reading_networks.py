@@ -38,6 +38,10 @@ HELPER = SHIPPED  # that second network
 # badly cut parts reads every cut well, so it cannot tell good cuts from bad.
 PARTS_FILE = "parts.npz"
 PART_READER = SHIPPED  # the part reader that ships in models/
+# The text network: an MNIST network reads a printed letter as some digit, surely; this one,
+# trained on the letters and digits the reader reads (models/train_text.py), tells them apart.
+TEXT_FILE = "text.npz"
+TEXT = SHIPPED  # the text network that ships in models/
 
 
 def second_network(net: Network) -> Network:
@@ -66,6 +70,12 @@ def together(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def shipped_part_reader() -> Network:
     """models/parts.npz: reads the digits cut out of touching ones (PART_READER)."""
     return model_file(PARTS_FILE)
+
+
+@functools.cache
+def shipped_text() -> Network:
+    """models/text.npz: tells a digit (output 0) from a printed letter (output 1)."""
+    return model_file(TEXT_FILE)
 
 
 @functools.cache

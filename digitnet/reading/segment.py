@@ -12,11 +12,11 @@ a whole factor (Segments.scale; boxes come back in image pixels by Segments.in_p
    are dropped;
 3. bodies whose rows overlap enough chain into *lines* (a slanted line still chains,
    neighbour to neighbour), read top to bottom;
-4. in each line, shapes sharing most of their columns are pieces of one digit (a 4 drawn
-   in two strokes, a 5's detached bar); small shapes elsewhere are separators by their
-   size and height on the line (a point, a comma, a dash), else pieces of the digit they
-   share most columns with (a bar drawn off to the side), else specks; a gap much wider than
-   the line's usual one is a space;
+4. in each line (:mod:`digitnet.reading.marks`), shapes sharing most of their columns are
+   pieces of one digit (a 4 drawn in two strokes, a 5's detached bar); small shapes elsewhere
+   are separators by their size and height on the line (a point, a comma, a dash, a colon),
+   else pieces of the digit they share most columns with (a bar drawn off to the side), else
+   specks; a gap much wider than the line's usual one is a space;
 5. a digit much wider than the line is tall is several digits touching: digitnet.reading.reader
    splits it by recognition (:func:`cuts` proposes where).
 """
@@ -34,25 +34,11 @@ from digitnet.image import components, digit_shapes
 from digitnet.image import ink as ink_mod
 from digitnet.image.components import Shapes
 from digitnet.image.digit_ink import digit_strength, image_box
-from digitnet.image.digit_shapes import SAME_LINE, components_of, overlap, sharing
-from digitnet.reading import no_number, ruling
+from digitnet.image.digit_shapes import SAME_LINE, components_of, sharing
+from digitnet.reading import marks, no_number, ruling
+from digitnet.reading.marks import Mark
 
 BODY = 0.5  # a shape at least this share of the tallest one's height is a digit's body
-SPECK = 0.08  # a shape smaller than this share of the line's height (both ways) is a speck
-SAME_DIGIT = 0.5  # shapes sharing this share of the narrower one's columns are one digit ...
-PIECE_REACH = 0.35  # ... when no further apart vertically than this share of the line height
-# separators, by their size and place on the line (shares of the line's height)
-POINT_SIZE = 0.32  # a point is at most this big both ways
-COMMA_HEIGHT = 0.6  # a comma at most this tall, and in the line's lower half
-DASH_HEIGHT = 0.25  # a dash at most this tall, ...
-DASH_WIDTH = (0.15, 1.1)  # ... this wide, ...
-DASH_BAND = (0.25, 0.8)  # ... its centre in this band of the line (from the top)
-DASH_FLAT = 1.5  # ... and at least this many times as wide as tall
-LOWER_HALF = 0.5  # points and commas start below this share of the line (from the top) ...
-POINT_DROP = 0.1  # ... a point ends no lower than this below the line's bottom ...
-POINT_ROUND = 1.4  # ... and is less than this many times as tall as wide (else a comma)
-SPACE_GAP = 0.55  # a gap between digits wider than this share of the line's height ...
-SPACE_RATIO = 1.8  # ... and this many times the line's usual gap is a space
 MAY_SPLIT = 0.8  # a digit wider than this share of its line's height may be two or more
 CUT_MARGIN = 0.12  # a cut leaves at least this share of the line's height on each side
 CUT_APART = 0.15  # and candidate cuts are at least this far apart (of the line's height)
@@ -62,14 +48,6 @@ CUT_APART = 0.15  # and candidate cuts are at least this far apart (of the line'
 # read in 96 ms instead of 246 (41 ms now); its families drawn 2 and 3 times as big read 1909
 # of 2100 numbers exactly, as at full size
 SEGMENT_HEIGHT = 64
-
-
-class Mark(NamedTuple):
-    """A digit or a separator of a line, in image pixels."""
-
-    kind: str  # "digit", or the separator: ",", ".", "-", " "
-    box: tuple[int, int, int, int]  # left, top, right, bottom (right, bottom exclusive)
-    shapes: tuple[int, ...] = ()  # its full-resolution shapes' numbers in Shapes.labels
 
 
 class Segments(NamedTuple):
@@ -82,6 +60,7 @@ class Segments(NamedTuple):
     shapes: Shapes  # the shapes of ``strength`` (boxes relative to ``box``, shrunk)
     box: tuple[int, int, int, int]  # where strength lies in the picture (image pixels)
     scale: int = 1  # each pixel of ``strength`` is a block this many image pixels a side
+    left_out: tuple = ()  # the boxes of the frames, edges and lines left out (image pixels)
 
     def in_picture(self, box) -> tuple[int, int, int, int]:
         """A box of ``strength`` (left, top, right, bottom) in image pixels."""
@@ -99,6 +78,7 @@ def find(pixels: np.ndarray) -> Segments | None:
     """The lines, digits and separators of a grayscale picture; None when the picture has
     no ink left once frames and edges are left out. BlankImageError when it has none."""
     ink = ink_mod.find(pixels)
+    ink = ink._replace(mask=ink.mask | _light_shapes(ink))
     coarse = components.label(ink.mask)
     frame, edge = digit_shapes.clutter(coarse)
     keep = ~frame & ~edge
@@ -125,23 +105,106 @@ def find(pixels: np.ndarray) -> Segments | None:
     if not strength.any():
         return None
     level = ink_mod.quantile(strength[strength > 0], ink_mod.STRONG_INK_QUANTILE)
+    strength = _each_at_its_level(strength, level)
     shapes = components.label(strength >= ink_mod.FAINT_FRACTION * level)
     rules = ruling.rules(shapes, BODY)  # underlines and overlines: left out, as frames are
+    ruled = [tuple(int(v) for v in shapes.box[i]) for i in np.flatnonzero(rules)]
     if rules.any():
         strength = strength * ~shapes.pixels_of(np.flatnonzero(rules) + 1)
         shapes = components.label(strength >= ink_mod.FAINT_FRACTION * level)
-    lines, heights = _lines(shapes)
+    lines, heights = _without_specks(*_lines(shapes), scale, pixels.shape)
     digits = [m for line in lines for m in line if m.kind == "digit"]
     tallest = max((m.box[3] - m.box[1] for m in digits), default=0) * scale
     if len(digits) <= FEW_MARKS or tallest < SMALL_MARKS * max(pixels.shape):
         _refuse_no_number(coarse, ink)
-    return Segments(lines, heights, strength, shapes, tuple(int(v) for v in box), scale)
+    found = Segments(lines, heights, strength, shapes, tuple(int(v) for v in box), scale)
+    found = found._replace(
+        left_out=_left_out(found, coarse, frame | edge | boxed, ruled, ink.scale)
+    )
+    if ink.level < PALE_INK and all(_at_the_edge(found.in_picture(m.box), pixels.shape)
+                                    for m in digits):  # fmt: skip
+        raise NotOneDigitError("no number found (blank paper)")
+    return found
+
+
+# A blank page photographed: its darker corners and edges stand out from the paper by
+# little more than the noise, ink by far more (benchmarks/read.py's blank photos: 0.15 to 0.21;
+# its photographed numbers: 0.67 or more). Marks that all touch the picture's edge on a page
+# whose strongest ink is this pale are the page's shading, not a number.
+PALE_INK = 0.25
+
+
+def _left_out(found: Segments, coarse: Shapes, clutter, rules, scale: int) -> tuple:
+    """The boxes (image pixels) of the clutter left out: frames, edges and comb fields
+    (``clutter``, shapes of ``coarse``, ``scale`` image pixels a pixel), and the lines over
+    and under the number (``rules``, shapes of found.shapes before they were taken out)."""
+    boxes = [tuple(int(v) * scale for v in coarse.box[i]) for i in np.flatnonzero(clutter)]
+    return tuple(boxes + [found.in_picture(b) for b in rules])
+
+
+def _at_the_edge(box: tuple[int, int, int, int], shape: tuple[int, int]) -> bool:
+    left, top, right, bottom = box
+    return left == 0 or top == 0 or right >= shape[1] or bottom >= shape[0]
+
+
+# A digit written with a lighter pen is ink against its own surroundings, not against the
+# darkest stroke of the page: a shape of faint ink with no strong ink in it, at least LIGHT_BODY
+# of the tallest ink shape's height, is ink too (benchmarks/read.py's "light digit").
+LIGHT_BODY = 0.7
+# ... and a shape whose strongest ink is weaker than LIGHT_LEVEL of the page's is measured
+# against its own: its strength scaled up to the page's level, so its strokes are whole
+LIGHT_LEVEL = 0.8
+
+
+def _light_shapes(ink: ink_mod.Ink) -> np.ndarray:
+    """The analysis pixels of faint shapes tall enough to be digits written lighter."""
+    if not ink.mask.any():
+        return ink.mask
+    faint = components.label(ink.faint)
+    strong = np.zeros(faint.count + 1, bool)
+    strong[np.unique(faint.labels[ink.mask])] = True
+    tallest = components.label(ink.mask).height().max()
+    light = ~strong[1:] & (faint.height() >= LIGHT_BODY * tallest)
+    return faint.pixels_of(np.flatnonzero(light) + 1) if light.any() else ink.mask & False
+
+
+def _each_at_its_level(strength: np.ndarray, level: float) -> np.ndarray:
+    """The strength with each digit-tall shape (LIGHT_BODY) whose strongest pixel is under
+    LIGHT_LEVEL of ``level`` scaled up to it (specks stay faint)."""
+    shapes = components.label(strength > 0)
+    if shapes.count == 0:
+        return strength
+    peak = np.zeros(shapes.count + 1, np.float32)
+    np.maximum.at(peak, shapes.labels.ravel(), strength.ravel())
+    tall = np.r_[False, shapes.height() >= LIGHT_BODY * shapes.height().max()]
+    gain = np.where(tall & (peak < LIGHT_LEVEL * level), level / np.maximum(peak, 1e-6), 1.0)
+    return np.minimum(strength * gain[shapes.labels], 1.0).astype(strength.dtype)
 
 
 # Only a picture of a few marks, or of small ones, may be a line, a dot, a scribble or specks:
 # others skip that check (it costs as much as choosing predict's digit).
 FEW_MARKS = 2
 SMALL_MARKS = 2 * digit_shapes.MIN_SIDE
+
+
+def _without_specks(lines, heights, scale: int, size: tuple[int, int]):
+    """The lines without digit marks too small to show a digit (no_number.TINY_PIXELS across
+    and small in the picture), and without lines left with none. NotOneDigitError when
+    specks were all there was."""
+    most = min(no_number.TINY_PIXELS, 2 * digit_shapes.MIN_SIDE * max(size))
+
+    def speck(m: Mark) -> bool:
+        return m.kind == "digit" and max(m.box[2] - m.box[0], m.box[3] - m.box[1]) * scale < most
+
+    kept = [
+        ([m for m in line if not speck(m)], h)
+        for line, h in zip(lines, heights, strict=True)
+        if any(m.kind == "digit" and not speck(m) for m in line)
+    ]
+    if lines and not kept:
+        several = sum(speck(m) for line in lines for m in line) > 1
+        raise NotOneDigitError(f"no number found ({'specks' if several else 'a speck'})")
+    return [line for line, _ in kept], [h for _, h in kept]
 
 
 def _refuse_no_number(coarse: Shapes, ink: ink_mod.Ink) -> None:
@@ -188,7 +251,7 @@ def _lines(shapes: Shapes) -> tuple[list[list[Mark]], list[float]]:
         top = float(statistics.median(box[m][1] for m in members))
         bottom = float(statistics.median(box[m][3] for m in members))
         mine = [s for s in small if line_of[s] == k]
-        lines.append(_marks(box, members, mine, height, top, bottom))
+        lines.append(marks.line_marks(box, members, mine, height, top, bottom))
         heights.append(height)
     return lines, heights
 
@@ -202,94 +265,6 @@ def _nearest_line(b: list[int], found, box: list[list[int]]) -> int:
         if d < best:
             best, where = d, k
     return where
-
-
-def _marks(
-    box: list[list[int]],
-    bodies: list[int],
-    small: list[int],
-    height: float,
-    top: float,
-    bottom: float,
-) -> list[Mark]:
-    """A line's digits and separators, left to right (``box``: every shape's box)."""
-    # bodies sharing most of their columns are one digit (a 4 in two strokes)
-    columns = [(box[b][0], box[b][2]) for b in bodies]
-    digits = [
-        [bodies[i] for i in part]
-        for part in components_of(len(bodies), sharing(columns, SAME_DIGIT))
-    ]
-    spans = [components.union([box[s] for s in d]) for d in digits]
-    separators = []
-    for s in small:
-        b = box[s]
-        if max(b[2] - b[0], b[3] - b[1]) < SPECK * height:
-            continue
-        # a piece of a digit: under or over it, sharing its columns (a 5's bar); else a
-        # separator by its shape; else a piece of the digit it shares most columns with (a
-        # 5's bar drawn off to the side), if any
-        host = _host(b, spans, height)
-        kind = _separator(b, height, top, bottom) if host is None else None
-        if host is None and kind is None:
-            host = _host(b, spans, height, least=0.0)
-        if host is not None:
-            digits[host].append(s)
-            spans[host] = components.union([spans[host], b])
-        elif kind is not None:
-            separators.append(Mark(kind, tuple(b), (s + 1,)))
-    marks = [Mark("digit", u, tuple(v + 1 for v in d)) for d, u in zip(digits, spans, strict=True)]
-    marks += separators
-    marks.sort(key=lambda m: (m.box[0] + m.box[2]) / 2)
-    return _with_spaces(marks, height)
-
-
-def _host(b: list[int], spans: list[tuple[int, ...]], height: float, least=SAME_DIGIT):
-    """The digit a small shape is a piece of: the one (of the digits' boxes ``spans``)
-    sharing the most of its columns, more than ``least`` of them, no further than
-    PIECE_REACH above or below; or None."""
-    best, host = 0, None
-    for k, u in enumerate(spans):
-        shared = overlap(b[0], b[2], u[0], u[2])
-        gap = -overlap(b[1], b[3], u[1], u[3])
-        if shared >= least * (b[2] - b[0]) and shared > best and gap <= PIECE_REACH * height:
-            best, host = shared, k
-    return host
-
-
-def _separator(b: np.ndarray, height: float, top: float, bottom: float) -> str | None:
-    """Which separator a small shape is, by its size and its height on the line."""
-    sw, sh = (b[2] - b[0]) / height, (b[3] - b[1]) / height
-    centre = ((b[1] + b[3]) / 2 - top) / max(bottom - top, 1)
-    lower = (b[1] - top) / max(bottom - top, 1)
-    flat = sh <= DASH_HEIGHT and DASH_WIDTH[0] <= sw <= DASH_WIDTH[1] and sw >= DASH_FLAT * sh
-    if flat and DASH_BAND[0] <= centre <= DASH_BAND[1]:
-        return "-"
-    if lower >= LOWER_HALF and sw <= POINT_SIZE:
-        low_enough = b[3] <= bottom + POINT_DROP * height
-        if sh <= POINT_SIZE and low_enough and sh < POINT_ROUND * sw:
-            return "."
-        if sh <= COMMA_HEIGHT:
-            return ","
-    return None
-
-
-def _with_spaces(marks: list[Mark], height: float) -> list[Mark]:
-    """The marks with a space where a gap between two digits is much wider than the line's
-    usual gap between neighbouring marks."""
-    if len(marks) < 3:
-        return marks
-    usual = float(
-        statistics.median(b.box[0] - a.box[2] for a, b in zip(marks, marks[1:], strict=False))
-    )
-    out: list[Mark] = []
-    for a, b in zip(marks, [*marks[1:], None], strict=True):
-        out.append(a)
-        if b is None or a.kind != "digit" or b.kind != "digit":
-            continue
-        gap = b.box[0] - a.box[2]
-        if gap >= SPACE_GAP * height and gap >= SPACE_RATIO * max(usual, 1):
-            out.append(Mark(" ", (a.box[2], a.box[1], b.box[0], a.box[3])))
-    return out
 
 
 def cut_margin(height: float) -> int:

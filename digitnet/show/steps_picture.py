@@ -95,6 +95,7 @@ READING_WIDTH = 960  # the picture of a reading is drawn this wide at most
 SEEN_SCALE = 3  # each digit as the network saw it: 28x28 at 3 pixels a pixel
 DIGIT_BOX = (80, 220, 100)
 SEPARATOR_BOX = (70, 150, 255)
+LEFT_OUT_BOX = ROLE_COLOURS["frame"]
 LABEL_SIZE = 15  # pixels: each digit's answer over its box, readable on a photo
 
 
@@ -121,7 +122,8 @@ def _draw_line(d: ImageDraw.ImageDraw, line, scale: float, label_font) -> None:
 
 def draw_reading(gray: np.ndarray, reading, digits_only: bool = False) -> Image.Image:
     """How a number was read (``digitnet read FILE --steps OUT.png``): the picture with each
-    digit's box and answer (separators in blue), then each digit as the network saw it."""
+    digit's box and answer (separators in blue, what was left out in red), then each digit
+    as the network saw it."""
     font = ImageFont.load_default()
     picture = Image.fromarray(gray).convert("RGB")
     scale = min(1.0, READING_WIDTH / picture.width, 600 / picture.height)
@@ -130,6 +132,9 @@ def draw_reading(gray: np.ndarray, reading, digits_only: bool = False) -> Image.
         picture = picture.resize(size, Image.Resampling.LANCZOS)
     d = ImageDraw.Draw(picture)
     label_font = ImageFont.load_default(size=LABEL_SIZE)
+    for left, top, right, bottom in [] if reading is None else reading.left_out:
+        d.rectangle([left * scale, top * scale, right * scale - 1, bottom * scale - 1],
+                    outline=LEFT_OUT_BOX, width=2)  # fmt: skip
     for line in [] if reading is None else reading.lines:
         _draw_line(d, line, scale, label_font)
     digits = [] if reading is None else reading.digits
@@ -146,6 +151,8 @@ def draw_reading(gray: np.ndarray, reading, digits_only: bool = False) -> Image.
         number = reading.number(digits_only).replace("\n", " / ")
         heading = f"read: {number}   (confidence {reading.confidence:.2f})"
     o.text((10, 12), heading, fill=TEXT, font=font)
+    legend = "green: a digit  blue: a separator  red: left out (lines, frames, edges, words)"
+    o.text((width - 10 - o.textlength(legend, font=font), 12), legend, fill=TEXT, font=font)
     out.paste(picture, (10, 34))
     top = 34 + picture.height + 14
     o.text((10, top), "each digit as the network saw it (28x28):", fill=TEXT, font=font)

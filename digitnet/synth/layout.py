@@ -7,10 +7,11 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
+from PIL import Image, ImageDraw
 
 from digitnet.synth.paper import encode, gray_image, ink, on_paper
 
-SEPARATORS = ",.- "
+SEPARATORS = ",.-/: "
 
 
 class Number(NamedTuple):
@@ -30,10 +31,13 @@ class Number(NamedTuple):
 NumberFamily = Callable[[np.random.Generator, np.ndarray, np.ndarray], Number]
 
 
-def separator_ink(char: str, height: int) -> np.ndarray:
-    """A separator's ink, as tall as a digit line (``height``) with the mark where it goes."""
+def separator_ink(char: str, height: int, rng=None) -> np.ndarray:
+    """A separator's ink, as tall as a digit line (``height``) with the mark where it goes;
+    a slash slants by SLASH_SLANT (drawn from ``rng``, else its middle)."""
     h = height
-    w = max(3, int(0.22 * h)) if char in ",." else max(4, int(0.35 * h))
+    if char == "/":
+        return _slash(h, rng)
+    w = max(3, int(0.22 * h)) if char in ",.:" else max(4, int(0.35 * h))
     a = np.zeros((h, w), np.float32)
     ys, xs = np.mgrid[0:h, 0:w]
     r = max(2.0, 0.07 * h)
@@ -54,7 +58,23 @@ def separator_ink(char: str, height: int) -> np.ndarray:
     elif char == "-":
         thick = max(2, int(0.09 * h))
         a[h // 2 - thick // 2 : h // 2 - thick // 2 + thick, 1 : w - 1] = 1
+    elif char == ":":
+        for y in (0.4 * h, h - r - 1):
+            a[(ys - y) ** 2 + (xs - w / 2) ** 2 <= r * r] = 1
     return a
+
+
+SLASH_SLANT = (15.0, 40.0)  # degrees from upright: people's slashes (a 1 leans less)
+
+
+def _slash(h: int, rng) -> np.ndarray:
+    """A pen stroke from the bottom left to the top right, a digit line tall."""
+    angle = np.deg2rad(rng.uniform(*SLASH_SLANT) if rng is not None else sum(SLASH_SLANT) / 2)
+    pen = max(2, int(0.15 * h))  # MNIST's pen, for a digit h tall
+    w = int(h * np.tan(angle)) + 2 * pen
+    img = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(img).line([(pen, h - pen // 2), (w - pen, pen // 2)], fill=255, width=pen)
+    return np.asarray(img, np.float32) / 255
 
 
 def lay_out(
@@ -65,16 +85,20 @@ def lay_out(
     gap: Callable[[], int],
     jitter: float = 0.0,
     sizes: tuple[float, float] = (1.0, 1.0),
+    labels: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[int], list[tuple[int, int, int, int]]]:
-    """Ink (0..1) of one line of ``text`` ('#' a digit drawn from images, else a separator),
-    the MNIST indices used and each digit's ink box; baseline at ``height``, margins of a
-    digit's height all round."""
+    """Ink (0..1) of one line of ``text`` ('#' a digit drawn from images, a digit one of
+    that digit's images, by ``labels``; else a separator), the MNIST indices used and each
+    digit's ink box; baseline at ``height``, margins of a digit's height all round."""
     marks: list[tuple[np.ndarray, int, int, bool]] = []  # ink, left, top, is a digit
     used: list[int] = []
     x = 0
     for char in text:
-        if char == "#":
-            i = int(rng.integers(len(images)))
+        if char == "#" or char.isdigit():
+            if char == "#":
+                i = int(rng.integers(len(images)))
+            else:
+                i = int(rng.choice(np.flatnonzero(labels == int(char))))
             size = int(height * rng.uniform(*sizes))
             a = ink(images[i], size)
             top = height - size + int(rng.normal(0, jitter) * height)
@@ -84,7 +108,7 @@ def lay_out(
         elif char == " ":
             x += int(height * rng.uniform(0.5, 0.8))
         else:
-            a = separator_ink(char, height)
+            a = separator_ink(char, height, rng)
             marks.append((a, x, 0, False))
             x += a.shape[1] + gap()
     m = height  # the margin

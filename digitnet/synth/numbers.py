@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
+from digitnet.synth import written
 from digitnet.synth.layout import (
     Number,
     NumberFamily,
@@ -273,6 +274,10 @@ FAMILIES: dict[str, NumberFamily] = {
     "underlined": underlined,
     "comb": comb,
     "margin": margin,
+    "signed": written.signed,
+    "dates": written.dates,
+    "light digit": written.light_digit,
+    "page edge": written.page_edge,
 }
 
 

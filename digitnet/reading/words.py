@@ -1,0 +1,68 @@
+"""Printed words beside a number, or instead of one: their marks left out, or the picture
+refused as text (an MNIST network reads "cat" as 021; the text network knows a letter)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from digitnet.errors import NotOneDigitError
+from digitnet.nn.network import Network
+from digitnet.reading.number import Digit, Separator
+
+# Thresholds measured on printed words (Pillow's own font, which the text network never saw)
+# against every benchmarks/read.py family (docs/decisions.md, "Printed words"):
+LETTER = 0.9  # a digit the text network gives at least this of being a letter is one ...
+LINE_LETTERS = 2  # ... and a line, or a run of its marks, holds words when at least this
+LINE_SHARE = 1 / 3  # many of its marks are letters, making up at least this share of them
+# a gap between marks at least this share of the line's height parts words: printed letters
+# sit up to a fifth of it apart, words 0.4 to 0.55 (Pillow's font at 60 px)
+WORD_GAP = 0.35
+
+Line = list[Digit | Separator]
+
+
+def judged_letter(text: Network, digits: list[Digit]) -> np.ndarray:
+    """How likely each digit read is a printed letter, by the text network's first two
+    outputs (0 a digit, 1 a letter)."""
+    out = text.forward(np.array([d.inputs for d in digits], np.float64))
+    return out[:, 1] / np.maximum(out[:, 0] + out[:, 1], 1e-12)
+
+
+def without_words(lines: list[Line], heights: list[float], text: Network | None):
+    """The lines that hold no words, and the boxes of the marks of those that do (a line,
+    or a run of its marks no further apart than WORD_GAP, holds words: _wordy). A number
+    beside a word is left out with it: what is left of a line of text ("Room 12" cut
+    wrongly) is no reading to trust. NotOneDigitError when words were all there was."""
+    digits = [d for line in lines for d in line if isinstance(d, Digit)]
+    if text is None or not digits:
+        return lines, []
+    letter = iter((judged_letter(text, digits) >= LETTER).tolist())
+    out, words = [], []
+    for line, height in zip(lines, heights, strict=True):
+        letters = [next(letter) if isinstance(m, Digit) else False for m in line]
+        runs = [list(range(len(line))), *_runs(line, height)]
+        if any(_wordy(line, letters, run) for run in runs):
+            words += [m.box for m in line if isinstance(m, Digit)]
+        else:
+            out.append(line)
+    if words and not out:
+        raise NotOneDigitError("no number found (text)")
+    return out, words
+
+
+def _wordy(line: Line, letters: list[bool], marks: list[int]) -> bool:
+    """Whether these marks of a line hold words: LINE_LETTERS letters or more, making up
+    LINE_SHARE of their digits or more."""
+    count = sum(isinstance(line[k], Digit) for k in marks)
+    found = sum(letters[k] for k in marks)
+    return found >= LINE_LETTERS and found >= LINE_SHARE * count
+
+
+def _runs(line: Line, height: float) -> list[list[int]]:
+    """The line's marks in runs parted by gaps of WORD_GAP of ``height`` or more."""
+    runs: list[list[int]] = [[0]]
+    for k in range(1, len(line)):
+        if line[k].box[0] - line[k - 1].box[2] >= WORD_GAP * height:
+            runs.append([])
+        runs[-1].append(k)
+    return runs

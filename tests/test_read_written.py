@@ -1,0 +1,126 @@
+"""digitnet read prints the number as written, and leaves printed words out: each mechanism
+measured over many generated pictures (MNIST test digits, digitnet.synth), and switched off
+to see that it is what does the work."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from digitnet.errors import ImageError
+from digitnet.image import preprocess
+from digitnet.reading import segment, slashes
+from digitnet.reading.reader import read_pixels
+from digitnet.saved import shipped
+from digitnet.synth.not_numbers import NOT_NUMBERS
+
+COUNT = 40  # pictures a family
+
+
+@pytest.fixture(scope="module")
+def net():
+    return shipped.load("default")
+
+
+@pytest.fixture(scope="module")
+def mnist_test(real_mnist):
+    from digitnet.data import mnist
+
+    return mnist.load(real_mnist, "test")
+
+
+def _family(mnist_test, name: str, count: int = COUNT):
+    from digitnet.synth.numbers import generate
+
+    return generate(name, count, *mnist_test)
+
+
+def _said(data: bytes, net, **options) -> str:
+    """What read prints for a picture (as written), or its refusal."""
+    try:
+        return read_pixels(preprocess.gray_pixels(data), net, **options).number()
+    except ImageError as e:
+        return f"refused: {e}"
+
+
+def _exact(numbers, net, **options) -> int:
+    return sum(_said(n.data, net, **options) == n.text for n in numbers)
+
+
+def _printed(text: str, size: int = 60) -> bytes:
+    """``text`` printed in Pillow's own font (the text network was trained on others)."""
+    font = ImageFont.load_default(size=size)
+    img = Image.new("L", (size * len(text), 3 * size), 255)
+    ImageDraw.Draw(img).text((size // 2, size // 2), text, fill=20, font=font)
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_printed_words_are_refused_as_text(net):
+    rng = np.random.default_rng(3)
+    words = [NOT_NUMBERS["word"](rng, None) for _ in range(COUNT)]
+    said = [_said(w, net) for w in words]
+    # "ok" and "Hi!" are read: o, i and ! look like digits, leaving one letter (decisions.md)
+    assert sum(s == "refused: no number found (text)" for s in said) >= 0.7 * COUNT, said
+    # without the text network the same words are read as digits
+    assert sum(_said(w, net, text=None).startswith("refused") for w in words) <= 0.1 * COUNT
+
+
+def test_a_word_beside_a_number_is_never_read_as_digits(net):
+    for text in ("Total: 42", "Price 3.50", "Room 12", "No. 17", "hello world"):
+        assert _said(_printed(text), net) == "refused: no number found (text)", text
+    without = _said(_printed("Total: 42"), net, text=None)  # the letters read as digits
+    assert not without.startswith("refused") and len(without) >= 6, without
+
+
+def test_numbers_keep_their_digits_with_the_text_network_on(mnist_test, net):
+    """The words' mechanism must not take handwritten digits for letters."""
+    for name in ("separated", "touching"):
+        numbers = _family(mnist_test, name)
+        on = [_said(n.data, net) for n in numbers]
+        off = [_said(n.data, net, text=None) for n in numbers]
+        assert sum(a == b for a, b in zip(on, off, strict=True)) >= COUNT - 1, (on, off)
+
+
+def test_dates_keep_their_slashes(mnist_test, net, monkeypatch):
+    numbers = [n for n in _family(mnist_test, "dates", 80) if "/" in n.text]
+    said = [_said(n.data, net) for n in numbers]
+    slashed = sum(s.count("/") == n.text.count("/") for s, n in zip(said, numbers, strict=True))
+    assert slashed >= 0.75 * len(numbers), list(zip(said, [n.text for n in numbers], strict=True))
+    monkeypatch.setattr(slashes, "SLASH_SLANT", 90.0)  # no mark leans like a slash
+    assert not any("/" in _said(n.data, net) for n in numbers)
+
+
+def test_ones_are_not_taken_for_slashes(mnist_test, net):
+    """Numbers of digits only (many with 1s, some leaning like slashes) print no slash."""
+    said = [_said(n.data, net) for n in _family(mnist_test, "separated", 80)]
+    assert sum("/" in s for s in said) <= 1, said
+
+
+def test_times_signs_and_points_are_printed(mnist_test, net):
+    signed = _family(mnist_test, "signed")
+    assert _exact(signed, net) >= 0.75 * COUNT
+    negative = [n for n in signed if n.text.startswith("-")]
+    minus = sum(_said(n.data, net).startswith("-") for n in negative)
+    assert minus >= 0.95 * len(negative)
+    times = [n for n in _family(mnist_test, "dates", 120) if ":" in n.text]
+    assert sum(":" in _said(n.data, net) for n in times) >= 0.9 * len(times)
+
+
+def test_a_lighter_digit_is_read(mnist_test, net, monkeypatch):
+    numbers = _family(mnist_test, "light digit")
+    plain = [n.plain for n in numbers]
+    with_light = sum(
+        _said(n.data, net).replace(" ", "") == p for n, p in zip(numbers, plain, strict=True)
+    )
+    assert with_light >= 0.75 * COUNT
+    monkeypatch.setattr(segment, "LIGHT_BODY", np.inf)  # only the darkest strokes count
+    monkeypatch.setattr(segment, "LIGHT_LEVEL", 0.0)
+    without = sum(
+        _said(n.data, net).replace(" ", "") == p for n, p in zip(numbers, plain, strict=True)
+    )
+    assert without <= with_light - 0.2 * COUNT
