@@ -81,6 +81,7 @@ def find(pixels: np.ndarray) -> Segments | None:
     ink = ink._replace(mask=ink.mask | _light_shapes(ink))
     coarse = components.label(ink.mask)
     frame, edge = digit_shapes.clutter(coarse)
+    edge |= _shadows(coarse, ink.mask)
     keep = ~frame & ~edge
     w, h = coarse.width(), coarse.height()
     framed = digit_shapes.outline_cover(coarse) >= digit_shapes.FRAME_COVER
@@ -113,6 +114,9 @@ def find(pixels: np.ndarray) -> Segments | None:
         strength = strength * ~shapes.pixels_of(np.flatnonzero(rules) + 1)
         shapes = components.label(strength >= ink_mod.FAINT_FRACTION * level)
     lines, heights = _without_specks(*_lines(shapes), scale, pixels.shape)
+    lines = [
+        _without_dust(line, h, strength, shapes) for line, h in zip(lines, heights, strict=True)
+    ]
     digits = [m for line in lines for m in line if m.kind == "digit"]
     tallest = max((m.box[3] - m.box[1] for m in digits), default=0) * scale
     if len(digits) <= FEW_MARKS or tallest < SMALL_MARKS * max(pixels.shape):
@@ -140,6 +144,29 @@ def _left_out(found: Segments, coarse: Shapes, clutter, rules, scale: int) -> tu
     and under the number (``rules``, shapes of found.shapes before they were taken out)."""
     boxes = [tuple(int(v) * scale for v in coarse.box[i]) for i in np.flatnonzero(clutter)]
     return tuple(boxes + [found.in_picture(b) for b in rules])
+
+
+# A desk's shadow, or its corner, reaching into the picture: a shape at the picture's edge
+# whose strokes are this many times as wide as the other shapes' (measured on the analysis
+# copy; a phone photo's shadow corner, 5.3 pixels against the digits' 2.0 to 2.3:
+# docs/decisions.md, "Real photos of numbers") is no writing.
+SHADOW_STROKE = 2.0
+STROKE_AREA = 10  # shapes of this many analysis pixels or more set the usual stroke width
+
+
+def _shadows(coarse: Shapes, mask: np.ndarray) -> np.ndarray:
+    """Shapes at the picture's edge whose strokes are SHADOW_STROKE times the usual width."""
+    if coarse.count < 2:
+        return np.zeros(coarse.count, bool)
+    outline = mask & ~ink_mod.square_filter(mask, 3, np.minimum)
+    edges = np.bincount(coarse.labels[outline], minlength=coarse.count + 1)[1:]
+    width = 2 * coarse.area / np.maximum(edges, 1)
+    sized = coarse.area >= STROKE_AREA
+    usual = float(np.median(width[sized])) if sized.any() else float(np.median(width))
+    h, w = mask.shape
+    left, top, right, bottom = coarse.box.T
+    at_edge = (left == 0) | (top == 0) | (right >= w) | (bottom >= h)
+    return at_edge & (width >= SHADOW_STROKE * usual)
 
 
 def _at_the_edge(box: tuple[int, int, int, int], shape: tuple[int, int]) -> bool:
@@ -205,6 +232,37 @@ def _without_specks(lines, heights, scale: int, size: tuple[int, int]):
         several = sum(speck(m) for line in lines for m in line) > 1
         raise NotOneDigitError(f"no number found ({'specks' if several else 'a speck'})")
     return [line for line, _ in kept], [h for _, h in kept]
+
+
+# Dust on a photographed page is taken for points and commas: a point is written with the
+# pen of the digits, so it is as dark as their strokes and about as wide. A point, comma or
+# colon smaller than POINT_MIN of the line's height, or fainter than DUST_INK of the line's
+# digits (the 90th percentile of each one's ink), is dust (docs/decisions.md, "Real photos
+# of numbers": 6 dust specks on two phone photos, 0.07 to 0.14 of the height, 0.35 to 0.84 of
+# the digits' ink; benchmarks/read.py's points are 0.14 and as dark).
+POINT_MIN = 0.1
+DUST_INK = 0.85
+POINTS = ".,:"
+
+
+def _without_dust(line: list[Mark], height: float, strength: np.ndarray, shapes: Shapes):
+    """The line without the points, commas and colons that are dust (POINT_MIN, DUST_INK)."""
+    if not any(m.kind in POINTS for m in line):
+        return line
+
+    def ink(m: Mark) -> float:
+        left, top, right, bottom = m.box
+        own = shapes.pixels_of(m.shapes, m.box)
+        return float(np.quantile(strength[top:bottom, left:right][own], 0.9))
+
+    digits = [ink(m) for m in line if m.kind == "digit"]
+    usual = float(np.median(digits)) if digits else 0.0
+
+    def dust(m: Mark) -> bool:
+        size = max(m.box[2] - m.box[0], m.box[3] - m.box[1])
+        return m.kind in POINTS and (size < POINT_MIN * height or ink(m) < DUST_INK * usual)
+
+    return [m for m in line if not dust(m)]
 
 
 def _refuse_no_number(coarse: Shapes, ink: ink_mod.Ink) -> None:

@@ -17,6 +17,9 @@ SLASH_SLANT = 20.0  # degrees from upright, the top to the right
 # straight; a 1 is often bent); the rest is told by the place: the line must read as a date
 SLASH_STRAIGHT = 6.0
 MOST_CANDIDATES = 6  # marks in a line that may be slashes, at most (each way is tried)
+# a day and a month hold 3 digits or more ("1/2" may as well be 112: a photographed 112 was
+# read 1/2, benchmarks/read.py's photo family)
+DATE_DIGITS = 3
 
 
 def slash_shaped(mask: np.ndarray) -> bool:
@@ -65,7 +68,7 @@ def _groups(line: list[Digit | Separator], slashes: tuple[int, ...]) -> list[str
 def _a_date(groups: list[str]) -> bool:
     """Whether digit groups are a date: day and month (either order), then perhaps a year of
     2 or 4 digits; or a 4-digit year, a month and a day."""
-    if not groups or not all(groups) or len(groups) > 3:
+    if not groups or not all(groups) or len(groups) > 3 or len("".join(groups)) < DATE_DIGITS:
         return False
     if len(groups) == 3 and len(groups[0]) == 4:
         return _month(groups[1]) and _day(groups[2])

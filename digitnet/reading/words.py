@@ -13,7 +13,9 @@ from digitnet.reading.number import Digit, Separator
 # against every benchmarks/read.py family (docs/decisions.md, "Printed words"):
 LETTER = 0.9  # a digit the text network gives at least this of being a letter is one ...
 LINE_LETTERS = 2  # ... and a line, or a run of its marks, holds words when at least this
-LINE_SHARE = 1 / 3  # many of its marks are letters, making up at least this share of them
+LINE_SHARE = 1 / 3  # many of its marks are letters, making up at least this share of them;
+SURE_LETTER = 0.99  # or when one of two or more is a letter this surely, and half of them are
+#                     ("ok": the o is read as a 0, the k is a letter surely)
 # a gap between marks at least this share of the line's height parts words: printed letters
 # sit up to a fifth of it apart, words 0.4 to 0.55 (Pillow's font at 60 px)
 WORD_GAP = 0.35
@@ -36,10 +38,10 @@ def without_words(lines: list[Line], heights: list[float], text: Network | None)
     digits = [d for line in lines for d in line if isinstance(d, Digit)]
     if text is None or not digits:
         return lines, []
-    letter = iter((judged_letter(text, digits) >= LETTER).tolist())
+    letter = iter(judged_letter(text, digits).tolist())
     out, words = [], []
     for line, height in zip(lines, heights, strict=True):
-        letters = [next(letter) if isinstance(m, Digit) else False for m in line]
+        letters = [next(letter) if isinstance(m, Digit) else 0.0 for m in line]
         runs = [list(range(len(line))), *_runs(line, height)]
         if any(_wordy(line, letters, run) for run in runs):
             words += [m.box for m in line if isinstance(m, Digit)]
@@ -50,11 +52,15 @@ def without_words(lines: list[Line], heights: list[float], text: Network | None)
     return out, words
 
 
-def _wordy(line: Line, letters: list[bool], marks: list[int]) -> bool:
-    """Whether these marks of a line hold words: LINE_LETTERS letters or more, making up
-    LINE_SHARE of their digits or more."""
+def _wordy(line: Line, letters: list[float], marks: list[int]) -> bool:
+    """Whether these marks of a line hold words (``letters``: how likely each is a letter):
+    LINE_LETTERS letters or more, making up LINE_SHARE of their digits or more; or, of two
+    or more, one SURE_LETTER and half of them letters."""
     count = sum(isinstance(line[k], Digit) for k in marks)
-    found = sum(letters[k] for k in marks)
+    found = sum(letters[k] >= LETTER for k in marks)
+    sure = any(letters[k] >= SURE_LETTER for k in marks)
+    if count >= 2 and sure and found >= count / 2:
+        return True
     return found >= LINE_LETTERS and found >= LINE_SHARE * count
 
 
