@@ -72,6 +72,8 @@ def test_the_recipe_gives_predicts_answers_on_two_workers(client, tmp_path):
     refused = {Path(r[0]).name: r[3] for r in rows if r[3]}
     assert refused == {
         "number-photo.jpg": "several digits in 2 lines: use 'digitnet read' for numbers",
+        "date.png": "several digits side by side (10): use 'digitnet read' for numbers",
+        "form.png": "text or a line, not a digit",
         "junk.png": "not an image (or a format Pillow cannot read)",
     }
     assert len(ran_on) == 2  # both worker processes took a share

@@ -62,7 +62,7 @@ def test_read_takes_every_kind_of_picture(kind):
     cli_number = json.loads(
         CliRunner().invoke(cli, ["read", str(photo), "--format", "json"]).stdout
     )["number"]
-    assert digitnet.read(KINDS[kind](photo)).number() == cli_number == "12480\n0731"
+    assert digitnet.read(KINDS[kind](photo)).number() == cli_number == "12,480\n07-31"
 
 
 def test_predict_many_keeps_order_and_names_what_has_no_name(tmp_path):

@@ -86,6 +86,7 @@ def test_numbers_keep_their_digits_with_the_text_network_on(mnist_test, net):
         assert sum(a == b for a, b in zip(on, off, strict=True)) >= COUNT - 1, (on, off)
 
 
+@pytest.mark.slow
 def test_dates_keep_their_slashes(mnist_test, net, monkeypatch):
     numbers = [n for n in _family(mnist_test, "dates", 80) if "/" in n.text]
     said = [_said(n.data, net) for n in numbers]
@@ -95,6 +96,7 @@ def test_dates_keep_their_slashes(mnist_test, net, monkeypatch):
     assert not any("/" in _said(n.data, net) for n in numbers)
 
 
+@pytest.mark.slow
 def test_ones_are_not_taken_for_slashes(mnist_test, net):
     """Numbers of digits only (many with 1s, some leaning like slashes) print no slash."""
     said = [_said(n.data, net) for n in _family(mnist_test, "separated", 80)]

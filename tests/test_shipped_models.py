@@ -20,6 +20,8 @@ from digitnet.saved import shipped
 # The floor each model must clear on the MNIST test set (issue: the shipped models).
 TARGETS = {"default": 0.97, "lesson": 0.96, "large": 0.99}
 
+NUMBER_SAMPLES = ("number-photo.jpg", "date.png", "form.png")  # numbers, for digitnet read
+
 
 @pytest.mark.parametrize("name", shipped.names())
 def test_model_is_installed_with_the_package_and_loads(name):
@@ -77,7 +79,7 @@ def test_recorded_accuracy_is_measured_again(real_mnist, name):
 @pytest.mark.parametrize("name", shipped.names())
 def test_sample_images_are_recognised(samples, name):
     """The shipped samples: their labels are in their names (three.png is a 3)."""
-    files = sorted(samples.glob("*.png"))
+    files = sorted(p for p in samples.glob("*.png") if p.name not in NUMBER_SAMPLES)
     want = np.array([3 if p.name == "three.png" else int(p.stem[-1]) for p in files])
     x = np.stack([one_digit.inputs(str(p)) for p in files])
     right = shipped.load(name).predict(x) == want

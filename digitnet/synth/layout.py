@@ -128,11 +128,13 @@ def lay_out(
 
 
 def picture(layer: np.ndarray, rng, ink_level: float = 0.05) -> bytes:
+    """Ink (0..1) laid on plain paper of a random light grey, as a PNG file's bytes."""
     paper = np.full(layer.shape, rng.uniform(0.9, 1.0), np.float32)
     return encode(gray_image(on_paper(paper, np.clip(layer, 0, 1), ink_level)))
 
 
 def digit_run(rng, low: int = 1, high: int = 8) -> str:
+    """The text of a number of ``low`` to ``high`` digits drawn at random ('#' each)."""
     return "#" * int(rng.integers(low, high + 1))
 
 
