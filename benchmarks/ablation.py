@@ -37,6 +37,7 @@ SWITCHED_OFF = {
     "the judge": {"judge": None},
     "the helper's say": {"helper": None},
     "the part reader": {"part_reader": None},
+    "the text network (words left out)": {"text": None},
 }
 
 

@@ -33,6 +33,7 @@ import numpy as np
 
 import digitnet.reading.cuts as cutting  # its lattice is swapped for the true partings
 from digitnet.data import mnist
+from digitnet.errors import ImageError
 from digitnet.image import preprocess
 from digitnet.nn.network import Network
 from digitnet.reading import ink_sharing, reader, reading_networks, segment
@@ -165,7 +166,7 @@ def main() -> None:
         found = segment.find(pixels)
         cut = _by_parts(net, number, found, _layers(number, images, pixels.shape))
         got = [
-            reader.read_pixels(pixels, net).number(),
+            _read(pixels, net),
             _with_true_cuts(net, number, pixels, found),
             *cut.values(),
         ]
@@ -178,6 +179,14 @@ def main() -> None:
         print(f"  {name:<32} {n:>4}  {n / max(ideal, 1):6.1%} of the ideal")
     print(f"  {'the ideal':<32} {ideal:>4}")
     print(f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+def _read(pixels, net) -> str | None:
+    """What read prints, or None when it refuses the picture (it reads nothing right)."""
+    try:
+        return reader.read_pixels(pixels, net).number()
+    except ImageError:
+        return None
 
 
 if __name__ == "__main__":

@@ -201,11 +201,19 @@ def _each_at_its_level(strength: np.ndarray, level: float) -> np.ndarray:
     shapes = components.label(strength > 0)
     if shapes.count == 0:
         return strength
-    peak = np.zeros(shapes.count + 1, np.float32)
-    np.maximum.at(peak, shapes.labels.ravel(), strength.ravel())
-    tall = np.r_[False, shapes.height() >= LIGHT_BODY * shapes.height().max()]
-    gain = np.where(tall & (peak < LIGHT_LEVEL * level), level / np.maximum(peak, 1e-6), 1.0)
-    return np.minimum(strength * gain[shapes.labels], 1.0).astype(strength.dtype)
+    out = strength
+    heights = shapes.height()
+    for i in np.flatnonzero(heights >= LIGHT_BODY * heights.max()):  # a few shapes, by box
+        left, top, right, bottom = shapes.box[i]
+        own = shapes.labels[top:bottom, left:right] == i + 1
+        region = out[top:bottom, left:right]
+        peak = float(region[own].max())
+        if peak < LIGHT_LEVEL * level:
+            if out is strength:
+                out = strength.copy()
+                region = out[top:bottom, left:right]
+            region[own] = np.minimum(region[own] * (level / max(peak, 1e-6)), 1.0)
+    return out
 
 
 # Only a picture of a few marks, or of small ones, may be a line, a dot, a scribble or specks:
