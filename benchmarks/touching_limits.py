@@ -136,7 +136,7 @@ def _with_true_cuts(net: Network, number: Number, pixels: np.ndarray, found) -> 
 
     segment.cuts, cutting.lattice = cuts, noted
     try:
-        return reader.read_pixels(pixels, net).number()
+        return _read(pixels, net)
     finally:
         segment.cuts, cutting.lattice = valleys, lattice
 

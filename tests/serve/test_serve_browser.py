@@ -204,18 +204,24 @@ def test_choosing_a_photo_of_one_digit(page, shots):
     assert "photo-4.jpg: the digit 4" in page.find_element("id", "photo-answer").text
 
 
-def test_switching_models_changes_every_panel(page, server, shots):
+def test_switching_models_changes_every_panel(page, server, shots, real_mnist, tmp_path):
+    from PIL import Image
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
+    from digitnet.data import mnist
+
+    images, _ = mnist.load(real_mnist, "test")
+    seven = tmp_path / "mnist-01226-7.png"  # a 7 that default reads as a 2, large as a 7
+    Image.fromarray(images[1226]).save(seven)
     stroke(page, SEVEN)
     answered(page)
-    page.find_element("id", "file").send_keys(str(SAMPLES / "mnist-00008-5.png"))
-    assert photo_answer(page) == "6"  # default's known mistake on this 5
+    page.find_element("id", "file").send_keys(str(seven))
+    assert photo_answer(page) == "2"  # default's mistake on this 7
     Select(page.find_element("id", "model")).select_by_value("large")
     WebDriverWait(page, WAIT).until(
         lambda d: d.find_element("id", "answer-note").text.endswith("(large)")
     )
-    assert photo_answer(page, "6") == "5"  # large reads it right
+    assert photo_answer(page, "2") == "7"  # large reads it right
     assert "model=large" in page.find_element("id", "weights-img").get_attribute("src")
     WebDriverWait(page, WAIT).until(
         lambda d: (
