@@ -17,9 +17,10 @@ from functools import cache
 import pytest
 from test_read import compose
 
+from digitnet.errors import ImageError
 from digitnet.reading import reader
 from digitnet.reading.read_settings import DEFAULT
-from digitnet.reading.reading_networks import shipped_network
+from digitnet.reading.reading_networks import PART_READER, TEXT, shipped_network
 
 pytestmark = pytest.mark.slow
 
@@ -28,24 +29,28 @@ VALLEYS = replace(DEFAULT, dense_from=math.inf)  # cuts at the column profile's 
 BARE = {"settings": VALLEYS, "helper": None, "part_reader": None}
 
 # What each mechanism gains, at least, in pairs read right (net of those it loses): half
-# of what it gained when measured (docs/decisions.md, "The number reader's mechanisms").
+# of what it gained when measured (docs/decisions.md, "The number reader's mechanisms"),
+# with the networks shipped since issue 29. The part reader gains nothing on these pairs
+# with them (175 both ways); it is measured on MNIST's touching numbers below. Every
+# reading leaves the text network out: it is a mechanism of its own (it refuses 2 or 3 of
+# these pairs as words: test_the_text_network_costs_few_pairs).
 GAINS = {
-    "cuts moved": (BARE, {**BARE, "settings": replace(VALLEYS, refine=())}, 5),
+    "cuts moved": (BARE, {**BARE, "settings": replace(VALLEYS, refine=())}, 2),
     "the helper's say": ({"settings": VALLEYS, "part_reader": None}, BARE, 4),
-    "the part reader": (
-        {"settings": VALLEYS},
-        {"settings": VALLEYS, "part_reader": None},
-        2,
-    ),
     "cuts every lattice step": ({}, {"settings": VALLEYS}, 2),
     "the judge": ({}, {"judge": None}, 9),
 }
 
 
 def _right(job) -> bool:
+    """Whether a pair is read right (a refusal reads it wrong)."""
     (text, gap), options = job
     pixels, _ = compose(text, gap=gap)
-    return reader.read_pixels(pixels, shipped_network("default"), **options).number() == text
+    options = {"text": None, **options}
+    try:
+        return reader.read_pixels(pixels, shipped_network("default"), **options).number() == text
+    except ImageError:
+        return False
 
 
 @cache
@@ -67,3 +72,34 @@ def test_each_mechanism_reads_more_pairs_right_than_it_loses(mechanism):
     won = sum(a and not b for a, b in zip(with_it, without, strict=True))
     lost = sum(b and not a for a, b in zip(with_it, without, strict=True))
     assert won - lost >= least, (mechanism, won, lost)
+
+
+def test_the_text_network_costs_few_pairs():
+    """Touching pairs taken for words (a 0 and a 6 can make an "oc"): 2 of 200 when measured."""
+    with_text, without = right(_key({"text": TEXT})), right(_key({}))
+    lost = sum(b and not a for a, b in zip(with_text, without, strict=True))
+    assert lost <= 4, lost
+
+
+def test_the_part_reader_reads_more_touching_numbers_right(real_mnist):
+    """On read.py's touching numbers (MNIST test digits) the part reader won 5 and lost 2
+    of 200 (benchmarks/ablation.py); here it must win more than it loses."""
+    from digitnet.data import mnist
+    from digitnet.image import preprocess
+    from digitnet.synth.numbers import generate
+
+    images, labels = mnist.load(real_mnist, "test")
+    net = shipped_network("default")
+    won = lost = 0
+    for number in generate("touching", 200, images, labels):
+        pixels = preprocess.gray_pixels(number.data)
+        said = []
+        for part_reader in (PART_READER, None):
+            try:
+                got = reader.read_pixels(pixels, net, part_reader=part_reader, text=None)
+                said.append(got.number() == number.plain)
+            except ImageError:
+                said.append(False)
+        won += said[0] and not said[1]
+        lost += said[1] and not said[0]
+    assert won > lost, (won, lost)
