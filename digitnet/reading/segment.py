@@ -78,8 +78,11 @@ def find(pixels: np.ndarray) -> Segments | None:
     """The lines, digits and separators of a grayscale picture; None when the picture has
     no ink left once frames and edges are left out. BlankImageError when it has none."""
     ink = ink_mod.find(pixels)
-    ink = ink._replace(mask=ink.mask | _light_shapes(ink))
     coarse = components.label(ink.mask)
+    light = _light_shapes(ink, coarse)
+    if light.any():
+        ink = ink._replace(mask=ink.mask | light)
+        coarse = components.label(ink.mask)
     frame, edge = digit_shapes.clutter(coarse)
     edge |= _shadows(coarse, ink.mask)
     keep = ~frame & ~edge
@@ -106,7 +109,8 @@ def find(pixels: np.ndarray) -> Segments | None:
     if not strength.any():
         return None
     level = ink_mod.quantile(strength[strength > 0], ink_mod.STRONG_INK_QUANTILE)
-    strength = _each_at_its_level(strength, level)
+    if light.any() or _pale(coarse, keep, ink):  # else every digit is as dark as the page's ink
+        strength = _each_at_its_level(strength, level)
     shapes = components.label(strength >= ink_mod.FAINT_FRACTION * level)
     rules = ruling.rules(shapes, BODY)  # underlines and overlines: left out, as frames are
     ruled = [tuple(int(v) for v in shapes.box[i]) for i in np.flatnonzero(rules)]
@@ -183,16 +187,30 @@ LIGHT_BODY = 0.7
 LIGHT_LEVEL = 0.8
 
 
-def _light_shapes(ink: ink_mod.Ink) -> np.ndarray:
-    """The analysis pixels of faint shapes tall enough to be digits written lighter."""
+def _light_shapes(ink: ink_mod.Ink, coarse: Shapes) -> np.ndarray:
+    """The analysis pixels of faint shapes tall enough to be digits written lighter
+    (``coarse``: the shapes of the ink's mask)."""
     if not ink.mask.any():
         return ink.mask
     faint = components.label(ink.faint)
     strong = np.zeros(faint.count + 1, bool)
     strong[np.unique(faint.labels[ink.mask])] = True
-    tallest = components.label(ink.mask).height().max()
+    tallest = coarse.height().max()
     light = ~strong[1:] & (faint.height() >= LIGHT_BODY * tallest)
     return faint.pixels_of(np.flatnonzero(light) + 1) if light.any() else ink.mask & False
+
+
+def _pale(coarse: Shapes, keep: np.ndarray, ink: ink_mod.Ink) -> bool:
+    """Whether a kept digit-tall shape of the analysis copy is paler than LIGHT_LEVEL of the
+    ink's level: only then is the full-resolution strength measured shape by shape."""
+    heights = coarse.height()
+    tall = keep & (heights >= LIGHT_BODY * heights[keep].max()) if keep.any() else keep
+    for i in np.flatnonzero(tall):
+        left, top, right, bottom = coarse.box[i]
+        own = coarse.labels[top:bottom, left:right] == i + 1
+        if ink.strength[top:bottom, left:right][own].max() < LIGHT_LEVEL * ink.level:
+            return True
+    return False
 
 
 def _each_at_its_level(strength: np.ndarray, level: float) -> np.ndarray:
