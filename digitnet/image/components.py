@@ -121,6 +121,14 @@ def label(mask: np.ndarray) -> Shapes:
     return Shapes(labels.reshape(h, w), area, box)
 
 
+def at_edge(boxes, shape: tuple[int, int]) -> np.ndarray:
+    """Which boxes (n x 4: left, top, right, bottom) reach the edge of a picture of ``shape``
+    (rows, columns)."""
+    b = np.asarray(boxes).reshape(-1, 4)
+    rows, cols = shape
+    return (b[:, 0] <= 0) | (b[:, 1] <= 0) | (b[:, 2] >= cols) | (b[:, 3] >= rows)
+
+
 def union(boxes) -> tuple[int, int, int, int]:
     """The box (left, top, right, bottom) around boxes: n x 4, an array or a list."""
     b = np.asarray(boxes)

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from digitnet.image.components import Shapes, label, union
+from digitnet.image.components import Shapes, at_edge, label, union
 
 FRAME_COVER = 0.6  # frames cover most of their box's outline; strokes touch it in a few places
 FRAME_FILL = 0.35  # ... and are hollow: ink on at most this share of their box
@@ -185,8 +185,7 @@ def choose(
     ids = np.arange(group.max() + 1)  # _groups numbers them 0, 1, ...
     totals = np.array([ink[live[group == g]].sum() for g in ids])
     boxes = np.array([union(shapes.box[live[group == g]]) for g in ids])
-    rows, cols = shapes.labels.shape
-    cut = (boxes[:, 0] == 0) | (boxes[:, 1] == 0) | (boxes[:, 2] == cols) | (boxes[:, 3] == rows)
+    cut = at_edge(boxes, shapes.labels.shape)
     # the digit is the group with the most ink, preferring a whole one to one cut by the edge
     whole = ~cut & (totals >= SPECK_INK * totals.max())
     main = int(np.argmax(np.where(whole, totals, -1))) if whole.any() else int(np.argmax(totals))

@@ -53,6 +53,11 @@ def line_marks(
         for part in components_of(len(bodies), sharing(columns, SAME_DIGIT))
     ]
     spans = [components.union([box[s] for s in d]) for d in digits]
+
+    def join(host: int, s: int) -> None:  # shape s is a piece of digit ``host``
+        digits[host].append(s)
+        spans[host] = components.union([spans[host], box[s]])
+
     separators, upper = [], []
     for s in small:
         b = box[s]
@@ -69,8 +74,7 @@ def line_marks(
         if host is None and kind is None:
             host = _host(b, spans, height, least=0.0)
         if host is not None:
-            digits[host].append(s)
-            spans[host] = components.union([spans[host], b])
+            join(host, s)
         elif kind is not None:
             separators.append(Mark(kind, tuple(b), (s + 1,)))
     for s in upper:
@@ -78,11 +82,10 @@ def line_marks(
         if not any(s + 1 in m.shapes for m in separators):
             host = _host(box[s], spans, height, least=0.0)
         if host is not None:
-            digits[host].append(s)
-            spans[host] = components.union([spans[host], box[s]])
+            join(host, s)
     marks = [Mark("digit", u, tuple(v + 1 for v in d)) for d, u in zip(digits, spans, strict=True)]
     marks += separators
-    marks.sort(key=lambda m: (m.box[0] + m.box[2]) / 2)
+    marks.sort(key=_centre)
     return _with_spaces(marks, height)
 
 

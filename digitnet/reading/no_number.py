@@ -48,13 +48,16 @@ def why(shapes: Shapes, strength: np.ndarray, faint: np.ndarray | None, scale: i
 
 
 def _tiny(shapes: Shapes, box: tuple, scale: int) -> bool:
-    """A group too few pixels across to show a digit, and small in its picture (a tiny
-    picture's digit fills it, and is read)."""
+    """A group too few pixels across to show a digit, and small in its picture."""
     left, top, right, bottom = box
-    side = max(right - left, bottom - top)
-    return side * scale < TINY_PIXELS and side <= 2 * digit_shapes.MIN_SIDE * max(
-        shapes.labels.shape
-    )
+    return speck_sized(max(right - left, bottom - top) * scale, max(shapes.labels.shape) * scale)
+
+
+def speck_sized(side: int, picture: int) -> bool:
+    """Whether ink ``side`` image pixels across, in a picture ``picture`` pixels on its longer
+    side, is too small to show a digit: under TINY_PIXELS, and small in its picture (a tiny
+    picture's digit fills it, and is read)."""
+    return side < TINY_PIXELS and side <= 2 * digit_shapes.MIN_SIDE * picture
 
 
 def _as_number(why: str) -> str:

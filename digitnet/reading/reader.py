@@ -30,6 +30,7 @@ from digitnet.reading.reading_networks import (
     PART_READER,
     TEXT,
     Shipped,
+    judged_letter,
     judged_one,
     network,
     shipped_judge,
@@ -146,10 +147,20 @@ def read_pixels(
         if any(isinstance(m, Digit) for m in out):
             lines.append(out)
             heights.append(height * found.scale)
-    lines, word_boxes = words.without_words(lines, heights, network(text, shipped_text))
+    lines, word_boxes = words.without_words(lines, heights, _letters(lines, text))
     if not lines:
         raise NotOneDigitError("no digits found")
     return Reading(lines, (*found.left_out, *word_boxes))
+
+
+def _letters(lines, text) -> np.ndarray | None:
+    """How likely each digit of the lines is a printed letter, by the ``text`` network (a
+    read_pixels argument); None without one, or without digits."""
+    text = network(text, shipped_text)
+    digits = [d for line in lines for d in line if isinstance(d, Digit)]
+    if text is None or not digits:
+        return None
+    return judged_letter(text, np.array([d.inputs for d in digits], np.float64))
 
 
 def _line_read(found: segment.Segments, line, parts: Parts, chosen) -> list[Digit | Separator]:

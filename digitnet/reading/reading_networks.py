@@ -94,8 +94,18 @@ def judged_one(judge: Network | None, x: np.ndarray) -> np.ndarray:
     all 1 without a judge."""
     if judge is None:
         return np.ones(len(x))
-    out = judge.forward(x)
-    return out[:, 0] / np.maximum(out[:, 0] + out[:, 1], 1e-12)
+    return _share(judge.forward(x), 0)
+
+
+def judged_letter(text: Network, x: np.ndarray) -> np.ndarray:
+    """How likely each input (N x 784) is a printed letter, by the text network's first two
+    outputs (0 a digit, 1 a letter)."""
+    return _share(text.forward(x), 1)
+
+
+def _share(out: np.ndarray, k: int) -> np.ndarray:
+    """Output ``k``'s share of the first two: the two-way networks train only those."""
+    return out[:, k] / np.maximum(out[:, 0] + out[:, 1], 1e-12)
 
 
 def network(choice: Network | str | Shipped | None, shipped_one) -> Network | None:

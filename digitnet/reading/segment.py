@@ -129,8 +129,8 @@ def find(pixels: np.ndarray) -> Segments | None:
     found = found._replace(
         left_out=_left_out(found, coarse, frame | edge | boxed, ruled, ink.scale)
     )
-    if ink.level < PALE_INK and all(_at_the_edge(found.in_picture(m.box), pixels.shape)
-                                    for m in digits):  # fmt: skip
+    boxes = [found.in_picture(m.box) for m in digits]
+    if ink.level < PALE_INK and components.at_edge(boxes, pixels.shape).all():
         raise NotOneDigitError("no number found (blank paper)")
     return found
 
@@ -167,15 +167,7 @@ def _shadows(coarse: Shapes, mask: np.ndarray) -> np.ndarray:
     width = 2 * coarse.area / np.maximum(edges, 1)
     sized = coarse.area >= STROKE_AREA
     usual = float(np.median(width[sized])) if sized.any() else float(np.median(width))
-    h, w = mask.shape
-    left, top, right, bottom = coarse.box.T
-    at_edge = (left == 0) | (top == 0) | (right >= w) | (bottom >= h)
-    return at_edge & (width >= SHADOW_STROKE * usual)
-
-
-def _at_the_edge(box: tuple[int, int, int, int], shape: tuple[int, int]) -> bool:
-    left, top, right, bottom = box
-    return left == 0 or top == 0 or right >= shape[1] or bottom >= shape[0]
+    return components.at_edge(coarse.box, mask.shape) & (width >= SHADOW_STROKE * usual)
 
 
 # A digit written with a lighter pen is ink against its own surroundings, not against the
@@ -241,13 +233,12 @@ SMALL_MARKS = 2 * digit_shapes.MIN_SIDE
 
 
 def _without_specks(lines, heights, scale: int, size: tuple[int, int]):
-    """The lines without digit marks too small to show a digit (no_number.TINY_PIXELS across
-    and small in the picture), and without lines left with none. NotOneDigitError when
-    specks were all there was."""
-    most = min(no_number.TINY_PIXELS, 2 * digit_shapes.MIN_SIDE * max(size))
+    """The lines without digit marks too small to show a digit (no_number.speck_sized), and
+    without lines left with none. NotOneDigitError when specks were all there was."""
 
     def speck(m: Mark) -> bool:
-        return m.kind == "digit" and max(m.box[2] - m.box[0], m.box[3] - m.box[1]) * scale < most
+        side = max(m.box[2] - m.box[0], m.box[3] - m.box[1]) * scale
+        return m.kind == "digit" and no_number.speck_sized(side, max(size))
 
     kept = [
         ([m for m in line if not speck(m)], h)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from digitnet.errors import NotOneDigitError
-from digitnet.nn.network import Network
 from digitnet.reading.number import Digit, Separator
 
 # Thresholds measured on printed words (Pillow's own font, which the text network never saw)
@@ -23,25 +22,19 @@ WORD_GAP = 0.35
 Line = list[Digit | Separator]
 
 
-def judged_letter(text: Network, digits: list[Digit]) -> np.ndarray:
-    """How likely each digit read is a printed letter, by the text network's first two
-    outputs (0 a digit, 1 a letter)."""
-    out = text.forward(np.array([d.inputs for d in digits], np.float64))
-    return out[:, 1] / np.maximum(out[:, 0] + out[:, 1], 1e-12)
-
-
-def without_words(lines: list[Line], heights: list[float], text: Network | None):
+def without_words(lines: list[Line], heights: list[float], letter: np.ndarray | None):
     """The lines that hold no words, and the boxes of the marks of those that do (a line,
     or a run of its marks no further apart than WORD_GAP, holds words: _wordy). A number
     beside a word is left out with it: what is left of a line of text ("Room 12" cut
-    wrongly) is no reading to trust. NotOneDigitError when words were all there was."""
-    digits = [d for line in lines for d in line if isinstance(d, Digit)]
-    if text is None or not digits:
+    wrongly) is no reading to trust. NotOneDigitError when words were all there was.
+    ``letter``: how likely each digit of the lines, in order, is a printed letter
+    (reading_networks.judged_letter); None leaves every line in."""
+    if letter is None:
         return lines, []
-    letter = iter(judged_letter(text, digits).tolist())
+    each = iter(letter.tolist())
     out, words = [], []
     for line, height in zip(lines, heights, strict=True):
-        letters = [next(letter) if isinstance(m, Digit) else 0.0 for m in line]
+        letters = [next(each) if isinstance(m, Digit) else 0.0 for m in line]
         runs = [list(range(len(line))), *_runs(line, height)]
         if any(_wordy(line, letters, run) for run in runs):
             words += [m.box for m in line if isinstance(m, Digit)]

@@ -64,5 +64,5 @@ def page_edge(rng, images, labels) -> Number:
     paper = uneven_light(rng, *big.shape)
     edge = half_plane(rng, *big.shape, cover=(0.05, pad / max(big.shape) * 0.8))
     paper[edge] *= rng.uniform(0.15, 0.5)
-    return Number(jpeg_bytes(on_paper(paper, np.clip(big, 0, 1), 0.1), rng), fill(
-        text, labels, used), used, boxes)  # fmt: skip
+    data = jpeg_bytes(on_paper(paper, np.clip(big, 0, 1), 0.1), rng)
+    return Number(data, fill(text, labels, used), used, boxes)
