@@ -135,10 +135,10 @@ def find(pixels: np.ndarray) -> Segments | None:
     return found
 
 
-# A blank page photographed: its darker corners and edges stand out from the paper by
-# little more than the noise, ink by far more (benchmarks/read.py's blank photos: 0.15 to 0.21;
-# its photographed numbers: 0.67 or more). Marks that all touch the picture's edge on a page
-# whose strongest ink is this pale are the page's shading, not a number.
+# A blank page photographed: its darker corners stand out from the paper by little more than
+# the noise, ink by far more; marks that all touch the picture's edge on a page whose strongest
+# ink is this pale are the page's shading (docs/decisions.md, "A lighter digit, specks, blank
+# paper").
 PALE_INK = 0.25
 
 
@@ -151,9 +151,8 @@ def _left_out(found: Segments, coarse: Shapes, clutter, rules, scale: int) -> tu
 
 
 # A desk's shadow, or its corner, reaching into the picture: a shape at the picture's edge
-# whose strokes are this many times as wide as the other shapes' (measured on the analysis
-# copy; a phone photo's shadow corner, 5.3 pixels against the digits' 2.0 to 2.3:
-# docs/decisions.md, "Real photos of numbers") is no writing.
+# whose strokes are this many times as wide as the other shapes' on the analysis copy is no
+# writing (docs/decisions.md, "Real photos of numbers").
 SHADOW_STROKE = 2.0
 STROKE_AREA = 10  # shapes of this many analysis pixels or more set the usual stroke width
 
@@ -252,11 +251,9 @@ def _without_specks(lines, heights, scale: int, size: tuple[int, int]):
 
 
 # Dust on a photographed page is taken for points and commas: a point is written with the
-# pen of the digits, so it is as dark as their strokes and about as wide. A point, comma or
-# colon smaller than POINT_MIN of the line's height, or fainter than DUST_INK of the line's
-# digits (the 90th percentile of each one's ink), is dust (docs/decisions.md, "Real photos
-# of numbers": 6 dust specks on two phone photos, 0.07 to 0.14 of the height, 0.35 to 0.84 of
-# the digits' ink; benchmarks/read.py's points are 0.14 and as dark).
+# digits' pen, as dark as their strokes and about as wide. A point, comma or colon smaller
+# than POINT_MIN of the line's height, or fainter than DUST_INK of the line's digits (the 90th
+# percentile of each one's ink), is dust (docs/decisions.md, "Real photos of numbers").
 POINT_MIN = 0.1
 DUST_INK = 0.85
 POINTS = ".,:"

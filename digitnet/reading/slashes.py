@@ -9,16 +9,15 @@ import numpy as np
 
 from digitnet.reading.number import Digit, Separator
 
-# Measured on the marks of benchmarks/read.py's dates and numbers, a slash drawn with MNIST's
-# pen (docs/decisions.md, "A slash or a 1"): slashes lean 17 to 44 degrees, and a quarter of
-# MNIST's 1s more than 22; so a mark must lean this far (83% of slashes, 14% of 1s) ...
+# Slashes lean further than most 1s, but many MNIST 1s lean as far (docs/decisions.md, "A
+# slash or a 1", measured on benchmarks/read.py's dates and numbers): a mark must lean this
+# far ...
 SLASH_SLANT = 20.0  # degrees from upright, the top to the right
 # ... and be this many times as long as thick (a slash, leaning, is longer than a 1 and
 # straight; a 1 is often bent); the rest is told by the place: the line must read as a date
 SLASH_STRAIGHT = 6.0
 MOST_CANDIDATES = 6  # marks in a line that may be slashes, at most (each way is tried)
-# a day and a month hold 3 digits or more ("1/2" may as well be 112: a photographed 112 was
-# read 1/2, benchmarks/read.py's photo family)
+# a day and a month hold 3 digits or more: "1/2" may as well be a 112 (read.py's photos)
 DATE_DIGITS = 3
 
 

@@ -16,7 +16,7 @@ LINE_SHARE = 1 / 3  # many of its marks are letters, making up at least this sha
 SURE_LETTER = 0.99  # or when one of two or more is a letter this surely, and half of them are
 #                     ("ok": the o is read as a 0, the k is a letter surely)
 # a gap between marks at least this share of the line's height parts words: printed letters
-# sit up to a fifth of it apart, words 0.4 to 0.55 (Pillow's font at 60 px)
+# sit closer, words further (docs/decisions.md, "Printed words")
 WORD_GAP = 0.35
 
 Line = list[Digit | Separator]
