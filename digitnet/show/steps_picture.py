@@ -96,6 +96,8 @@ SEEN_SCALE = 3  # each digit as the network saw it: 28x28 at 3 pixels a pixel
 DIGIT_BOX = (80, 220, 100)
 SEPARATOR_BOX = (70, 150, 255)
 LEFT_OUT_BOX = ROLE_COLOURS["frame"]
+READING_LEGEND = "green: a digit  blue: a separator  red: left out (lines, frames, edges, words)"
+PICTURE_TOP = 44  # the picture read, under the heading and the legend
 LABEL_SIZE = 15  # pixels: each digit's answer over its box, readable on a photo
 
 
@@ -142,7 +144,7 @@ def draw_reading(gray: np.ndarray, reading, digits_only: bool = False) -> Image.
     per_row = max(1, (max(picture.width, 400) - 10) // (side + 10))
     rows = -(-len(digits) // per_row)
     width = max(picture.width + 20, 420)
-    height = 40 + picture.height + 30 + rows * (side + 24) + 10
+    height = PICTURE_TOP + 6 + picture.height + 30 + rows * (side + 24) + 10
     out = Image.new("RGB", (width, height), BACKGROUND)
     o = ImageDraw.Draw(out)
     if reading is None:
@@ -151,10 +153,9 @@ def draw_reading(gray: np.ndarray, reading, digits_only: bool = False) -> Image.
         number = reading.number(digits_only).replace("\n", " / ")
         heading = f"read: {number}   (confidence {reading.confidence:.2f})"
     o.text((10, 12), heading, fill=TEXT, font=font)
-    legend = "green: a digit  blue: a separator  red: left out (lines, frames, edges, words)"
-    o.text((width - 10 - o.textlength(legend, font=font), 12), legend, fill=TEXT, font=font)
-    out.paste(picture, (10, 34))
-    top = 34 + picture.height + 14
+    o.text((10, 26), READING_LEGEND, fill=TEXT, font=font)  # under the heading: never over it
+    out.paste(picture, (10, PICTURE_TOP))
+    top = PICTURE_TOP + picture.height + 14
     o.text((10, top), "each digit as the network saw it (28x28):", fill=TEXT, font=font)
     for k, digit in enumerate(digits):
         r, c = divmod(k, per_row)
