@@ -77,6 +77,7 @@ def test_a_word_beside_a_number_is_never_read_as_digits(net):
     assert not without.startswith("refused") and len(without) >= 6, without
 
 
+@pytest.mark.slow
 def test_numbers_keep_their_digits_with_the_text_network_on(mnist_test, net):
     """The words' mechanism must not take handwritten digits for letters."""
     for name in ("separated", "touching"):
@@ -113,6 +114,7 @@ def test_times_signs_and_points_are_printed(mnist_test, net):
     assert sum(":" in _said(n.data, net) for n in times) >= 0.9 * len(times)
 
 
+@pytest.mark.slow
 def test_a_lighter_digit_is_read(mnist_test, net, monkeypatch):
     numbers = _family(mnist_test, "light digit")
     plain = [n.plain for n in numbers]
