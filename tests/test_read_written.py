@@ -92,8 +92,9 @@ def test_dates_keep_their_slashes(mnist_test, net, monkeypatch):
     numbers = [n for n in _family(mnist_test, "dates", 80) if "/" in n.text]
     said = [_said(n.data, net) for n in numbers]
     slashed = sum(s.count("/") == n.text.count("/") for s, n in zip(said, numbers, strict=True))
-    assert slashed >= 0.75 * len(numbers), list(zip(said, [n.text for n in numbers], strict=True))
+    assert slashed >= 0.85 * len(numbers), list(zip(said, [n.text for n in numbers], strict=True))
     monkeypatch.setattr(slashes, "SLASH_SLANT", 90.0)  # no mark leans like a slash
+    monkeypatch.setattr(slashes, "PAIR_SLANT", 90.0)
     assert not any("/" in _said(n.data, net) for n in numbers)
 
 

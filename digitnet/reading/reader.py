@@ -166,19 +166,18 @@ def _letters(lines, text) -> np.ndarray | None:
 def _line_read(found: segment.Segments, line, parts: Parts, chosen) -> list[Digit | Separator]:
     """A line's digits (each mark's chosen parts) and separators, slashes told from 1s."""
     out: list[Digit | Separator] = []
-    shaped: list[bool] = []  # whether each is a whole mark read as 1 and shaped as a slash
+    leans: list[float] = []  # how far each leans like a slash, when a whole mark read as 1
     for mark in line:
         if mark.kind == "digit":
             ids = [i for i in chosen[mark] if i is not None]
             out += [parts.digit(i) for i in ids]
             whole_one = len(ids) == 1 and out[-1].digit == 1
-            shaped += [
-                whole_one and slashes.slash_shaped(found.shapes.pixels_of(mark.shapes, mark.box))
-            ] * len(ids)
+            ink = found.shapes.pixels_of(mark.shapes, mark.box) if whole_one else None
+            leans += [slashes.lean(ink) if whole_one else 0.0] * len(ids)
         else:
             out.append(Separator(mark.kind, found.in_picture(mark.box)))
-            shaped.append(False)
-    return slashes.with_slashes(out, shaped)
+            leans.append(0.0)
+    return slashes.with_slashes(out, leans)
 
 
 def digit_marks(found: segment.Segments) -> list[tuple[segment.Mark, float]]:

@@ -12,42 +12,54 @@ from digitnet.reading.number import Digit, Separator
 # Slashes lean further than most 1s, but many MNIST 1s lean as far (docs/decisions.md, "A
 # slash or a 1", measured on benchmarks/read.py's dates and numbers): a mark must lean this
 # far ...
-SLASH_SLANT = 20.0  # degrees from upright, the top to the right
+SLASH_SLANT = 18.0  # degrees from upright, the top to the right
+# ... or this far, for each of two slashes that make a whole date (day, month and year): the
+# place tells a pair far more surely than one
+PAIR_SLANT = 12.0
 # ... and be this many times as long as thick (a slash, leaning, is longer than a 1 and
 # straight; a 1 is often bent); the rest is told by the place: the line must read as a date
-SLASH_STRAIGHT = 6.0
+SLASH_STRAIGHT = 5.0
 MOST_CANDIDATES = 6  # marks in a line that may be slashes, at most (each way is tried)
 # a day and a month hold 3 digits or more: "1/2" may as well be a 112 (read.py's photos)
 DATE_DIGITS = 3
 
 
-def slash_shaped(mask: np.ndarray) -> bool:
-    """Whether ink (a boolean mask) is one stroke leaning like a slash: SLASH_SLANT or more
-    from upright, SLASH_STRAIGHT or more times as long as it is thick."""
+def lean(mask: np.ndarray) -> float:
+    """How far ink (a boolean mask) leans like a slash, in degrees from upright with the top
+    to the right; 0 unless it is one straight stroke, SLASH_STRAIGHT or more times as long as
+    it is thick."""
     ys, xs = np.nonzero(mask)
     if len(xs) < 3:
-        return False
+        return 0.0
     x, y = xs - xs.mean(), ys - ys.mean()
     cxx, cyy, cxy = (x * x).mean(), (y * y).mean(), (x * y).mean()
     slant = -0.5 * np.degrees(np.arctan2(2 * cxy, cyy - cxx))  # rows grow downwards
     low, high = np.linalg.eigvalsh([[cxx, cxy], [cxy, cyy]])
-    return bool(slant >= SLASH_SLANT and high >= SLASH_STRAIGHT**2 * max(low, 1e-9))
+    return float(max(slant, 0.0)) if high >= SLASH_STRAIGHT**2 * max(low, 1e-9) else 0.0
 
 
-def with_slashes(line: list[Digit | Separator], shaped: list[bool]) -> list[Digit | Separator]:
-    """The line with the 1s that are slash-shaped (``shaped``, a flag a mark) read as slashes,
-    when that makes it a date; the most slashes that do. Unchanged otherwise."""
+def with_slashes(line: list[Digit | Separator], leans: list[float]) -> list[Digit | Separator]:
+    """The line with the 1s that lean like slashes (``leans``, degrees a mark) read as
+    slashes, when that makes it a date: two slashes of PAIR_SLANT or more, else one of
+    SLASH_SLANT or more; of the ways that do, the one whose slashes lean furthest. Unchanged
+    otherwise."""
     if any(isinstance(m, Separator) and m.char != " " for m in line):
         return line  # a date written with slashes has no other separators
     candidates = [
         k
         for k, m in enumerate(line)
-        if shaped[k] and isinstance(m, Digit) and m.digit == 1 and 0 < k < len(line) - 1
+        if leans[k] >= PAIR_SLANT and isinstance(m, Digit) and m.digit == 1
+        if 0 < k < len(line) - 1
     ][:MOST_CANDIDATES]
-    for count in (2, 1):
-        for chosen in itertools.combinations(candidates, count):
-            if _a_date(_groups(line, chosen)):
-                return [Separator("/", m.box) if k in chosen else m for k, m in enumerate(line)]
+    for count, least in ((2, PAIR_SLANT), (1, SLASH_SLANT)):
+        ways = [
+            chosen
+            for chosen in itertools.combinations(candidates, count)
+            if min(leans[k] for k in chosen) >= least and _a_date(_groups(line, chosen))
+        ]
+        if ways:
+            chosen = max(ways, key=lambda c: min(leans[k] for k in c))
+            return [Separator("/", m.box) if k in chosen else m for k, m in enumerate(line)]
     return line
 
 
