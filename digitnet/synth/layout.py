@@ -139,6 +139,7 @@ def digit_run(rng, low: int = 1, high: int = 8) -> str:
 
 
 def fill(text: str, labels: np.ndarray, used: list[int]) -> str:
-    """The text with each '#' replaced by the digit drawn for it."""
+    """The text with each '#' replaced by the digit drawn for it (a digit written out in
+    ``text`` has an image in ``used`` too, of its own label)."""
     it = iter(used)
-    return "".join(str(labels[next(it)]) if c == "#" else c for c in text)
+    return "".join(str(labels[next(it)]) if c == "#" or c.isdigit() else c for c in text)
