@@ -33,13 +33,15 @@ class Several:
     touching_aspect: float = 1.25
     touching_sure: float = 0.95
     touching_judged: float = 0.02
-    # Ink in lines one above another is refused when read as several digits, each this
-    # surely: a bold digit's broken stroke or a shadow over a digit is read less surely.
+    # Ink in lines one above another is refused when read as a line of several digits, each
+    # this surely: a bold digit's broken stroke or a shadow over a digit is read less surely.
     lines_sure: float = 0.95
-    # Single digits one above another are refused only when each is at least this tall
-    # against the other, and taller than wide: a broken digit's pieces or a shadow's sliver
-    # are not.
+    # ... or when every digit read is at least this tall against the tallest, and taller than
+    # wide (a broken digit's pieces or a shadow's sliver are not) ...
     stacked_size: float = 0.7
+    # ... and read at least this surely: the shapes tell stacked digits; the network's
+    # sureness, asked as much of them as of a line, let a tenth of them through.
+    whole_sure: float = 0.5
 
 
 SEVERAL = Several()
@@ -80,7 +82,13 @@ def _checked(steps: preprocess.Steps, several: Several | None) -> preprocess.Ste
     if (lines := _lines_read(steps.strength, steps.inputs, several)) > 1:
         return steps._replace(inputs=None, refusal=digit_shapes.stacked(lines))
     if (count := _touching(steps.strength, steps.inputs, several)) > 1:
-        return steps._replace(inputs=None, refusal=digit_shapes.several(count, "touching"))
+        from digitnet.reading import segment  # loaded by _touching already
+
+        lines = segment.digit_lines(steps.strength)  # digits touching across lines
+        refusal = digit_shapes.stacked(lines) if lines > 1 else None
+        return steps._replace(
+            inputs=None, refusal=refusal or digit_shapes.several(count, "touching")
+        )
     return steps
 
 
@@ -113,26 +121,29 @@ def _in_lines(steps: preprocess.Steps) -> str | None:
 
 def _lines_read(strength: np.ndarray, inputs: np.ndarray, several: Several) -> int:
     """How many lines of digits ink taken for one digit holds: 1 unless it splits into lines
-    and digitnet read finds in them a line of several digits, every digit surely (a digit
-    broken in two, or a shadow's sliver over a digit, reads as one digit over another)."""
+    and digitnet read finds digits in them, each a whole digit's size and shape, or a line of
+    several digits, every digit surely (a digit broken in two, or a shadow's sliver over a
+    digit, reads as one digit over another)."""
     from digitnet.reading import segment  # only here (start-up time)
 
     if segment.digit_lines(strength) < 2:
         return 1
     from digitnet.reading import reader  # the number reader: only for ink in lines
+    from digitnet.reading.number import Digit
 
-    reading = reader.sure_reading(strength, inputs, several.lines_sure, judged=0.0)
+    reading = reader.ink_reading(strength)
     if reading is None or len(reading.lines) < 2:
         return 1
-    if max(len(line) for line in reading.lines) > 1:
+    sure = [d.confidence for d in reading.digits]
+    in_line = max(sum(isinstance(m, Digit) for m in line) for line in reading.lines)
+    if in_line > 1 and min(sure) >= several.lines_sure:
         return len(reading.lines)
-    # a digit over a digit: each a whole digit's size and shape, not a sliver or a bar
-    boxes = [m.box for line in reading.lines for m in line]
+    boxes = [d.box for d in reading.digits]
     tallest = max(b[3] - b[1] for b in boxes)
     whole = all(
         b[3] - b[1] >= several.stacked_size * tallest and b[3] - b[1] >= b[2] - b[0] for b in boxes
     )
-    return len(reading.lines) if whole else 1
+    return len(reading.lines) if whole and min(sure) >= several.whole_sure else 1
 
 
 def _touching(strength: np.ndarray, inputs: np.ndarray, several: Several) -> int:

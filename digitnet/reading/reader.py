@@ -208,6 +208,17 @@ def surely_several(
     return [sum(isinstance(m, Digit) for m in line) for line in reading.lines]
 
 
+def ink_reading(strength: np.ndarray) -> Reading | None:
+    """How the number reader reads ink (``strength``, as preprocessing measured it), with the
+    shipped default model; None when it finds no number."""
+    margin = max(strength.shape) // 4
+    gray = 255 - np.round(255 * np.pad(strength, margin)).astype(np.uint8)
+    try:
+        return read_pixels(gray, shipped_network("default"), part_reader=None, text=None)
+    except ImageError:
+        return None
+
+
 def sure_reading(
     strength: np.ndarray, inputs: np.ndarray, sure: float, judged: float
 ) -> Reading | None:
@@ -215,15 +226,10 @@ def sure_reading(
     each at least ``sure`` (or the judge gives the whole less than ``judged`` of being one
     digit); else None. Read with the shipped default model, whose confidences the
     thresholds were measured on (whatever $DIGITNET_MODEL names), loaded once."""
-    margin = max(strength.shape) // 4
-    gray = 255 - np.round(255 * np.pad(strength, margin)).astype(np.uint8)
-    try:
-        reading = read_pixels(gray, shipped_network("default"), part_reader=None, text=None)
-    except ImageError:
+    reading = ink_reading(strength)
+    if reading is None or len(reading.digits) < 2:
         return None
     digits = reading.digits
-    if len(digits) < 2:
-        return None
     if all(d.confidence >= sure for d in digits):
         return reading
     whole = judged_one(shipped_judge(), inputs.reshape(1, -1).astype(np.float64))[0]

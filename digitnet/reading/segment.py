@@ -30,7 +30,7 @@ from typing import NamedTuple
 import numpy as np
 
 from digitnet.errors import NotOneDigitError
-from digitnet.image import components, digit_shapes
+from digitnet.image import components, digit_shapes, paper_edges
 from digitnet.image import ink as ink_mod
 from digitnet.image.components import Shapes
 from digitnet.image.digit_ink import digit_strength, image_box
@@ -84,7 +84,7 @@ def find(pixels: np.ndarray) -> Segments | None:
         ink = ink._replace(mask=ink.mask | light)
         coarse = components.label(ink.mask)
     frame, edge = digit_shapes.clutter(coarse)
-    edge |= _shadows(coarse, ink.mask)
+    edge |= _shadows(coarse, ink.mask) | paper_edges.steps(coarse, pixels, ink)
     keep = ~frame & ~edge
     w, h = coarse.width(), coarse.height()
     framed = digit_shapes.outline_cover(coarse) >= digit_shapes.FRAME_COVER
