@@ -12,7 +12,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from digitnet.errors import ImageError
 from digitnet.image import preprocess
-from digitnet.reading import segment, slashes
+from digitnet.reading import segment, slashes, words
+from digitnet.reading.number import Digit
 from digitnet.reading.reader import read_pixels
 from digitnet.saved import shipped
 from digitnet.synth.not_numbers import NOT_NUMBERS
@@ -129,3 +130,35 @@ def test_a_lighter_digit_is_read(mnist_test, net, monkeypatch):
         _said(n.data, net).replace(" ", "") == p for n, p in zip(numbers, plain, strict=True)
     )
     assert without <= with_light - 0.2 * COUNT
+
+
+def _line(digits: str, gaps: list[int], height: int = 40):
+    """Digit marks 30 pixels wide, ``gaps`` pixels apart, as the reader gives them."""
+    line, x = [], 0
+    for d, gap in zip(digits, [0, *gaps], strict=True):
+        x += gap
+        line.append(Digit(int(d), 0.99, (x, 0, x + 30, height), np.zeros(10), np.zeros(784)))
+        x += 30
+    return line
+
+
+@pytest.mark.parametrize(
+    "digits, gaps, letters, wordy",
+    [
+        ("656", [4, 30], [0.0, 1.0, 0.0], False),  # a sure letter in a run of two: a number
+        ("65", [4], [0.0, 1.0], True),  # ... but a whole line of two ("ok"): words
+        ("731013", [4] * 5, [0.4, 0, 0.95, 0, 0.95, 0], False),  # letter-like 1s: a number
+        ("7318", [4] * 3, [0.4, 0.95, 0.95, 0], True),  # a letter besides the 1: words
+        ("1111", [4] * 3, [0.995] * 4, False),  # 1s alone, however sure
+    ],
+)
+def test_which_lines_hold_words(digits, gaps, letters, wordy):
+    """words.without_words on lines made by hand: a 1 is as much a stroke as a letter, and a
+    sure letter makes words of a whole line of two marks, not of two marks of a longer line."""
+    line = _line(digits, gaps)
+    try:
+        kept, boxes = words.without_words([line, _line("42", [4])], [40.0, 40.0],
+                                          np.array([*letters, 0.0, 0.0]))  # fmt: skip
+    except ImageError:
+        pytest.fail("the second line is a number")
+    assert (len(kept) == 1) == wordy and len(boxes) == (len(line) if wordy else 0)

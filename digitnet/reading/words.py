@@ -13,8 +13,9 @@ from digitnet.reading.number import Digit, Separator
 LETTER = 0.9  # a digit the text network gives at least this of being a letter is one ...
 LINE_LETTERS = 2  # ... and a line, or a run of its marks, holds words when at least this
 LINE_SHARE = 1 / 3  # many of its marks are letters, making up at least this share of them;
-SURE_LETTER = 0.99  # or when one of two or more is a letter this surely, and half of them are
-#                     ("ok": the o is read as a 0, the k is a letter surely)
+SURE_LETTER = 0.99  # or when a whole line of two marks or more has a letter this surely, and
+#                     half of its marks are letters ("ok": the o is read as a 0, the k is a
+#                     letter surely); a mark read as 1 is a stroke, never letter enough alone
 # a gap between marks at least this share of the line's height parts words: printed letters
 # sit closer, words further (docs/decisions.md, "Printed words")
 WORD_GAP = 0.35
@@ -47,14 +48,16 @@ def without_words(lines: list[Line], heights: list[float], letter: np.ndarray | 
 
 def _wordy(line: Line, letters: list[float], marks: list[int]) -> bool:
     """Whether these marks of a line hold words (``letters``: how likely each is a letter):
-    LINE_LETTERS letters or more, making up LINE_SHARE of their digits or more; or, of two
-    or more, one SURE_LETTER and half of them letters."""
+    LINE_LETTERS letters or more, making up LINE_SHARE of their digits or more; or, a whole
+    line of two or more, one SURE_LETTER and half of them letters. Never 1s alone."""
     count = sum(isinstance(line[k], Digit) for k in marks)
-    found = sum(letters[k] >= LETTER for k in marks)
-    sure = any(letters[k] >= SURE_LETTER for k in marks)
-    if count >= 2 and sure and found >= count / 2:
+    found = [k for k in marks if letters[k] >= LETTER]
+    if all(line[k].digit == 1 for k in found):  # a lone stroke is as much a 1 as an l
+        return False
+    sure = any(letters[k] >= SURE_LETTER and line[k].digit != 1 for k in marks)
+    if count >= 2 and sure and len(found) >= count / 2 and len(marks) == len(line):
         return True
-    return found >= LINE_LETTERS and found >= LINE_SHARE * count
+    return len(found) >= LINE_LETTERS and len(found) >= LINE_SHARE * count
 
 
 def _runs(line: Line, height: float) -> list[list[int]]:
