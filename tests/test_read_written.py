@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from digitnet.errors import ImageError
 from digitnet.image import preprocess
-from digitnet.reading import segment, slashes, words
+from digitnet.reading import ruling, segment, slashes, words
 from digitnet.reading.number import Digit
 from digitnet.reading.reader import read_pixels
 from digitnet.saved import shipped
@@ -162,3 +162,34 @@ def test_which_lines_hold_words(digits, gaps, letters, wordy):
     except ImageError:
         pytest.fail("the second line is a number")
     assert (len(kept) == 1) == wordy and len(boxes) == (len(line) if wordy else 0)
+
+
+def test_no_slashes_in_a_comb_field(mnist_test, net):
+    """A comb field holds a character a box: a leaning stroke in a box is a 1, never a date's
+    slash. Every MNIST 1 swapped for a slash drawn with MNIST's pen, 30 degrees over."""
+    from digitnet.synth.layout import separator_ink
+    from digitnet.synth.numbers import generate
+
+    images, labels = mnist_test
+    slash = separator_ink("/", 20)  # 30 degrees: the middle of the drawn range
+    square = np.zeros((28, 28), np.float32)
+    top, left = (28 - slash.shape[0]) // 2, (28 - slash.shape[1]) // 2
+    square[top : top + slash.shape[0], left : left + slash.shape[1]] = slash
+    slashed = images.copy()
+    slashed[labels == 1] = (square * 255).astype(np.uint8)
+    said = []
+    for number in generate("comb", 60, slashed, labels):
+        found = segment.find(preprocess.gray_pixels(number.data))
+        assert found is not None and len(found.combs) == 1, number.text
+        said.append(_said(number.data, net))
+    with_ones = [s for s in said if s and "1" in s]
+    assert len(with_ones) >= 20 and not any("/" in s for s in said), said
+
+
+@pytest.mark.parametrize("walls, comb", [(0, False), (1, True), (4, True)])
+def test_a_comb_field_is_a_frame_parted_by_walls(walls, comb):
+    lines = np.zeros((60, 200), bool)
+    lines[10:50, [20, 180]] = lines[[10, 49], 20:181] = True  # a box around a number
+    for x in np.linspace(20, 180, walls + 2)[1:-1].astype(int):
+        lines[10:50, x] = True
+    assert ruling.walled(lines, (20, 10, 181, 50)) is comb

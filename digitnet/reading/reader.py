@@ -172,12 +172,19 @@ def _line_read(found: segment.Segments, line, parts: Parts, chosen) -> list[Digi
             ids = [i for i in chosen[mark] if i is not None]
             out += [parts.digit(i) for i in ids]
             whole_one = len(ids) == 1 and out[-1].digit == 1
-            ink = found.shapes.pixels_of(mark.shapes, mark.box) if whole_one else None
-            leans += [slashes.lean(ink) if whole_one else 0.0] * len(ids)
+            slash = whole_one and not _in_a_comb(found, mark.box)  # a box a digit
+            ink = found.shapes.pixels_of(mark.shapes, mark.box) if slash else None
+            leans += [slashes.lean(ink) if slash else 0.0] * len(ids)
         else:
             out.append(Separator(mark.kind, found.in_picture(mark.box)))
             leans.append(0.0)
     return slashes.with_slashes(out, leans)
+
+
+def _in_a_comb(found: segment.Segments, box) -> bool:
+    """Whether a mark's box lies in one of the picture's comb fields."""
+    left, top, right, bottom = found.in_picture(box)
+    return any(a <= left and b <= top and right <= c and bottom <= d for a, b, c, d in found.combs)
 
 
 def digit_marks(found: segment.Segments) -> list[tuple[segment.Mark, float]]:

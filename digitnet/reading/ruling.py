@@ -40,6 +40,16 @@ def inside_the_lines(shapes: Shapes, i: int) -> tuple[np.ndarray, np.ndarray]:
     return out[0], out[1]
 
 
+def walled(lines: np.ndarray, box) -> bool:
+    """Whether a frame's lines (``lines``, as inside_the_lines gives them, over the whole
+    picture) part its box with a wall down it, as a comb field's boxes are parted."""
+    left, top, right, bottom = (int(v) for v in box)
+    inner = lines[top:bottom, left:right]
+    down = runs_at_least(inner.T, FRAME_RUN * (bottom - top)).T.any(axis=0)
+    cols = np.flatnonzero(down)
+    return bool(cols.size) and bool((np.diff(cols) > 1).sum() >= 2)  # 3 walls or more
+
+
 def ruled_above_and_below(shapes: Shapes, i: int) -> bool:
     """Whether shape ``i`` has a line along FRAME_RUN of its box's width in its top and in
     its bottom quarter, as a comb field has (touching digits have none)."""

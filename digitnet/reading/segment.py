@@ -61,6 +61,7 @@ class Segments(NamedTuple):
     box: tuple[int, int, int, int]  # where strength lies in the picture (image pixels)
     scale: int = 1  # each pixel of ``strength`` is a block this many image pixels a side
     left_out: tuple = ()  # the boxes of the frames, edges and lines left out (image pixels)
+    combs: tuple = ()  # the boxes of comb fields among them (image pixels)
 
     def in_picture(self, box) -> tuple[int, int, int, int]:
         """A box of ``strength`` (left, top, right, bottom) in image pixels."""
@@ -94,10 +95,13 @@ def find(pixels: np.ndarray) -> Segments | None:
     keep &= ~boxed  # a comb field whose digits touch it so much that it is no hollow frame
     mask = coarse.pixels_of(np.flatnonzero(keep) + 1)
     frame_lines = np.zeros_like(mask)  # the lines of frames and combs
+    combs = []  # the boxes of comb fields: a box a character
     for i in np.flatnonzero(frame | boxed):  # digits that touch their box (a comb field)
         inside, its_lines = ruling.inside_the_lines(coarse, i)
         mask |= inside
         frame_lines |= its_lines
+        if ruling.walled(its_lines, coarse.box[i]):
+            combs.append(tuple(int(v) * ink.scale for v in coarse.box[i]))
     if not mask.any():
         _refuse_no_number(coarse, ink)
         return None
@@ -127,7 +131,8 @@ def find(pixels: np.ndarray) -> Segments | None:
         _refuse_no_number(coarse, ink)
     found = Segments(lines, heights, strength, shapes, tuple(int(v) for v in box), scale)
     found = found._replace(
-        left_out=_left_out(found, coarse, frame | edge | boxed, ruled, ink.scale)
+        left_out=_left_out(found, coarse, frame | edge | boxed, ruled, ink.scale),
+        combs=tuple(combs),
     )
     boxes = [found.in_picture(m.box) for m in digits]
     if ink.level < PALE_INK and components.at_edge(boxes, pixels.shape).all():
