@@ -15,6 +15,7 @@ import numpy as np
 
 from digitnet.errors import DataError
 
+SIDE = 28  # MNIST's images are SIDE x SIDE pixels: the network's 784 inputs
 SPLITS = {"train": ("train", 60_000), "test": ("t10k", 10_000)}
 MAGIC = {"images": 2051, "labels": 2049}  # 0x00000803 and 0x00000801
 _SUFFIX = {"images": "idx3-ubyte", "labels": "idx1-ubyte"}
@@ -82,7 +83,7 @@ def read_idx(path: str | os.PathLike, kind: str, count: int | None = None) -> np
         raise DataError(f"{path}: cannot read ({e})") from None
     except Exception as e:  # idx2numpy's FormatError and reshape errors on truncated files
         raise DataError(f"{path}: malformed IDX file ({e or type(e).__name__})") from None
-    want = (28, 28) if kind == "images" else ()
+    want = (SIDE, SIDE) if kind == "images" else ()
     if data.shape[1:] != want:
         raise DataError(f"{path}: items have shape {data.shape[1:]}, expected {want}")
     if count is not None and len(data) != count:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from digitnet.data.mnist import SIDE
 from digitnet.errors import BlankImageError
 from digitnet.image import ink as ink_mod
 
-SIDE, BOX, CENTRE = 28, 20, 14.0  # MNIST: 28x28 frame, 20x20 box, centre of mass at (14, 14)
+BOX, CENTRE = 20, 14.0  # MNIST: 20x20 box in the SIDE x SIDE frame, centre of mass at (14, 14)
 
 # A 28x28 picture is taken as MNIST-framed, as it is, when it looks like MNIST's digits: all
 # 70,000 have exactly black paper (their corner pixel is 0), an ink box (every pixel that

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_SIDE = 28
+from digitnet.data.mnist import SIDE
+
 _PAD = 2  # zero border, so points that fall outside the image read ink-free pixels
 
 
@@ -27,7 +28,7 @@ class Augmentation:
 
 def _upsample_matrix(coarse: int) -> np.ndarray:
     """28 x coarse weights that interpolate a coarse grid linearly across the image."""
-    pos = np.linspace(0, coarse - 1, _SIDE)
+    pos = np.linspace(0, coarse - 1, SIDE)
     return np.maximum(0, 1 - np.abs(pos[:, None] - np.arange(coarse)[None, :]))
 
 
@@ -44,8 +45,8 @@ def random_affine(
     theta = np.deg2rad(rng.uniform(-rotation, rotation, n))
     s = rng.uniform(1 - scale, 1 + scale, n)
     tx, ty = rng.uniform(-shift, shift, (2, n))
-    c = (_SIDE - 1) / 2
-    ys, xs = np.divmod(np.arange(_SIDE * _SIDE), _SIDE)
+    c = (SIDE - 1) / 2
+    ys, xs = np.divmod(np.arange(SIDE * SIDE), SIDE)
     dx = (xs - c)[None, :] - tx[:, None]
     dy = (ys - c)[None, :] - ty[:, None]
     cos, sin = (np.cos(theta) / s)[:, None], (np.sin(theta) / s)[:, None]
@@ -56,15 +57,15 @@ def random_affine(
         grid = rng.uniform(-warp, warp, (2, n, 4, 4))
         field = np.einsum("ik,cnkl,jl->cnij", u, grid, u).reshape(2, n, -1)
         src_x, src_y = src_x + field[0], src_y + field[1]
-    src_x, src_y = np.clip(src_x, -1, _SIDE), np.clip(src_y, -1, _SIDE)
+    src_x, src_y = np.clip(src_x, -1, SIDE), np.clip(src_y, -1, SIDE)
     return bilinear(x, src_x, src_y)
 
 
 def bilinear(x: np.ndarray, src_x: np.ndarray, src_y: np.ndarray) -> np.ndarray:
     """Read images x (N x 784) at points (src_x, src_y), each N x 784, in [-1, 28]."""
-    n, side = len(x), _SIDE + 2 * _PAD
+    n, side = len(x), SIDE + 2 * _PAD
     padded = np.zeros((n, side, side), dtype=x.dtype)
-    padded[:, _PAD:-_PAD, _PAD:-_PAD] = x.reshape(n, _SIDE, _SIDE)
+    padded[:, _PAD:-_PAD, _PAD:-_PAD] = x.reshape(n, SIDE, SIDE)
     padded = padded.reshape(n, -1)
     x0, y0 = np.floor(src_x), np.floor(src_y)
     fx, fy = (src_x - x0).astype(x.dtype), (src_y - y0).astype(x.dtype)

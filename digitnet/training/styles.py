@@ -15,7 +15,8 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-SIDE = 28
+from digitnet.data.mnist import SIDE
+
 ZOOM = 4  # strokes are drawn at 4x and shrunk, anti-aliased like MNIST's own
 PEN = 2.4  # MNIST's pen, in pixels of the 28x28 digit (its strokes are 2 to 3 across)
 INK = 128  # a pixel brighter than this is the digit's ink
