@@ -35,12 +35,14 @@ class Several:
     touching_judged: float = 0.02
     # Ink in lines one above another is refused when read as a line of several digits, each
     # this surely: a bold digit's broken stroke or a shadow over a digit is read less surely.
-    lines_sure: float = 0.95
-    # ... or when every digit read is at least this tall against the tallest, and taller than
-    # wide (a broken digit's pieces or a shadow's sliver are not) ...
+    lines_sure: float = 0.9
+    # ... or when every digit read is at least this tall against the tallest, and no wider
+    # than a digit is for its height (PIECES_ASPECT: a broken digit's pieces or a shadow's
+    # sliver are not) ...
     stacked_size: float = 0.7
-    # ... and read at least this surely: the shapes tell stacked digits; the network's
-    # sureness, asked as much of them as of a line, let a tenth of them through.
+    # ... and read at least this surely, when a line holds several (the shapes tell stacked
+    # digits; asked lines_sure, a tenth of them got through); a digit over a digit is asked
+    # lines_sure, as the pieces of a digit broken by a ruled line or a shadow read surely.
     whole_sure: float = 0.5
 
 
@@ -134,16 +136,19 @@ def _lines_read(strength: np.ndarray, inputs: np.ndarray, several: Several) -> i
     reading = reader.ink_reading(strength)
     if reading is None or len(reading.lines) < 2:
         return 1
-    sure = [d.confidence for d in reading.digits]
+    sure = min(d.confidence for d in reading.digits)
     in_line = max(sum(isinstance(m, Digit) for m in line) for line in reading.lines)
-    if in_line > 1 and min(sure) >= several.lines_sure:
+    if in_line > 1 and sure >= several.lines_sure:
         return len(reading.lines)
     boxes = [d.box for d in reading.digits]
     tallest = max(b[3] - b[1] for b in boxes)
     whole = all(
-        b[3] - b[1] >= several.stacked_size * tallest and b[3] - b[1] >= b[2] - b[0] for b in boxes
+        b[3] - b[1] >= several.stacked_size * tallest
+        and b[2] - b[0] <= digit_shapes.PIECES_ASPECT * (b[3] - b[1])
+        for b in boxes
     )
-    return len(reading.lines) if whole and min(sure) >= several.whole_sure else 1
+    need = several.whole_sure if in_line > 1 else several.lines_sure  # one over one: a break?
+    return len(reading.lines) if whole and sure >= need else 1
 
 
 def _touching(strength: np.ndarray, inputs: np.ndarray, several: Several) -> int:
