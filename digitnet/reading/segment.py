@@ -94,14 +94,7 @@ def find(pixels: np.ndarray) -> Segments | None:
     boxed[boxed] = [ruling.ruled_above_and_below(coarse, i) for i in np.flatnonzero(boxed)]
     keep &= ~boxed  # a comb field whose digits touch it so much that it is no hollow frame
     mask = coarse.pixels_of(np.flatnonzero(keep) + 1)
-    frame_lines = np.zeros_like(mask)  # the lines of frames and combs
-    combs = []  # the boxes of comb fields: a box a character
-    for i in np.flatnonzero(frame | boxed):  # digits that touch their box (a comb field)
-        inside, its_lines = ruling.inside_the_lines(coarse, i)
-        mask |= inside
-        frame_lines |= its_lines
-        if ruling.walled(its_lines, coarse.box[i]):
-            combs.append(tuple(int(v) * ink.scale for v in coarse.box[i]))
+    frame_lines, combs = _inside_frames(coarse, frame | boxed, mask, ink.scale)
     if not mask.any():
         _refuse_no_number(coarse, ink)
         return None
@@ -132,12 +125,27 @@ def find(pixels: np.ndarray) -> Segments | None:
     found = Segments(lines, heights, strength, shapes, tuple(int(v) for v in box), scale)
     found = found._replace(
         left_out=_left_out(found, coarse, frame | edge | boxed, ruled, ink.scale),
-        combs=tuple(combs),
+        combs=combs,
     )
     boxes = [found.in_picture(m.box) for m in digits]
     if ink.level < PALE_INK and components.at_edge(boxes, pixels.shape).all():
         raise NotOneDigitError("no number found (blank paper)")
     return found
+
+
+def _inside_frames(coarse: Shapes, frames: np.ndarray, mask: np.ndarray, scale: int):
+    """Adds to ``mask`` the ink inside each frame that is not its lines (digits touching
+    their box, as in a comb field); gives the frames' lines and the boxes of the comb fields
+    (a frame parted by walls, a character a box; image pixels)."""
+    frame_lines = np.zeros_like(mask)
+    combs = []
+    for i in np.flatnonzero(frames):
+        inside, its_lines = ruling.inside_the_lines(coarse, i)
+        mask |= inside
+        frame_lines |= its_lines
+        if ruling.walled(its_lines, coarse.box[i]):
+            combs.append(tuple(int(v) * scale for v in coarse.box[i]))
+    return frame_lines, tuple(combs)
 
 
 # A blank page photographed: its darker corners stand out from the paper by little more than
