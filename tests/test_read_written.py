@@ -81,11 +81,27 @@ def test_a_word_beside_a_number_is_never_read_as_digits(net):
 @pytest.mark.slow
 def test_numbers_keep_their_digits_with_the_text_network_on(mnist_test, net):
     """The words' mechanism must not take handwritten digits for letters."""
+    from unittest import mock
+
+    real = words.without_words
+    wordy = []  # each picture: whether words were found in it (else it reads as with text=None)
+
+    def without_words(lines, heights, letter):
+        try:
+            kept, boxes = real(lines, heights, letter)
+        except ImageError:
+            wordy[-1] = True
+            raise
+        wordy[-1] = wordy[-1] or bool(boxes)
+        return kept, boxes
+
     for name in ("separated", "touching"):
-        numbers = _family(mnist_test, name)
-        on = [_said(n.data, net) for n in numbers]
-        off = [_said(n.data, net, text=None) for n in numbers]
-        assert sum(a == b for a, b in zip(on, off, strict=True)) >= COUNT - 1, (on, off)
+        wordy.clear()
+        with mock.patch.object(words, "without_words", without_words):
+            for n in _family(mnist_test, name):
+                wordy.append(False)
+                _said(n.data, net)
+        assert sum(wordy) <= 1, (name, wordy)
 
 
 @pytest.mark.slow
