@@ -201,6 +201,7 @@ def _light_shapes(ink: ink_mod.Ink, coarse: Shapes) -> np.ndarray:
     strong[np.unique(faint.labels[ink.mask])] = True
     tallest = coarse.height().max()
     light = ~strong[1:] & (faint.height() >= LIGHT_BODY * tallest)
+    light &= ~components.at_edge(faint.box, ink.mask.shape)  # a photo's shaded corner
     return faint.pixels_of(np.flatnonzero(light) + 1) if light.any() else ink.mask & False
 
 
