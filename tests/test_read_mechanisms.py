@@ -96,13 +96,13 @@ def _with_and_without_part_reader(job) -> tuple[bool, bool]:
     data, plain = job
     pixels = preprocess.gray_pixels(data)
     changed = []
+    real = reading_networks.together
 
     def together(net_out, part_out):
-        out = reading_networks_together(net_out, part_out)
+        out = real(net_out, part_out)
         changed.append(bool((out.argmax(axis=1) != net_out.argmax(axis=1)).any()))
         return out
 
-    reading_networks_together = reading_networks.together
     said = []
     for part_reader in (PART_READER, None):
         if part_reader is None and not any(changed):

@@ -89,13 +89,25 @@ def shrink(pixels: np.ndarray, scale: int) -> tuple[np.ndarray, np.ndarray, np.n
     if scale == 1:
         a = pixels.astype(np.float32) / 255
         return a, a, a
+    pixels = _whole_blocks(pixels, scale)
+    lo, hi = (_block_extreme(pixels, scale, op).astype(np.float32) / 255 for op in EXTREMES)
+    return lo, hi, block_means(pixels, scale)
+
+
+def block_means(pixels: np.ndarray, scale: int) -> np.ndarray:
+    """The mean value of each scale x scale block, as 0..1 floats (the last row and column
+    of blocks repeat the picture's last row and column)."""
+    if scale == 1:
+        return pixels.astype(np.float32) / 255
+    reduced = Image.fromarray(_whole_blocks(pixels, scale)).reduce(scale)
+    return np.asarray(reduced, dtype=np.float32) / 255
+
+
+def _whole_blocks(pixels: np.ndarray, scale: int) -> np.ndarray:
+    """The picture with its last row and column repeated to fill whole blocks."""
     h, w = pixels.shape
     ph, pw = -h % scale, -w % scale
-    if ph or pw:  # repeat the last row and column to fill the blocks
-        pixels = np.pad(pixels, ((0, ph), (0, pw)), mode="edge")
-    mean = np.asarray(Image.fromarray(pixels).reduce(scale), dtype=np.float32) / 255
-    lo, hi = (_block_extreme(pixels, scale, op).astype(np.float32) / 255 for op in EXTREMES)
-    return lo, hi, mean
+    return np.pad(pixels, ((0, ph), (0, pw)), mode="edge") if ph or pw else pixels
 
 
 EXTREMES = (np.minimum, np.maximum)

@@ -21,7 +21,7 @@ def steps(shapes: Shapes, pixels: np.ndarray, ink: ink_mod.Ink) -> np.ndarray:
     found = components.at_edge(shapes.box, shapes.labels.shape)
     if not found.any():
         return found
-    mean = ink_mod.shrink(pixels, ink.scale)[2][: ink.mask.shape[0], : ink.mask.shape[1]]
+    mean = ink_mod.block_means(pixels, ink.scale)[: ink.mask.shape[0], : ink.mask.shape[1]]
     light = mean if ink.dark else 1 - mean  # the paper's lightness, away from the ink's
     for i in np.flatnonzero(found):
         found[i] = _sides_differ(light, ink.mask, shapes.box[i])

@@ -81,13 +81,13 @@ def _checked(steps: preprocess.Steps, several: Several | None) -> preprocess.Ste
         return steps._replace(refusal=_in_lines(steps) or steps.refusal)
     if several is None or steps.inputs is None:
         return steps
-    if (lines := _lines_read(steps.strength, steps.inputs, several)) > 1:
-        return steps._replace(inputs=None, refusal=digit_shapes.stacked(lines))
-    if (count := _touching(steps.strength, steps.inputs, several)) > 1:
-        from digitnet.reading import segment  # loaded by _touching already
+    from digitnet.reading import segment  # only here (start-up time)
 
-        lines = segment.digit_lines(steps.strength)  # digits touching across lines
-        refusal = digit_shapes.stacked(lines) if lines > 1 else None
+    lines = segment.digit_lines(steps.strength)  # lines of ink, as digitnet read parts them
+    if (read := _lines_read(lines, steps.strength, several)) > 1:
+        return steps._replace(inputs=None, refusal=digit_shapes.stacked(read))
+    if (count := _touching(steps.strength, steps.inputs, several)) > 1:
+        refusal = digit_shapes.stacked(lines) if lines > 1 else None  # touching across lines
         return steps._replace(
             inputs=None, refusal=refusal or digit_shapes.several(count, "touching")
         )
@@ -121,14 +121,12 @@ def _in_lines(steps: preprocess.Steps) -> str | None:
     return digit_shapes.stacked(lines) if lines > 1 else None
 
 
-def _lines_read(strength: np.ndarray, inputs: np.ndarray, several: Several) -> int:
-    """How many lines of digits ink taken for one digit holds: 1 unless it splits into lines
-    and digitnet read finds digits in them, each a whole digit's size and shape, or a line of
-    several digits, every digit surely (a digit broken in two, or a shadow's sliver over a
-    digit, reads as one digit over another)."""
-    from digitnet.reading import segment  # only here (start-up time)
-
-    if segment.digit_lines(strength) < 2:
+def _lines_read(lines: int, strength: np.ndarray, several: Several) -> int:
+    """How many lines of digits ink taken for one digit holds: 1 unless it splits into
+    ``lines`` of 2 or more (segment.digit_lines) and digitnet read finds digits in them, each
+    a whole digit's size and shape, or a line of several digits, every digit surely (a digit
+    broken in two, or a shadow's sliver over a digit, reads as one digit over another)."""
+    if lines < 2:
         return 1
     from digitnet.reading import reader  # the number reader: only for ink in lines
     from digitnet.reading.number import Digit

@@ -172,9 +172,10 @@ def _line_read(found: segment.Segments, line, parts: Parts, chosen) -> list[Digi
             ids = [i for i in chosen[mark] if i is not None]
             out += [parts.digit(i) for i in ids]
             whole_one = len(ids) == 1 and out[-1].digit == 1
-            slash = whole_one and not _in_a_comb(found, mark.box)  # a box a digit
-            ink = found.shapes.pixels_of(mark.shapes, mark.box) if slash else None
-            leans += [slashes.lean(ink) if slash else 0.0] * len(ids)
+            if whole_one and not _in_a_comb(found, mark.box):  # a comb: a box a digit
+                leans.append(slashes.lean(found.shapes.pixels_of(mark.shapes, mark.box)))
+            else:
+                leans += [0.0] * len(ids)
         else:
             out.append(Separator(mark.kind, found.in_picture(mark.box)))
             leans.append(0.0)
