@@ -41,8 +41,8 @@ class Several:
     # sliver are not) ...
     stacked_size: float = 0.7
     # ... and read at least this surely, when a line holds several (the shapes tell stacked
-    # digits; asked lines_sure, a tenth of them got through); a digit over a digit is asked
-    # lines_sure, as the pieces of a digit broken by a ruled line or a shadow read surely.
+    # digits, so less sureness is asked of them); a digit over a digit is asked lines_sure,
+    # as the pieces of a digit broken by a ruled line or a shadow read surely too.
     whole_sure: float = 0.5
 
 
