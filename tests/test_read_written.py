@@ -110,9 +110,38 @@ def test_dates_keep_their_slashes(mnist_test, net, monkeypatch):
     said = [_said(n.data, net) for n in numbers]
     slashed = sum(s.count("/") == n.text.count("/") for s, n in zip(said, numbers, strict=True))
     assert slashed >= 0.85 * len(numbers), list(zip(said, [n.text for n in numbers], strict=True))
-    monkeypatch.setattr(slashes, "SLASH_SLANT", 90.0)  # no mark leans like a slash
-    monkeypatch.setattr(slashes, "PAIR_SLANT", 90.0)
+    monkeypatch.setattr(slashes, "RULES", ())  # no mark is a slash
     assert not any("/" in _said(n.data, net) for n in numbers)
+
+
+def _written(mnist_test, pattern: str, count: int, seed: int):
+    """``count`` numbers of ``pattern`` ({0}, {1}, ... digits from 2 to 9) written by hand."""
+    from digitnet.synth.written import written
+
+    rng = np.random.default_rng(seed)
+    texts = [pattern.format(*rng.integers(2, 10, 3)) for _ in range(count)]
+    return [written(rng, *mnist_test, text) for text in texts]
+
+
+@pytest.mark.slow
+def test_a_date_of_two_digits_keeps_its_slash_when_it_leans_far(mnist_test, net, monkeypatch):
+    dates = _written(mnist_test, "{0}/{1}", 80, 11)
+    ones = _written(mnist_test, "{0}1{1}", 80, 12)  # the same shape, with a 1
+    kept = sum(_said(n.data, net) == n.text for n in dates)
+    taken = sum("/" in _said(n.data, net) for n in ones)
+    assert kept >= 0.3 * len(dates) and taken <= 0.12 * len(ones), (kept, taken)
+    monkeypatch.setattr(slashes, "RULES", slashes.RULES[:2])  # dates of 3 digits or more
+    assert not any("/" in _said(n.data, net) for n in dates)
+
+
+@pytest.mark.slow
+def test_a_bent_one_is_no_slash(mnist_test, net, monkeypatch):
+    """A 1 in a date's place (15/9 or 1519) leaning like a slash is one when straight."""
+    ones = _written(mnist_test, "1{0}1{1}", 100, 13)
+    taken = sum("/" in _said(n.data, net) for n in ones)
+    rules = [(n, slant, 0.0, digits) for n, slant, _, digits in slashes.RULES]
+    monkeypatch.setattr(slashes, "RULES", tuple(rules))  # any shape leaning far is a slash
+    assert sum("/" in _said(n.data, net) for n in ones) >= taken + 10, taken
 
 
 @pytest.mark.slow

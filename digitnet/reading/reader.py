@@ -166,20 +166,20 @@ def _letters(lines, text) -> np.ndarray | None:
 def _line_read(found: segment.Segments, line, parts: Parts, chosen) -> list[Digit | Separator]:
     """A line's digits (each mark's chosen parts) and separators, slashes told from 1s."""
     out: list[Digit | Separator] = []
-    leans: list[float] = []  # how far each leans like a slash, when a whole mark read as 1
+    strokes: list[slashes.Stroke] = []  # each mark's shape, when a whole mark read as 1
     for mark in line:
         if mark.kind == "digit":
             ids = [i for i in chosen[mark] if i is not None]
             out += [parts.digit(i) for i in ids]
             whole_one = len(ids) == 1 and out[-1].digit == 1
             if whole_one and not _in_a_comb(found, mark.box):  # a comb: a box a digit
-                leans.append(slashes.lean(found.shapes.pixels_of(mark.shapes, mark.box)))
+                strokes.append(slashes.stroke(found.shapes.pixels_of(mark.shapes, mark.box)))
             else:
-                leans += [0.0] * len(ids)
+                strokes += [slashes.NO_STROKE] * len(ids)
         else:
             out.append(Separator(mark.kind, found.in_picture(mark.box)))
-            leans.append(0.0)
-    return slashes.with_slashes(out, leans)
+            strokes.append(slashes.NO_STROKE)
+    return slashes.with_slashes(out, strokes)
 
 
 def _in_a_comb(found: segment.Segments, box) -> bool:

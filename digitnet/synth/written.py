@@ -13,7 +13,9 @@ SIGNED = ["-#", "-##", "-###", "-#.#", "-##.##", "#.##", "##.#", "-#,###", "###.
 DATES = ["{d}/{m}", "{d}/{m}/{y2}", "{m}/{d}/{y}", "{y}-{m}-{d}", "{d}.{m}.{y}", "{H}:{M}"]
 
 
-def _written(rng, images, labels, text: str) -> Number:
+def written(rng, images, labels, text: str) -> Number:
+    """``text`` written by hand: each digit one of that digit's MNIST images ('#' any), the
+    rest separators, evenly spaced, on paper."""
     h = int(rng.integers(50, 110))
     gap = lambda: int(h * rng.uniform(0.12, 0.3))  # noqa: E731
     layer, used, boxes = lay_out(rng, images, text, h, gap, labels=labels)
@@ -23,7 +25,7 @@ def _written(rng, images, labels, text: str) -> Number:
 def signed(rng, images, labels) -> Number:
     """Negative and decimal numbers: -12  3.14  -0.57  -1,250."""
     text = SIGNED[int(rng.integers(len(SIGNED)))]
-    return _written(rng, images, labels, text.replace("0", str(int(rng.integers(10)))))
+    return written(rng, images, labels, text.replace("0", str(int(rng.integers(10)))))
 
 
 def dates(rng, images, labels) -> Number:
@@ -38,7 +40,7 @@ def dates(rng, images, labels) -> Number:
         "H": str(int(rng.integers(0, 24))),
         "M": f"{int(rng.integers(0, 60)):02d}",
     }
-    return _written(rng, images, labels, DATES[int(rng.integers(len(DATES)))].format(**values))
+    return written(rng, images, labels, DATES[int(rng.integers(len(DATES)))].format(**values))
 
 
 def light_digit(rng, images, labels) -> Number:
