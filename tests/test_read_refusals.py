@@ -133,6 +133,60 @@ def test_underlines_and_overlines_are_left_out(underlined, net):
     assert _read_numbers(underlined, net) >= 0.8 * len(underlined)
 
 
+def _touching_a_line(images, labels, rng):
+    """A number of 4 to 8 MNIST test digits with a pen line along its foot (or, one time in
+    four, its top), a third of its width into the lowest (highest) strokes, slanting a
+    little: the line and the digits are one shape."""
+    from PIL import Image, ImageDraw
+
+    from digitnet.synth.layout import Number, digit_run, fill, lay_out, picture
+
+    h = int(rng.integers(40, 100))
+    text = digit_run(rng, 4, 8)
+    layer, used, boxes = lay_out(rng, images, text, h, lambda: int(h * rng.uniform(0.25, 0.5)))
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    width = max(3, int(h * 0.08))
+    into = width // 2 - width // 3  # the line's centre from the digits' edge: a third inside
+    y = top - into if rng.uniform() < 0.25 else bottom + into
+    img = Image.fromarray((np.clip(layer, 0, 1) * 255).astype(np.uint8))
+    rise = rng.uniform(-0.02, 0.02) * (right - left)
+    ImageDraw.Draw(img).line([(left - 5, y), (right + 5, y + rise)], fill=255, width=width)
+    return Number(picture(np.asarray(img, np.float32) / 255, rng), fill(text, labels, used),
+                  used, boxes)  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_line_touching_the_digits_is_left_out(real_mnist, net, monkeypatch):
+    from digitnet.data import mnist
+    from digitnet.reading import ruling
+
+    images, labels = mnist.load(real_mnist, "test")
+    rng = np.random.default_rng(21)
+    numbers = [_touching_a_line(images, labels, rng) for _ in range(40)]
+    read = _read_numbers(numbers, net)
+    monkeypatch.setattr(
+        ruling, "touching_lines", lambda shapes: np.zeros(shapes.labels.shape, bool)
+    )
+    without = _read_numbers(numbers, net)
+    assert read >= 0.5 * len(numbers) and without <= 0.25 * len(numbers), (read, without)
+
+
+def test_a_touching_line_is_told_from_digits_strokes():
+    from digitnet.image import components
+    from digitnet.reading.ruling import touching_lines
+
+    page = np.zeros((60, 300), bool)
+    for x in (20, 80, 140, 200):
+        page[10:40, x : x + 4] = True  # four 1s ...
+    page[38:41, 10:214] = True  # ... with a line along their feet
+    found = touching_lines(components.label(page))
+    assert found[38:41, 10:214].all() and not found[10:37].any()
+    page[38:41, 10:214] = False
+    page[38:41, 20:84] = True  # two 1s whose feet join, no longer than a digit is tall twice
+    assert not touching_lines(components.label(page)).any()
+
+
 def test_a_line_apart_from_the_number_is_a_rule_and_a_dash_is_not():
     from digitnet.image import components
     from digitnet.reading.ruling import rules

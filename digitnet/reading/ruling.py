@@ -23,6 +23,74 @@ COMB_WIDE = 1.5
 COMB_FILL = 0.6
 
 
+# A line touching the digits it underlines is one shape with them: a run of ink along a row
+# (at any slope up to LINE_SLOPE) over FRAME_RUN of the shape's width, in its top or bottom
+# TOUCH_EDGE, LINE_LONG times as long as the ink beside it is tall: digits joined along
+# their bars or bases ("577", "2202") make runs a few digits long at most (docs/decisions.md,
+# "Underlines and overlines").
+LINE_SLOPE = 0.04  # rise over run: a pen line drawn by hand under a number
+SLOPE_STEPS = 33  # slopes tried from -LINE_SLOPE to LINE_SLOPE
+LINE_COVER = 0.5  # rows beside the line inked along this share of it are the line's too
+TOUCH_EDGE = 0.3  # of the shape's height: an underline is its foot, an overline its top
+LINE_LONG = 4.0
+
+
+def touching_lines(shapes: Shapes) -> np.ndarray:
+    """The pixels of the lines (underlines, overlines) that touch the digits they run along,
+    over the whole of ``shapes``: each shape RULE_WIDE times as wide as tall is looked at."""
+    out = np.zeros(shapes.labels.shape, bool)
+    for i in np.flatnonzero(shapes.width() >= RULE_WIDE * shapes.height()):
+        left, top, right, bottom = (int(v) for v in shapes.box[i])
+        line = _line_along(shapes.pixels_of([i + 1], (left, top, right, bottom)))
+        if line is not None:
+            out[top:bottom, left:right] |= line
+    return out
+
+
+def _line_along(mask: np.ndarray) -> np.ndarray | None:
+    """The line along the top or the bottom of a shape (a boolean mask), or None."""
+    h, w = mask.shape
+    xs = np.arange(w)
+    best = None
+    for slope in np.linspace(-LINE_SLOPE, LINE_SLOPE, SLOPE_STEPS):
+        shift = np.round(slope * (xs - w / 2)).astype(int)
+        shift -= shift.min()
+        sheared = np.zeros((h + int(shift.max()), w), bool)  # the line made level
+        rows = np.arange(h)[:, None] + shift[None, :]
+        sheared[rows, xs[None, :]] = mask
+        level = runs_at_least(sheared, FRAME_RUN * w)
+        found = level.any(axis=1)
+        if found.any() and (best is None or found.sum() > best[0]):
+            best = (int(found.sum()), level, sheared, rows)
+    if best is None:
+        return None
+    _, level, sheared, rows = best
+    found = np.flatnonzero(level.any(axis=1))
+    span = level.any(axis=0)
+    cover = sheared[:, span].mean(axis=1)  # the line's rows: its whole pen, as it drifts
+    first, last = int(found.min()), int(found.max())
+    while first > 0 and cover[first - 1] >= LINE_COVER:
+        first -= 1
+    while last < len(cover) - 1 and cover[last + 1] >= LINE_COVER:
+        last += 1
+    band = np.zeros_like(level)  # and a row either side: its blurred edges
+    band[max(first - 1, 0) : last + 2, span] = True
+    line = mask & band[rows, xs[None, :]]
+    ys = np.flatnonzero(line.any(axis=1))
+    rest = mask & ~line
+    kept = np.flatnonzero(rest.any(axis=1))
+    if kept.size == 0:
+        return None
+    edge = TOUCH_EDGE * h
+    below = ys.min() >= h - edge and ys.min() > kept.min()  # an underline
+    above = ys.max() < edge and ys.max() < kept.max()  # an overline
+    beside = kept[kept < ys.min()] if below else kept[kept > ys.max()]
+    tall = int(np.ptp(beside)) + 1 if beside.size else 0
+    if not (below or above) or w * FRAME_RUN < LINE_LONG * tall:
+        return None
+    return line
+
+
 def inside_the_lines(shapes: Shapes, i: int) -> tuple[np.ndarray, np.ndarray]:
     """The ink of frame ``i`` that is not its lines, and its lines: its rows' and columns'
     runs as long as FRAME_RUN of its box are lines, and of what is left, pieces at least

@@ -109,8 +109,10 @@ def _draw_line(d: ImageDraw.ImageDraw, line, scale: float, label_font) -> None:
     label_end = -1.0  # where the last label above a box ends
     for m in line:
         x0, y0, x1, y1 = (v * scale for v in m.box)
+        # a box drawn smaller than the picture still has its last pixel at or after its first
+        corners = [x0, y0, max(x0, x1 - 1), max(y0, y1 - 1)]
         if isinstance(m, Digit):
-            d.rectangle([x0, y0, x1 - 1, y1 - 1], outline=DIGIT_BOX, width=2)
+            d.rectangle(corners, outline=DIGIT_BOX, width=2)
             label = f"{m.digit} {m.confidence:.2f}"
             if x0 > label_end:  # above the box, as usual
                 d.text((x0, max(0, y0 - LABEL_SIZE - 3)), label, fill=BOX, font=label_font)
@@ -119,7 +121,7 @@ def _draw_line(d: ImageDraw.ImageDraw, line, scale: float, label_font) -> None:
             else:  # below it, clear of its neighbour's
                 d.text((x0, y1 + 3), label, fill=BOX, font=label_font)
         elif m.char != " ":
-            d.rectangle([x0, y0, x1 - 1, y1 - 1], outline=SEPARATOR_BOX, width=1)
+            d.rectangle(corners, outline=SEPARATOR_BOX, width=1)
 
 
 def draw_reading(gray: np.ndarray, reading, digits_only: bool = False) -> Image.Image:
