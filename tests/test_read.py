@@ -826,3 +826,16 @@ def test_the_reader_s_networks_may_be_named(net):
     assert objects.number() == "35"
     with pytest.raises(ModelFileError, match="nosuch: no such model"):
         reader.read_pixels(pixels, net, helper="nosuch")
+
+
+def test_steps_draw_a_point_smaller_than_a_pixel_of_the_picture():
+    """A picture shrunk to fit the steps panel draws a one-pixel point as a one-pixel box
+    (its corners once came out reversed, and Pillow raised)."""
+    from digitnet.reading.number import Separator
+    from digitnet.show import steps_picture
+
+    gray = np.full((400, 4000), 255, np.uint8)  # shrunk about 5 times
+    digit = reader.Digit(1, 1.0, (100, 60, 150, 140), np.eye(10)[1], np.zeros(784))
+    lines = [[digit, Separator(".", (200, 139, 201, 140))]]
+    img = np.asarray(steps_picture.draw_reading(gray, reader.Reading(lines)))
+    assert (img == steps_picture.SEPARATOR_BOX).all(axis=-1).sum() >= 1
