@@ -258,3 +258,17 @@ def test_a_shaded_corner_is_no_lighter_digit(mnist_test, net):
         if components.at_edge(boxes, pixels.shape).any():
             touching.append(reading.number())
     assert touching == []
+
+
+def test_a_sure_letter_beside_a_one_alone_is_no_word():
+    """ "ok" (the o read as 0) is a word by its one sure letter; a 6 the text network takes
+    for a G beside a 1 ("61") is not: a stroke is as much a 1 as an l."""
+
+    def line(*digits):
+        return [Digit(d, 1.0, (30 * k, 0, 30 * k + 20, 40), np.eye(10)[d], np.zeros(784))
+                for k, d in enumerate(digits)]  # fmt: skip
+
+    sure = np.array([0.999, 0.1])
+    kept, words_found = words.without_words([line(0, 6), line(6, 1)], [40.0, 40.0],
+                                            np.concatenate([sure[::-1], sure]))  # fmt: skip
+    assert [[d.digit for d in each] for each in kept] == [[6, 1]] and len(words_found) == 2

@@ -15,7 +15,8 @@ LINE_LETTERS = 2  # ... and a line, or a run of its marks, holds words when at l
 LINE_SHARE = 1 / 3  # many of its marks are letters, making up at least this share of them;
 SURE_LETTER = 0.99  # or when a whole line of two marks or more has a letter this surely, and
 #                     half of its marks are letters ("ok": the o is read as a 0, the k is a
-#                     letter surely); a mark read as 1 is a stroke, never letter enough alone
+#                     letter surely); a mark read as 1 is a stroke, never letter enough
+#                     alone, and a sure letter beside 1s alone ("61") makes no word
 # a gap between marks at least this share of the line's height parts words: printed letters
 # sit closer, words further (docs/decisions.md, "Printed words")
 WORD_GAP = 0.35
@@ -55,6 +56,9 @@ def _wordy(line: Line, letters: list[float], marks: list[int]) -> bool:
     if all(line[k].digit == 1 for k in found):  # a lone stroke is as much a 1 as an l
         return False
     sure = any(letters[k] >= SURE_LETTER and line[k].digit != 1 for k in marks)
+    rest = [line[k].digit for k in marks if k not in found and isinstance(line[k], Digit)]
+    if rest and all(d == 1 for d in rest):  # "61": a letter-like digit beside a stroke
+        sure = False
     if count >= 2 and sure and len(found) >= count / 2 and len(marks) == len(line):
         return True
     return len(found) >= LINE_LETTERS and len(found) >= LINE_SHARE * count
