@@ -166,7 +166,7 @@ def test_a_line_touching_the_digits_is_left_out(real_mnist, net, monkeypatch):
     numbers = [_touching_a_line(images, labels, rng) for _ in range(40)]
     read = _read_numbers(numbers, net)
     monkeypatch.setattr(
-        ruling, "touching_lines", lambda shapes: np.zeros(shapes.labels.shape, bool)
+        ruling, "touching_lines", lambda shapes, body: np.zeros(shapes.labels.shape, bool)
     )
     without = _read_numbers(numbers, net)
     assert read >= 0.5 * len(numbers) and without <= 0.25 * len(numbers), (read, without)
@@ -175,16 +175,17 @@ def test_a_line_touching_the_digits_is_left_out(real_mnist, net, monkeypatch):
 def test_a_touching_line_is_told_from_digits_strokes():
     from digitnet.image import components
     from digitnet.reading.ruling import touching_lines
+    from digitnet.reading.segment import BODY
 
     page = np.zeros((60, 300), bool)
     for x in (20, 80, 140, 200):
         page[10:40, x : x + 4] = True  # four 1s ...
     page[38:41, 10:214] = True  # ... with a line along their feet
-    found = touching_lines(components.label(page))
+    found = touching_lines(components.label(page), BODY)
     assert found[38:41, 10:214].all() and not found[10:37].any()
     page[38:41, 10:214] = False
     page[38:41, 20:84] = True  # two 1s whose feet join, no longer than a digit is tall twice
-    assert not touching_lines(components.label(page)).any()
+    assert not touching_lines(components.label(page), BODY).any()
 
 
 def test_a_line_apart_from_the_number_is_a_rule_and_a_dash_is_not():

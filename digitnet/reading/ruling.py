@@ -35,11 +35,15 @@ TOUCH_EDGE = 0.3  # of the shape's height: an underline is its foot, an overline
 LINE_LONG = 4.0
 
 
-def touching_lines(shapes: Shapes) -> np.ndarray:
+def touching_lines(shapes: Shapes, body: float) -> np.ndarray:
     """The pixels of the lines (underlines, overlines) that touch the digits they run along,
-    over the whole of ``shapes``: each shape RULE_WIDE times as wide as tall is looked at."""
+    over the whole of ``shapes``: each shape RULE_WIDE times as wide as tall and at least
+    ``body`` of the tallest shape's height (a digit's body: specks are never looked at)."""
     out = np.zeros(shapes.labels.shape, bool)
-    for i in np.flatnonzero(shapes.width() >= RULE_WIDE * shapes.height()):
+    w, h = shapes.width(), shapes.height()
+    if not shapes.count:
+        return out
+    for i in np.flatnonzero((w >= RULE_WIDE * h) & (h >= body * h.max())):
         left, top, right, bottom = (int(v) for v in shapes.box[i])
         line = _line_along(shapes.pixels_of([i + 1], (left, top, right, bottom)))
         if line is not None:

@@ -111,7 +111,7 @@ def find(pixels: np.ndarray) -> Segments | None:
     shapes = components.label(strength >= ink_mod.FAINT_FRACTION * level)
     rules = ruling.rules(shapes, BODY)  # underlines and overlines: left out, as frames are
     ruled = [tuple(int(v) for v in shapes.box[i]) for i in np.flatnonzero(rules)]
-    lines_out = ruling.touching_lines(shapes)  # and those that touch the digits
+    lines_out = ruling.touching_lines(shapes, BODY)  # and those that touch the digits
     if lines_out.any():
         ruled += [tuple(int(v) for v in b) for b in components.label(lines_out).box]
     if rules.any() or lines_out.any():
