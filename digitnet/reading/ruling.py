@@ -32,7 +32,7 @@ LINE_SLOPE = 0.04  # rise over run: a pen line drawn by hand under a number
 SLOPE_STEPS = 33  # slopes tried from -LINE_SLOPE to LINE_SLOPE
 LINE_COVER = 0.5  # rows beside the line inked along this share of it are the line's too
 TOUCH_EDGE = 0.3  # of the shape's height: an underline is its foot, an overline its top
-LINE_LONG = 4.0
+LINE_LONG = 4.0  # the run over the ink beside it: joined digits make shorter ones
 
 
 def touching_lines(shapes: Shapes, body: float) -> np.ndarray:
