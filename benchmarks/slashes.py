@@ -14,6 +14,7 @@ left out here. digitnet/reading/slashes.py's thresholds were chosen from this ta
 from __future__ import annotations
 
 import argparse
+from unittest import mock
 
 import numpy as np
 
@@ -38,13 +39,11 @@ def strokes_of_ones(data: bytes, net) -> list[slashes.Stroke] | None:
         seen.extend(s for s in strokes if s != slashes.NO_STROKE)
         return real(line, strokes)
 
-    reader.slashes.with_slashes = spy
     try:
-        reader.read_pixels(preprocess.gray_pixels(data), net)
+        with mock.patch.object(slashes, "with_slashes", spy):
+            reader.read_pixels(preprocess.gray_pixels(data), net)
     except ImageError:
         return None
-    finally:
-        reader.slashes.with_slashes = real
     return seen
 
 

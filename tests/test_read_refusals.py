@@ -137,9 +137,7 @@ def _touching_a_line(images, labels, rng):
     """A number of 4 to 8 MNIST test digits with a pen line along its foot (or, one time in
     four, its top), a third of its width into the lowest (highest) strokes, slanting a
     little: the line and the digits are one shape."""
-    from PIL import Image, ImageDraw
-
-    from digitnet.synth.layout import Number, digit_run, fill, lay_out, picture
+    from digitnet.synth.layout import Number, digit_run, fill, lay_out, pen_line, picture
 
     h = int(rng.integers(40, 100))
     text = digit_run(rng, 4, 8)
@@ -149,11 +147,9 @@ def _touching_a_line(images, labels, rng):
     width = max(3, int(h * 0.08))
     into = width // 2 - width // 3  # the line's centre from the digits' edge: a third inside
     y = top - into if rng.uniform() < 0.25 else bottom + into
-    img = Image.fromarray((np.clip(layer, 0, 1) * 255).astype(np.uint8))
     rise = rng.uniform(-0.02, 0.02) * (right - left)
-    ImageDraw.Draw(img).line([(left - 5, y), (right + 5, y + rise)], fill=255, width=width)
-    return Number(picture(np.asarray(img, np.float32) / 255, rng), fill(text, labels, used),
-                  used, boxes)  # fmt: skip
+    layer = pen_line(layer, (left - 5, y), (right + 5, y + rise), width)
+    return Number(picture(layer, rng), fill(text, labels, used), used, boxes)
 
 
 @pytest.mark.slow

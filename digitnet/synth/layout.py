@@ -77,6 +77,14 @@ def _slash(h: int, rng) -> np.ndarray:
     return np.asarray(img, np.float32) / 255
 
 
+def pen_line(layer: np.ndarray, start, end, width: int) -> np.ndarray:
+    """Ink (0..1) with a pen line ``width`` pixels wide drawn on it from ``start`` to ``end``
+    ((x, y) each): an underline, a margin line."""
+    img = Image.fromarray((np.clip(layer, 0, 1) * 255).astype(np.uint8))
+    ImageDraw.Draw(img).line([tuple(start), tuple(end)], fill=255, width=width)
+    return np.asarray(img, np.float32) / 255
+
+
 def lay_out(
     rng: np.random.Generator,
     images: np.ndarray,

@@ -20,6 +20,7 @@ from digitnet.synth.layout import (
     digit_run,
     fill,
     lay_out,
+    pen_line,
     picture,
 )
 from digitnet.synth.not_digits import touching_gap
@@ -52,12 +53,10 @@ def underlined(rng, images, labels) -> Number:
     away = int(h * rng.uniform(0.1, 0.5))
     y = top - away if rng.uniform() < 0.25 else bottom + away
     reach = int(h * rng.uniform(0, 0.3))
-    img = Image.fromarray((np.clip(layer, 0, 1) * 255).astype(np.uint8))
     width = max(2, int(h * rng.uniform(0.05, 0.12)))
     slope = rng.uniform(-0.03, 0.03)
     x0, x1 = max(0, left - reach), min(layer.shape[1] - 1, right + reach)
-    ImageDraw.Draw(img).line([(x0, y), (x1, y + slope * (x1 - x0))], fill=255, width=width)
-    layer = np.asarray(img, np.float32) / 255
+    layer = pen_line(layer, (x0, y), (x1, y + slope * (x1 - x0)), width)
     return Number(picture(layer, rng), fill(text, labels, used), used, boxes)
 
 
@@ -108,12 +107,8 @@ def margin(rng, images, labels) -> Number:
     away = int(h * rng.uniform(1 / 3, 1))
     x = right + away if rng.uniform() < 0.25 else left - away
     middle = layer.shape[0] // 2
-    img = Image.fromarray((np.clip(layer, 0, 1) * 255).astype(np.uint8))
     width = max(2, int(h * rng.uniform(0.03, 0.08)))
-    ImageDraw.Draw(img).line(
-        [(x, middle - tall // 2), (x, middle + tall // 2)], fill=255, width=width
-    )
-    layer = np.asarray(img, np.float32) / 255
+    layer = pen_line(layer, (x, middle - tall // 2), (x, middle + tall // 2), width)
     return Number(picture(layer, rng), fill(text, labels, used), used, boxes)
 
 
