@@ -26,6 +26,10 @@ DATE_DIGITS = 3
 SHORT_SLANT = 28.0
 SHORT_STRAIGHT = 7.0
 MOST_CANDIDATES = 6  # marks in a line that may be slashes, at most (each way is tried)
+# A point or comma inside a group of a whole date (day, month and year) is dust on the page or
+# a speck of a digit's own ink ("1/07/1,984"), left out; a date of one slash keeps the line as
+# it is, as "1,214" may as well be 12/4 (docs/decisions.md, "A slash or a 1")
+DUST = ".,"
 
 
 class Stroke(NamedTuple):
@@ -60,7 +64,7 @@ def with_slashes(line: list[Digit | Separator], strokes: list[Stroke]) -> list[D
     """The line with the 1s that lean like slashes (``strokes``, one a mark) read as
     slashes, when that makes it a date by one of RULES, tried in turn; of the ways a rule
     finds, the one whose slashes lean furthest. Unchanged otherwise."""
-    if any(isinstance(m, Separator) and m.char != " " for m in line):
+    if any(isinstance(m, Separator) and m.char not in " " + DUST for m in line):
         return line  # a date written with slashes has no other separators
     candidates = [
         k
@@ -73,25 +77,40 @@ def with_slashes(line: list[Digit | Separator], strokes: list[Stroke]) -> list[D
             chosen
             for chosen in itertools.combinations(candidates, count)
             if all(strokes[k].slant >= least and strokes[k].straight >= straight for k in chosen)
-            and _a_date(_groups(line, chosen), digits)
+            and _a_date(_groups(line, chosen, dust=count == 2), digits)
         ]
         if ways:
             chosen = max(ways, key=lambda c: min(strokes[k].slant for k in c))
-            return [Separator("/", m.box) if k in chosen else m for k, m in enumerate(line)]
+            return [
+                Separator("/", m.box) if k in chosen else m
+                for k, m in enumerate(line)
+                if k in chosen or isinstance(m, Digit)  # its spaces and dust left out
+            ]
     return line
 
 
-def _groups(line: list[Digit | Separator], slashes: tuple[int, ...]) -> list[str]:
-    """The line's digits in groups parted by the marks at ``slashes``."""
+def _groups(line: list[Digit | Separator], slashes: tuple[int, ...], dust: bool) -> list[str]:
+    """The line's digits in groups parted by the marks at ``slashes``; [] when it is no
+    date. A space beside a slash is the slash's own gap; with ``dust``, a point or comma
+    between two digits of a group is dust (DUST)."""
     groups = [""]
     for k, m in enumerate(line):
         if k in slashes:
             groups.append("")
         elif isinstance(m, Digit):
             groups[-1] += str(m.digit)
-        else:
-            return []  # a space in a date
+        elif m.char == " " and (k - 1 in slashes or k + 1 in slashes):
+            continue
+        elif not (dust and m.char in DUST and _between_digits(line, k, slashes)):
+            return []  # a space or a point within a date
     return groups
+
+
+def _between_digits(line: list[Digit | Separator], k: int, slashes: tuple[int, ...]) -> bool:
+    """Whether the mark at k has a digit on each side that is no slash."""
+    return 0 < k < len(line) - 1 and all(
+        isinstance(line[j], Digit) and j not in slashes for j in (k - 1, k + 1)
+    )
 
 
 def _a_date(groups: list[str], digits: int) -> bool:
