@@ -18,11 +18,12 @@ import pytest
 from test_read import compose
 
 from digitnet.errors import ImageError
-from digitnet.reading import reader
+from digitnet.reading import reader, words
 from digitnet.reading.read_settings import DEFAULT
 from digitnet.reading.reading_networks import PART_READER, TEXT, shipped_network
 
-pytestmark = pytest.mark.slow
+# one worker reads every setting's pairs once (.ci/run's --dist loadgroup): each is cached
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pairs")]
 
 PAIRS = [(f"{a}{b}", gap) for gap in (-4, -6) for a in range(10) for b in range(10)]
 VALLEYS = replace(DEFAULT, dense_from=math.inf)  # cuts at the column profile's valleys only
@@ -32,7 +33,7 @@ BARE = {"settings": VALLEYS, "helper": None, "part_reader": None}
 # of what it gained when measured (docs/decisions.md, "The number reader's mechanisms"),
 # with the networks shipped since issue 29. The part reader gains nothing on these pairs
 # with them (175 both ways); it is measured on MNIST's touching numbers below. Every
-# reading leaves the text network out: it is a mechanism of its own (it refuses 2 or 3 of
+# count leaves the text network out: it is a mechanism of its own (it refuses 2 or 3 of
 # these pairs as words: test_the_text_network_costs_few_pairs).
 GAINS = {
     "cuts moved": (BARE, {**BARE, "settings": replace(VALLEYS, refine=())}, 2),
@@ -42,23 +43,48 @@ GAINS = {
 }
 
 
-def _right(job) -> bool:
-    """Whether a pair is read right (a refusal reads it wrong)."""
+def _right(job) -> tuple[bool, bool]:
+    """Whether a pair is read right (a refusal reads it wrong) without the text network and
+    with it. Read once with it: where it finds no words, the reading is the same without."""
+    from unittest import mock
+
     (text, gap), options = job
     pixels, _ = compose(text, gap=gap)
-    options = {"text": None, **options}
-    try:
-        return reader.read_pixels(pixels, shipped_network("default"), **options).number() == text
-    except ImageError:
-        return False
+    wordy = []
+    real = words.without_words
+
+    def without_words(lines, heights, letter):
+        wordy.append(True)  # until the words' mechanism has found none
+        kept, boxes = real(lines, heights, letter)
+        wordy[-1] = bool(boxes)
+        return kept, boxes
+
+    said = []
+    for text_net in (TEXT, None):
+        try:
+            with mock.patch.object(words, "without_words", without_words):
+                got = reader.read_pixels(
+                    pixels, shipped_network("default"), text=text_net, **options
+                )
+            said.append(got.number() == text)
+        except ImageError:
+            said.append(False)
+        if not any(wordy):
+            return said[0], said[0]
+    return said[1], said[0]
 
 
 @cache
-def right(options: tuple) -> tuple[bool, ...]:
-    """Whether each pair is read right with these read_pixels options."""
+def _both(options: tuple) -> tuple[tuple[bool, bool], ...]:
     with ProcessPoolExecutor(2) as pool:
         jobs = [(pair, dict(options)) for pair in PAIRS]
         return tuple(pool.map(_right, jobs, chunksize=15))
+
+
+def right(options: tuple, text: bool = False) -> tuple[bool, ...]:
+    """Whether each pair is read right with these read_pixels options, without the text
+    network (or with it: ``text``)."""
+    return tuple(pair[text] for pair in _both(options))
 
 
 def _key(options: dict) -> tuple:
@@ -76,7 +102,7 @@ def test_each_mechanism_reads_more_pairs_right_than_it_loses(mechanism):
 
 def test_the_text_network_costs_few_pairs():
     """Touching pairs taken for words (a 0 and a 6 can make an "oc"): 2 of 200 when measured."""
-    with_text, without = right(_key({"text": TEXT})), right(_key({}))
+    with_text, without = right(_key({}), text=True), right(_key({}))
     lost = sum(b and not a for a, b in zip(with_text, without, strict=True))
     assert lost <= 4, lost
 

@@ -159,14 +159,14 @@ def test_a_line_touching_the_digits_is_left_out(real_mnist, net, monkeypatch):
 
     images, labels = mnist.load(real_mnist, "test")
     rng = np.random.default_rng(21)
-    numbers = [_touching_a_line(images, labels, rng) for _ in range(24)]
+    numbers = [_touching_a_line(images, labels, rng) for _ in range(60)]
     read = _read_numbers(numbers, net)
     monkeypatch.setattr(
         ruling, "touching_lines", lambda shapes, body: np.zeros(shapes.labels.shape, bool)
     )
-    some = numbers[:8]  # without, each number is one long mark, cut every way: 30 times slower
+    some = numbers[:5]  # without, each number is one long mark, cut every way: 30 times slower
     without = _read_numbers(some, net)
-    assert read >= 0.5 * len(numbers) and without <= 0.25 * len(some), (read, without)
+    assert read >= 0.5 * len(numbers) and without <= 0.2 * len(some), (read, without)
 
 
 def test_a_touching_line_is_told_from_digits_strokes():

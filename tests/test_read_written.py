@@ -80,7 +80,8 @@ def test_a_word_beside_a_number_is_never_read_as_digits(net):
 
 @pytest.mark.slow
 def test_numbers_keep_their_digits_with_the_text_network_on(mnist_test, net):
-    """The words' mechanism must not take handwritten digits for letters."""
+    """The words' mechanism must not take handwritten digits for letters (touching digits'
+    cut parts: test_read_mechanisms.test_the_text_network_costs_few_pairs)."""
     from unittest import mock
 
     real = words.without_words
@@ -95,7 +96,7 @@ def test_numbers_keep_their_digits_with_the_text_network_on(mnist_test, net):
         wordy[-1] = wordy[-1] or bool(boxes)
         return kept, boxes
 
-    for name in ("separated", "touching"):
+    for name in ("separated", "close"):
         wordy.clear()
         with mock.patch.object(words, "without_words", without_words):
             for n in _family(mnist_test, name):
