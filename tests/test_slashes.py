@@ -43,6 +43,9 @@ def _text(line) -> str:
         ("10/23/1,999", "10/23/1999"),  # a speck inside the year of a whole date is dust
         ("3/4/20.26", "3/4/2026"),
         ("12/5", "12/5"),
+        ("30/4", "30/4"),
+        ("29/2/2024", "29/2/2024"),
+        ("2024/12/31", "2024/12/31"),
     ],
 )
 def test_a_date_is_read_through_its_gaps_and_dust(written, read):
@@ -56,9 +59,12 @@ def test_a_date_is_read_through_its_gaps_and_dust(written, read):
         ("12/,5/1997", "121,511997"),  # a point beside a slash is in no group
         ("12_5/1997", "12 511997"),  # a space inside a group parts two numbers
         ("3.1/4", "3.114"),
+        ("31/4", "3114"),  # April has 30 days: no date, so no slash
+        ("4/31", "4131"),
+        ("2024/4/31", "202414131"),
     ],
 )
-def test_points_and_spaces_that_are_no_gap_or_dust_keep_the_line(written, read):
+def test_what_is_no_date_keeps_its_1s(written, read):
     assert _text(slashes.with_slashes(*_line(written))) == read
 
 

@@ -119,15 +119,17 @@ def _a_date(groups: list[str], digits: int) -> bool:
     if not groups or not all(groups) or len(groups) > 3 or len("".join(groups)) < digits:
         return False
     if len(groups) == 3 and len(groups[0]) == 4:
-        return _month(groups[1]) and _day(groups[2])
+        return _day_of(groups[2], groups[1])
     first, second = groups[:2]
-    day_month = (_day(first) and _month(second)) or (_month(first) and _day(second))
+    day_month = _day_of(first, second) or _day_of(second, first)
     return day_month and (len(groups) == 2 or len(groups[2]) in (2, 4))
 
 
-def _day(g: str) -> bool:
-    return len(g) <= 2 and 1 <= int(g) <= 31
+DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # in each month, a leap year's
 
 
-def _month(g: str) -> bool:
-    return len(g) <= 2 and 1 <= int(g) <= 12
+def _day_of(day: str, month: str) -> bool:
+    """Whether two groups are a day of a month that has it (31/4 is no date: 3114)."""
+    if len(day) > 2 or len(month) > 2 or not 1 <= int(month) <= 12:
+        return False
+    return 1 <= int(day) <= DAYS[int(month) - 1]
