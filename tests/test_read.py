@@ -151,6 +151,23 @@ def test_a_detached_bar_stays_with_its_five():
     assert _close(found.in_picture(marks[1].box), boxes[1])
 
 
+def test_a_digit_in_pieces_is_measured_by_its_own_height():
+    """A digit whose top stroke is broken off is taller than its line, which whole shapes
+    measure (its foot): it is judged, and cut or not, by its own height. Each sample digit,
+    broken at a fifth of its height."""
+    for digit in "0123456789":
+        pixels, boxes = compose(digit)
+        left, top, right, bottom = boxes[0]
+        broken = pixels.copy()
+        broken[top + (bottom - top) // 5 : top + (bottom - top) // 5 + 3, left:right] = 255
+        found = segment.find(broken)
+        (mark, height), *_ = reader.digit_marks(found)
+        own = mark.box[3] - mark.box[1]
+        assert found.line_heights[0] < own == height, (digit, found.line_heights, own, height)
+    whole = segment.find(compose("7")[0])  # a whole digit: its line's height
+    assert reader.digit_marks(whole)[0][1] == whole.line_heights[0]
+
+
 def test_a_bar_drawn_off_to_the_side_stays_with_its_five():
     """A 5's detached bar moved right, so it shares less than half its columns with the
     body: no separator's shape, so still a piece of the digit it overlaps, not dropped."""

@@ -189,9 +189,11 @@ def _in_a_comb(found: segment.Segments, box) -> bool:
 
 
 def digit_marks(found: segment.Segments) -> list[tuple[segment.Mark, float]]:
-    """Every digit mark of the picture, top line first, with its line's height."""
+    """Every digit mark of the picture, top line first, with its line's height, or its own
+    where it is taller: a digit in pieces (a 2 whose top stroke is broken off) is as tall as
+    its pieces together, and its line, measured by whole shapes, no taller than its foot."""
     return [
-        (mark, height)
+        (mark, max(height, mark.box[3] - mark.box[1]))
         for line, height in zip(found.lines, found.line_heights, strict=True)
         for mark in line
         if mark.kind == "digit"
