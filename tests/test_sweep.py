@@ -2,8 +2,9 @@
 
 BAD lists, for each option and argument of every command, values a user might give by
 mistake. A new option must be added here: test_every_option_is_swept fails until it is.
-Each case runs through CliRunner, and once more as a real process (a traceback printed by
-Python itself, or a message that only looks right under CliRunner, shows up there).
+Each case runs through CliRunner, and the file cases and each option's first value once
+more as a real process (a traceback printed by Python itself, or a message that only looks
+right under CliRunner, shows up there; a number that does not parse fails in Click alike).
 """
 
 from __future__ import annotations
@@ -187,6 +188,18 @@ def _cases():
 CASES = list(_cases())
 
 
+def _process_cases() -> list[tuple]:
+    """The cases run again as processes: every file or folder given, and each option's first
+    bad value (the rest are words and numbers Click turns away as it does in CliRunner)."""
+    files, seen, out = {MISSING, DIR, EMPTY, GARBAGE, NO_FOLDER}, set(), []
+    for case in CASES:
+        name, param, value = case.values
+        if value in files or (name, param.name) not in seen:
+            out.append(case.values)
+        seen.add((name, param.name))
+    return out
+
+
 @pytest.fixture(scope="module")
 def place(tmp_path_factory, model_path):
     """The files the cases name: a small MNIST, a model, a picture and bad inputs."""
@@ -252,11 +265,12 @@ def test_bad_value_in_cli_runner(place, name, param, value):
 
 @pytest.mark.slow  # a process per command: the in-process sweep above covers every case
 def test_bad_values_as_processes(place):
-    """Every case again as a real `python -m digitnet` process, two at a time."""
+    """The file cases and each option's first value again as real `python -m digitnet`
+    processes, two at a time."""
     env = {**os.environ, "DIGITNET_DATA": f"{place['tmp']}/mnist", "COLUMNS": "80"}
     for var in ("DIGITNET_MODEL", "DIGITNET_PALETTE", "DIGITNET_MNIST_MIRRORS"):
         env.pop(var, None)
-    cases = [c.values for c in CASES]
+    cases = _process_cases()
 
     def run(case):
         name, param, value = case
