@@ -3,6 +3,7 @@ leaning far over, and reading it as a slash makes the line a date (12/05, 3/4/20
 
 from __future__ import annotations
 
+import calendar
 import itertools
 from typing import NamedTuple
 
@@ -125,11 +126,11 @@ def _a_date(groups: list[str], digits: int) -> bool:
     return day_month and (len(groups) == 2 or len(groups[2]) in (2, 4))
 
 
-DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # in each month, a leap year's
+LEAP_YEAR = 2000  # a date without its year may be the 29th of February
 
 
 def _day_of(day: str, month: str) -> bool:
     """Whether two groups are a day of a month that has it (31/4 is no date: 3114)."""
     if len(day) > 2 or len(month) > 2 or not 1 <= int(month) <= 12:
         return False
-    return 1 <= int(day) <= DAYS[int(month) - 1]
+    return 1 <= int(day) <= calendar.monthrange(LEAP_YEAR, int(month))[1]
