@@ -74,11 +74,24 @@ def _right(job) -> tuple[bool, bool]:
     return said[1], said[0]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _workers():
+    """Two worker processes for the module's readings, started once (each loads the
+    networks once) and stopped after its last test."""
+    yield
+    if workers.cache_info().currsize:
+        workers().shutdown()
+
+
+@cache
+def workers() -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(2)
+
+
 @cache
 def _both(options: tuple) -> tuple[tuple[bool, bool], ...]:
-    with ProcessPoolExecutor(2) as pool:
-        jobs = [(pair, dict(options)) for pair in PAIRS]
-        return tuple(pool.map(_right, jobs, chunksize=15))
+    jobs = [(pair, dict(options)) for pair in PAIRS]
+    return tuple(workers().map(_right, jobs, chunksize=4))
 
 
 def right(options: tuple, text: bool = False) -> tuple[bool, ...]:
@@ -153,8 +166,7 @@ def test_the_part_reader_reads_more_touching_numbers_right(real_mnist):
 
     images, labels = mnist.load(real_mnist, "test")
     jobs = [(n.data, n.plain) for n in generate("touching", COUNT_TOUCHING, images, labels)]
-    with ProcessPoolExecutor(2) as pool:
-        said = list(pool.map(_with_and_without_part_reader, jobs, chunksize=20))
+    said = list(workers().map(_with_and_without_part_reader, jobs, chunksize=2))
     won = sum(a and not b for a, b in said)
     lost = sum(b and not a for a, b in said)
     assert won > lost, (won, lost)  # 0 and 0 when it is switched off
