@@ -22,6 +22,22 @@ def drawn_digit(size: int = 200, ink: int = 0, paper: int = 255, width: int | No
     return img
 
 
+def noting_words(found: list[bool]):
+    """reading.words.without_words, noting in ``found``, a call a reading, whether it found
+    words (or refused the picture as text): to patch in with mock.patch.object."""
+    from digitnet.reading import words
+
+    real = words.without_words
+
+    def without_words(lines, heights, letter):
+        found.append(True)  # until it has found none: a refusal as text raises
+        kept, boxes = real(lines, heights, letter)
+        found[-1] = bool(boxes)
+        return kept, boxes
+
+    return without_words
+
+
 def png_bytes(img: Image.Image, **params) -> bytes:
     buf = io.BytesIO()
     img.save(buf, format="PNG", **params)

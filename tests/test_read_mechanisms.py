@@ -15,6 +15,7 @@ from dataclasses import replace
 from functools import cache
 
 import pytest
+from helpers import noting_words
 from test_read import compose
 
 from digitnet.errors import ImageError
@@ -51,15 +52,8 @@ def _right(job) -> tuple[bool, bool]:
 
     (text, gap), options = job
     pixels, _ = compose(text, gap=gap)
-    wordy = []
-    real = words.without_words
-
-    def without_words(lines, heights, letter):
-        wordy.append(True)  # until the words' mechanism has found none
-        kept, boxes = real(lines, heights, letter)
-        wordy[-1] = bool(boxes)
-        return kept, boxes
-
+    wordy: list[bool] = []
+    without_words = noting_words(wordy)
     said = []
     for text_net in (TEXT, None):
         try:

@@ -8,6 +8,7 @@ import io
 
 import numpy as np
 import pytest
+from helpers import noting_words
 from PIL import Image, ImageDraw, ImageFont
 
 from digitnet.errors import ImageError
@@ -84,23 +85,10 @@ def test_numbers_keep_their_digits_with_the_text_network_on(mnist_test, net):
     cut parts: test_read_mechanisms.test_the_text_network_costs_few_pairs)."""
     from unittest import mock
 
-    real = words.without_words
-    wordy = []  # each picture: whether words were found in it (else it reads as with text=None)
-
-    def without_words(lines, heights, letter):
-        try:
-            kept, boxes = real(lines, heights, letter)
-        except ImageError:
-            wordy[-1] = True
-            raise
-        wordy[-1] = wordy[-1] or bool(boxes)
-        return kept, boxes
-
     for name in ("separated", "close"):
-        wordy.clear()
-        with mock.patch.object(words, "without_words", without_words):
+        wordy: list[bool] = []  # each picture: whether words were found in it
+        with mock.patch.object(words, "without_words", noting_words(wordy)):
             for n in _family(mnist_test, name):
-                wordy.append(False)
                 _said(n.data, net)
         assert sum(wordy) <= 1, (name, wordy)
 

@@ -191,7 +191,7 @@ CASES = list(_cases())
 def _process_cases() -> list[tuple]:
     """The cases run again as processes: every file or folder given, and each option's first
     bad value (the rest are words and numbers Click turns away as it does in CliRunner)."""
-    files, seen, out = {MISSING, DIR, EMPTY, GARBAGE, NO_FOLDER}, set(), []
+    files, seen, out = {*A_FILE, *OUT_FILE, *A_FOLDER}, set(), []
     for case in CASES:
         name, param, value = case.values
         if value in files or (name, param.name) not in seen:
