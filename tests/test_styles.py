@@ -54,6 +54,13 @@ def test_strokes_go_where_people_put_them():
     t7, _, b7, _ = _box(seven > styles.INK)
     bar = _box(added(seven, styles.crossbar_7(seven)))
     assert t7 + 0.3 * (b7 - t7) < (bar[0] + bar[2]) / 2 < t7 + 0.8 * (b7 - t7)
+    four = sample(4)
+    f_top, _, f_bottom, f_right = _box(four > styles.INK)
+    closed = added(four, styles.closed_4(four))
+    top_rows = np.nonzero(closed[: f_top + 3])[0]
+    assert len(top_rows) >= 2  # its top joined
+    crossing = np.nonzero(closed[:, f_right + 2 :])[0]  # ink right of the 4's own
+    assert len(crossing) and f_top + 0.3 * (f_bottom - f_top) <= crossing.mean() <= f_bottom
     zero = sample(0)
     z = _box(zero > styles.INK)
     dot = _box(added(zero, styles.dotted_0(zero)))

@@ -36,6 +36,8 @@ def data():
             "learning_rate": 0.01,
         },
         {"augment": 0.5, "l2": 1e-4, "schedule": "constant"},
+        {"batch_norm": True},
+        {"batch_norm": True, "activation": "sigmoid", "output": "sigmoid", "augment": 0.5},
     ],
 )
 def test_it_learns_the_synthetic_digits(data, options):
@@ -59,6 +61,21 @@ def test_reports_every_epoch_and_batch(data):
     assert epochs[-1].loss < epochs[0].loss
     assert all(r.val_accuracy is not None for r in epochs)
     assert len(batches) == 3 * 6 and batches[-1][1:3] == (6, 6)
+
+
+def test_batch_norm_reports_and_returns_the_folded_network(data):
+    """Each epoch's network is the folded one (scored as reported); the last is returned."""
+    x, y = data
+    epochs = []
+    config = TrainConfig(epochs=3, batch_size=50, batch_norm=True, activation="sigmoid")
+    net = train(config, x[:600], y[:600], validation=(x[600:], y[600:]), on_epoch=epochs.append)
+    assert net.sizes == [784, 16, 16, 10] and net.parameter_count == 13_002
+    for r in epochs:
+        assert r.val_accuracy == evaluate(r.network, x[600:], y[600:]).accuracy
+    last = epochs[-1].network.layers
+    assert all(np.array_equal(a.weights, b.weights) for a, b in zip(last, net.layers, strict=True))
+    plain = train(TrainConfig(epochs=3, batch_size=50, activation="sigmoid"), x[:600], y[:600])
+    assert not np.allclose(plain.layers[0].biases, net.layers[0].biases)
 
 
 def test_distillation_learns_from_a_teacher(data, tmp_path):
@@ -155,6 +172,16 @@ def test_cli_trains_saves_and_records_how(tiny_mnist, tmp_path, monkeypatch):
     images, labels = mnist.load(tiny_mnist, "test", full=False)
     measured = evaluate(net, mnist.as_inputs(images), labels).accuracy
     assert net.metadata["test_accuracy"] == measured > 0.9
+
+
+def test_cli_batch_norm_is_recorded_and_saves_the_lesson_shape(tiny_mnist, tmp_path):
+    result = cli_train(tiny_mnist, tmp_path / "m.npz", "--limit", "500", "--batch-norm", "-q")
+    assert result.exit_code == 0, result.output
+    net = modelfile.load(tmp_path / "m.npz")
+    assert net.sizes == [784, 16, 16, 10]
+    assert net.metadata["training"]["config"]["batch_norm"] is True
+    assert "--batch-norm" in net.metadata["training"]["command"]
+    assert net.metadata["test_accuracy"] > 0.9
 
 
 def test_same_seed_gives_a_byte_identical_file(tiny_mnist, tmp_path, monkeypatch):

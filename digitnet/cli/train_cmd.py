@@ -148,6 +148,13 @@ def _sizes(ctx, param, value: str) -> list[int]:
     help="With --teacher: how much its answers are softened.",
 )
 @click.option(
+    "--batch-norm",
+    is_flag=True,
+    help="Standardise each hidden layer's inputs over every batch while training (batch "
+    "normalisation), folded into its weights and biases at the end: the saved network "
+    "has the same shape. Helps small networks, sigmoid ones most.",
+)
+@click.option(
     "--validation",
     type=click.IntRange(min=0),
     default=5000,

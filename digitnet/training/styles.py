@@ -20,6 +20,11 @@ from digitnet.data.mnist import SIDE
 ZOOM = 4  # strokes are drawn at 4x and shrunk, anti-aliased like MNIST's own
 PEN = 2.4  # MNIST's pen, in pixels of the 28x28 digit (its strokes are 2 to 3 across)
 INK = 128  # a pixel brighter than this is the digit's ink
+# How far a closed 4's crossbar goes on past its stem, and a 1's flag's reach (down, left),
+# as shares of the digit's height: as people write them, told from a 9 and a 7 at a glance
+# (docs/decisions.md, "Styles a person reads as another digit").
+CROSSBAR = 0.2
+FLAG = (0.25, 0.3)
 
 Style = Callable[[np.ndarray], np.ndarray]
 
@@ -54,7 +59,8 @@ def flag_1(digit: np.ndarray) -> np.ndarray:
     top = rows.min()
     col = cols[rows <= top + 1].mean()
     h = _height(rows)
-    return with_strokes(digit, [((top, col), (top + 0.25 * h, col - 0.3 * h))])
+    down, left = FLAG
+    return with_strokes(digit, [((top, col), (top + down * h, col - left * h))])
 
 
 def foot_1(digit: np.ndarray) -> np.ndarray:
@@ -81,8 +87,23 @@ def crossbar_7(digit: np.ndarray) -> np.ndarray:
     return with_strokes(digit, [((row, col - 0.2 * h), (row, col + 0.2 * h))])
 
 
+def _crossbar(digit: np.ndarray, rows: np.ndarray) -> tuple[int, int] | None:
+    """A 4's crossbar: the row of its middle band with the longest run of ink, and the
+    column where that run ends on the right (at or past the stem); None without ink there."""
+    top, h = rows.min(), _height(rows)
+    best = None  # (run length, row, the run's last column)
+    for r in range(int(top + 0.3 * h), int(top + 0.85 * h) + 1):
+        ink = np.concatenate([[False], digit[r] > INK, [False]])
+        edges = np.flatnonzero(ink[1:] != ink[:-1])  # where runs start and end, in pairs
+        for start, end in zip(edges[::2], edges[1::2], strict=True):
+            if best is None or end - start > best[0]:
+                best = (end - start, r, end - 1)
+    return None if best is None else (best[1], best[2])
+
+
 def closed_4(digit: np.ndarray) -> np.ndarray:
-    """A 4 closed at the top: its left arm's top joined to its stem's top."""
+    """A 4 closed at the top, as people write it: its left arm's top joined to its stem's
+    top, and its crossbar carried on past the stem (without that, the shape is a 9's)."""
     rows, cols = _ink(digit)
     middle = (cols.min() + cols.max()) / 2
     left, right = cols < middle, cols >= middle
@@ -90,7 +111,12 @@ def closed_4(digit: np.ndarray) -> np.ndarray:
         return digit
     a = (rows[left].min(), cols[left][rows[left].argmin()])
     b = (rows[right].min(), cols[right][rows[right].argmin()])
-    return with_strokes(digit, [(a, b)])
+    strokes = [(a, b)]
+    bar = _crossbar(digit, rows)
+    if bar is not None:
+        row, end = bar
+        strokes.append(((row, end - 1), (row, end + CROSSBAR * _height(rows))))
+    return with_strokes(digit, strokes)
 
 
 def slashed_0(digit: np.ndarray) -> np.ndarray:

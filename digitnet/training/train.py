@@ -15,8 +15,13 @@ from digitnet.nn import losses, optim
 from digitnet.nn.backprop import gradients
 from digitnet.nn.evaluate import evaluate
 from digitnet.nn.network import INPUTS, OUTPUTS, Network
+from digitnet.nn.normalised import NormalisedNetwork
 from digitnet.training import styles, threads
 from digitnet.training.augment import Augmentation
+
+# Images whose weighted inputs give a batch-normalised network its fixed mean and std when
+# folded: enough that each neuron's figures settle (docs/decisions.md, "Batch normalisation").
+STATS_IMAGES = 10_000
 
 
 @dataclass
@@ -39,6 +44,7 @@ class TrainConfig:
     # (knowledge distillation); train() loads it from here, so the record names what was used
     distill: float = 0.5  # weight of the teacher's answers against the labels
     temperature: float = 2.0  # softens the teacher's answers, so its second choices count
+    batch_norm: bool = False  # standardise hidden layers over each batch, folded in at the end
 
     def __post_init__(self) -> None:
         if self.learning_rate is None and self.optimizer in optim.DEFAULT_LR:
@@ -100,10 +106,17 @@ def train(
     )
     if config.styles:  # drawn after the weights: a seed's first network stays the same
         x, labels = styles.with_restyled(x, labels, config.styles, rng)
-    params = [p for layer in net.layers for p in (layer.weights, layer.biases)]
-    opt = optim.make(config.optimizer, params, config.momentum)
     k = config.augment
     augment = Augmentation(rotation=10 * k, scale=0.1 * k, shift=2 * k, warp=1.5 * k)
+    normalised, stats = None, None
+    if config.batch_norm:  # its images drawn once, before the first batch
+        normalised = NormalisedNetwork(net)
+        stats = x[rng.choice(len(x), min(len(x), STATS_IMAGES), replace=False)]
+        stats = augment(stats, rng) if config.augment else stats
+        params = normalised.params
+    else:
+        params = [p for layer in net.layers for p in (layer.weights, layer.biases)]
+    opt = optim.make(config.optimizer, params, config.momentum)
     y = losses.one_hot(labels, net.dtype)
     n, bs = len(x), config.batch_size
     batches = -(-n // bs)
@@ -119,22 +132,32 @@ def train(
                 if config.augment:
                     xb = augment(xb, rng)
                 target = yb if teacher is None else soft_targets(teacher, xb, yb, config)
-                g = gradients(net, xb, target, config.loss, config.l2)
+                if normalised is None:
+                    g = gradients(net, xb, target, config.loss, config.l2)
+                    cost, grads, output = g.cost, _flat(g), g.output
+                else:
+                    cost, grads, output = normalised.gradients(xb, target, config.loss, config.l2)
                 lr = optim.learning_rate(
                     config.schedule, config.learning_rate, (epoch - 1) * batches + b, total
                 )
-                opt.step([d for pair in zip(g.weights, g.biases, strict=True) for d in pair], lr)
-                seen_loss += g.cost * len(xb)
-                correct += int((g.output.argmax(axis=1) == yb.argmax(axis=1)).sum())
+                opt.step(grads, lr)
+                seen_loss += cost * len(xb)
+                correct += int((output.argmax(axis=1) == yb.argmax(axis=1)).sum())
                 if on_batch is not None:
                     done = min((b + 1) * bs, n)
                     on_batch(epoch, b + 1, batches, seen_loss / done, correct / done)
             if on_epoch is not None:
+                now = net if normalised is None else normalised.fold(stats)
                 val = None
                 if validation is not None and len(validation[0]):
-                    val = evaluate(net, *validation).accuracy
-                on_epoch(EpochReport(epoch, config.epochs, seen_loss / n, correct / n, val, net))
-    return net
+                    val = evaluate(now, *validation).accuracy
+                on_epoch(EpochReport(epoch, config.epochs, seen_loss / n, correct / n, val, now))
+        return net if normalised is None else normalised.fold(stats)  # on the same threads
+
+
+def _flat(g) -> list[np.ndarray]:
+    """A Gradients' arrays in the order of the network's parameters: W1, b1, W2, b2, ..."""
+    return [d for pair in zip(g.weights, g.biases, strict=True) for d in pair]
 
 
 def soft_targets(teacher: Network, x: np.ndarray, y: np.ndarray, config: TrainConfig):
