@@ -81,6 +81,53 @@ class EpochReport:
 Progress = Callable[[int, int, int, float, float], None]  # epoch, batch, batches, loss, acc
 
 
+class Learner:
+    """One network learning: its parameters, its optimiser, and how a batch moves them.
+    With ``config.batch_norm`` it learns as a NormalisedNetwork and is folded when asked for."""
+
+    def __init__(self, config: TrainConfig, rng: np.random.Generator):
+        self.config = config
+        self.net = Network.create(
+            [INPUTS, *config.hidden, OUTPUTS], config.activation, config.output, rng=rng
+        )
+        self.normalised = NormalisedNetwork(self.net) if config.batch_norm else None
+        if self.normalised is not None:
+            params = self.normalised.params
+        else:
+            params = [p for layer in self.net.layers for p in (layer.weights, layer.biases)]
+        self.opt = optim.make(config.optimizer, params, config.momentum)
+
+    def step(self, x: np.ndarray, target: np.ndarray, lr: float) -> tuple[float, np.ndarray]:
+        """One step down the gradient of a batch; its cost and output before the step."""
+        if self.normalised is None:
+            g = gradients(self.net, x, target, self.config.loss, self.config.l2)
+            cost, grads, output = g.cost, _flat(g), g.output
+        else:
+            cost, grads, output = self.normalised.gradients(
+                x, target, self.config.loss, self.config.l2
+            )
+        self.opt.step(grads, lr)
+        return cost, output
+
+    def network(self, stats: np.ndarray | None) -> Network:
+        """The plain network as it stands (folded with ``stats``, the images drawn by
+        ``stats_images``, when it learns batch-normalised)."""
+        return self.net if self.normalised is None else self.normalised.fold(stats)
+
+
+def stats_images(x: np.ndarray, augment: Augmentation | None, rng: np.random.Generator):
+    """The training images whose weighted inputs fold a batch-normalised network, as
+    training sees them (augmented when it is)."""
+    stats = x[rng.choice(len(x), min(len(x), STATS_IMAGES), replace=False)]
+    return augment(stats, rng) if augment is not None else stats
+
+
+def augmentation(strength: float) -> Augmentation | None:
+    """The augmentation of ``--augment strength``, or None when it is 0."""
+    k = strength
+    return Augmentation(rotation=10 * k, scale=0.1 * k, shift=2 * k, warp=1.5 * k) if k else None
+
+
 def train(
     config: TrainConfig,
     x: np.ndarray,
@@ -101,27 +148,17 @@ def train(
 
         teacher = shipped.load(config.teacher)
     rng = np.random.default_rng(config.seed)
-    net = Network.create(
-        [INPUTS, *config.hidden, OUTPUTS], config.activation, config.output, rng=rng
-    )
+    learner = Learner(config, rng)
     if config.styles:  # drawn after the weights: a seed's first network stays the same
         x, labels = styles.with_restyled(x, labels, config.styles, rng)
-    k = config.augment
-    augment = Augmentation(rotation=10 * k, scale=0.1 * k, shift=2 * k, warp=1.5 * k)
-    normalised, stats = None, None
-    if config.batch_norm:  # its images drawn once, before the first batch
-        normalised = NormalisedNetwork(net)
-        stats = x[rng.choice(len(x), min(len(x), STATS_IMAGES), replace=False)]
-        stats = augment(stats, rng) if config.augment else stats
-        params = normalised.params
-    else:
-        params = [p for layer in net.layers for p in (layer.weights, layer.biases)]
-    opt = optim.make(config.optimizer, params, config.momentum)
-    y = losses.one_hot(labels, net.dtype)
+    augment = augmentation(config.augment)
+    # a batch-normalised network's folding images, drawn once before the first batch
+    stats = stats_images(x, augment, rng) if config.batch_norm else None
+    y = losses.one_hot(labels, learner.net.dtype)
     n, bs = len(x), config.batch_size
     batches = -(-n // bs)
     total = config.epochs * batches
-    with threads.for_network(net.sizes):  # one thread for a small network
+    with threads.for_network(learner.net.sizes):  # one thread for a small network
         for epoch in range(1, config.epochs + 1):
             order = rng.permutation(n)
             seen_loss, correct = 0.0, 0
@@ -129,30 +166,25 @@ def train(
                 # each batch gathered on its own: shuffling the whole set first copied 188 MB
                 batch = order[b * bs : (b + 1) * bs]
                 xb, yb = x[batch], y[batch]
-                if config.augment:
+                if augment is not None:
                     xb = augment(xb, rng)
                 target = yb if teacher is None else soft_targets(teacher, xb, yb, config)
-                if normalised is None:
-                    g = gradients(net, xb, target, config.loss, config.l2)
-                    cost, grads, output = g.cost, _flat(g), g.output
-                else:
-                    cost, grads, output = normalised.gradients(xb, target, config.loss, config.l2)
                 lr = optim.learning_rate(
                     config.schedule, config.learning_rate, (epoch - 1) * batches + b, total
                 )
-                opt.step(grads, lr)
+                cost, output = learner.step(xb, target, lr)
                 seen_loss += cost * len(xb)
                 correct += int((output.argmax(axis=1) == yb.argmax(axis=1)).sum())
                 if on_batch is not None:
                     done = min((b + 1) * bs, n)
                     on_batch(epoch, b + 1, batches, seen_loss / done, correct / done)
             if on_epoch is not None:
-                now = net if normalised is None else normalised.fold(stats)
+                now = learner.network(stats)
                 val = None
                 if validation is not None and len(validation[0]):
                     val = evaluate(now, *validation).accuracy
                 on_epoch(EpochReport(epoch, config.epochs, seen_loss / n, correct / n, val, now))
-        return net if normalised is None else normalised.fold(stats)  # on the same threads
+        return learner.network(stats)  # on the same threads as the epochs' ones
 
 
 def _flat(g) -> list[np.ndarray]:
@@ -162,6 +194,12 @@ def _flat(g) -> list[np.ndarray]:
 
 def soft_targets(teacher: Network, x: np.ndarray, y: np.ndarray, config: TrainConfig):
     """(1 - distill) * labels + distill * the teacher's output, softened by the temperature."""
-    p = np.maximum(teacher.forward(x), 1e-30) ** (1 / config.temperature)
+    return blend(teacher.forward(x), y, config)
+
+
+def blend(answers: np.ndarray, y: np.ndarray, config: TrainConfig) -> np.ndarray:
+    """soft_targets for a teacher's ``answers`` already computed (one forward pass serves
+    several learners in benchmarks/students.py)."""
+    p = np.maximum(answers, 1e-30) ** (1 / config.temperature)
     p /= p.sum(axis=1, keepdims=True)
     return ((1 - config.distill) * y + config.distill * p).astype(y.dtype)
