@@ -7,7 +7,9 @@ Each style (digitnet/training/styles.py) is drawn onto ``--count`` MNIST **test*
 its class, then written with a 1 px pen, MNIST's pen and a paint brush a fifth of the
 digit's height across. Each picture is given to the model as a user gives a picture (4x
 bigger, dark ink on white, through predict's preprocessing). "plain" rows are the same
-digits unstyled: the ideal to compare with. Then digits in the machine's oblique and
+digits unstyled: the ideal to compare with. "closed 4, bar through" is measured only
+(styles.MEASURED_ONLY): training draws the closed 4 without it, a 9's shape to a person
+when the crossbar stops at the stem. Then digits in the machine's oblique and
 italic fonts (it has none with a handwritten look), ten digits in each of a few sizes and
 slants per font.
 """
@@ -25,7 +27,7 @@ from digitnet.data import mnist
 from digitnet.errors import ImageError
 from digitnet.predicting import one_digit
 from digitnet.saved import shipped
-from digitnet.training.styles import STYLES, WIDTHS
+from digitnet.training.styles import MEASURED_ONLY, STYLES, WIDTHS
 
 PICTURE = 4  # a 28x28 digit is given as a picture this many times bigger
 FONTS = "/usr/share/fonts/truetype/*/*[Oo]blique*.ttf /usr/share/fonts/truetype/*/*[Ii]talic*.ttf"
@@ -77,7 +79,9 @@ def main() -> None:
     head = " ".join(f"{w[:17]:>17}" for w in WIDTHS)
     print(f"{'style':22} {'model':8} {head}")
     plain_shown = set()
-    for style_name, (digit, style) in STYLES.items():
+    digits = list(dict.fromkeys(d for d, _ in STYLES.values()))  # each digit's styles together
+    every = sorted({**STYLES, **MEASURED_ONLY}.items(), key=lambda item: digits.index(item[1][0]))
+    for style_name, (digit, style) in every:
         chosen = images[np.flatnonzero(labels == digit)[: args.count]]
         rows = [(style_name, style)]
         if digit not in plain_shown:  # the digits unstyled first, once for each digit

@@ -24,9 +24,12 @@ def added(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     return (after > styles.INK) & (before <= styles.INK)
 
 
-@pytest.mark.parametrize("name", list(styles.STYLES))
+ALL = {**styles.STYLES, **styles.MEASURED_ONLY}
+
+
+@pytest.mark.parametrize("name", list(ALL))
 def test_each_style_adds_a_pen_stroke_and_keeps_the_digit(name):
-    digit, style = styles.STYLES[name]
+    digit, style = ALL[name]
     before = sample(digit)
     after = style(before)
     assert after.shape == (28, 28) and after.dtype == np.uint8
@@ -56,11 +59,12 @@ def test_strokes_go_where_people_put_them():
     assert t7 + 0.3 * (b7 - t7) < (bar[0] + bar[2]) / 2 < t7 + 0.8 * (b7 - t7)
     four = sample(4)
     f_top, _, f_bottom, f_right = _box(four > styles.INK)
-    closed = added(four, styles.closed_4(four))
+    closed = added(four, styles.crossed_closed_4(four))
     top_rows = np.nonzero(closed[: f_top + 3])[0]
     assert len(top_rows) >= 2  # its top joined
     crossing = np.nonzero(closed[:, f_right + 2 :])[0]  # ink right of the 4's own
     assert len(crossing) and f_top + 0.3 * (f_bottom - f_top) <= crossing.mean() <= f_bottom
+    assert not added(four, styles.closed_4(four))[:, f_right + 2 :].any()  # training's: no bar
     zero = sample(0)
     z = _box(zero > styles.INK)
     dot = _box(added(zero, styles.dotted_0(zero)))
