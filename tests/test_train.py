@@ -336,6 +336,15 @@ def test_a_diverging_run_is_a_failure_and_saved_only_with_force(tiny_mnist, tmp_
     assert forced.exit_code == 0 and out.exists()
 
 
+def test_a_run_that_learned_nothing_is_told_to_go_further_not_slower(tiny_mnist, tmp_path):
+    out = tmp_path / "m.npz"
+    result = cli_train(tiny_mnist, out, "--limit", "500", "--lr", "1e-9", "--epochs", "1", "-q")
+    assert result.exit_code == 1 and not out.exists()
+    assert "no better than guessing" in result.stderr
+    assert "Try more --epochs, a larger --lr (it was 1e-09), --batch-norm," in result.stderr
+    assert "smaller" not in result.stderr and "--optimizer adam" not in result.stderr
+
+
 def test_diverged_says_why():
     from digitnet.nn.network import Network
     from digitnet.training.fitting import diverged

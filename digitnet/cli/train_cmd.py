@@ -216,8 +216,8 @@ def train(data, out, validation, limit, quiet, force, save_best, **settings) -> 
     run = _fit(config, data_dir(data), out, validation, limit, quiet, save_best)
     if run.diverged and not force:
         click.echo(
-            f"digitnet: training diverged ({run.diverged}); {out} not written. Try a smaller "
-            f"--lr (it was {config.learning_rate:g}), --optimizer adam, or --force to save it",
+            f"digitnet: training diverged ({run.diverged}); {out} not written. Try "
+            f"{_advice(config, run.diverged)}, or --force to save it",
             err=True,
         )
         sys.exit(1)
@@ -225,6 +225,16 @@ def train(data, out, validation, limit, quiet, force, save_best, **settings) -> 
     modelfile.save(net, out)
     measured = f", test accuracy {run.test.accuracy:.2%}" if run.test else ""
     click.echo(f"saved {out}: {net.describe()}, {net.parameter_count:,} parameters{measured}")
+
+
+def _advice(config, why: str) -> str:
+    """What to change when a run came to nothing: it learned too little, or blew up."""
+    from digitnet.training.fitting import GUESSING
+
+    rate = f"--lr (it was {config.learning_rate:g})"
+    if GUESSING in why:  # the numbers stayed finite: it did not get far enough
+        return f"more --epochs, a larger {rate}" + ("" if config.batch_norm else ", --batch-norm")
+    return f"a smaller {rate}" + (", --optimizer adam" if config.optimizer != "adam" else "")
 
 
 def _fit(config, folder, out: str, validation: int, limit, quiet: bool, save_best: bool):

@@ -85,6 +85,7 @@ def measure(net: Network, data_dir, full: bool = True) -> Evaluation:
 
 
 CHANCE = 0.2  # held-out accuracy at or under this (10 classes: 10% is guessing) is no learning
+GUESSING = "no better than guessing"  # what diverged() says of such a run
 
 
 def diverged(net: Network, losses: list[float], val_acc: list[float]) -> str | None:
@@ -96,7 +97,7 @@ def diverged(net: Network, losses: list[float], val_acc: list[float]) -> str | N
     if not all(np.isfinite(p).all() for p in params):
         return "the weights are no longer finite"
     if val_acc and val_acc[-1] <= CHANCE:
-        return f"held-out accuracy {val_acc[-1]:.1%}, no better than guessing"
+        return f"held-out accuracy {val_acc[-1]:.1%}, {GUESSING}"
     return None
 
 
