@@ -6,7 +6,7 @@ with ``z = W a``. Sixteen neurons a layer then keep working in f's useful range 
 neither saturated nor linear) whatever the layers below them do. Once trained, the mean and
 std are fixed figures of the training images, so the whole step is ``f(W' a + b')`` with
 ``W' = gamma W / std`` and ``b' = beta - gamma mean / std``: ``fold`` gives back the plain
-network of the lesson, with the same shape and the same 13,002 parameters.
+network of the lesson, with the same shape and as many parameters.
 """
 
 from __future__ import annotations
@@ -49,9 +49,7 @@ class NormalisedNetwork:
         with targets y (N x 10), standardising by the batch's own mean and std. As in
         backprop.gradients, ``l2 / 2 * sum(W**2)`` over all weights is added to the cost."""
         a, kept = [x], []  # kept: each hidden layer's standardised z and 1 / std
-        for w, gamma, beta, f in zip(
-            self.weights, self.gammas, self.betas, self.activations, strict=False
-        ):
+        for w, gamma, beta, f in self._hidden():
             z = a[-1] @ w.T
             inv = 1 / np.sqrt(z.var(axis=0) + EPS)
             zhat = (z - z.mean(axis=0)) * inv
@@ -80,9 +78,7 @@ class NormalisedNetwork:
         """The plain network this one stands for: each hidden layer standardised by the mean
         and std its weighted inputs have over x (the training images, as training sees them)."""
         layers, a = [], np.asarray(x, self.weights[0].dtype)
-        for w, gamma, beta, f in zip(
-            self.weights, self.gammas, self.betas, self.activations, strict=False
-        ):
+        for w, gamma, beta, f in self._hidden():
             z = a @ w.T
             scale = gamma / np.sqrt(z.var(axis=0) + EPS)
             layer = Layer(w * scale[:, None], beta - scale * z.mean(axis=0), f)
