@@ -27,7 +27,14 @@ from digitnet.nn.evaluate import evaluate
 from digitnet.saved import modelfile, shipped
 from digitnet.training import styles
 from digitnet.training.fitting import examples
-from digitnet.training.train import Learner, TrainConfig, augmentation, blend, stats_images
+from digitnet.training.train import (
+    Learner,
+    TrainConfig,
+    augmentation,
+    blend,
+    epoch_batches,
+    stats_images,
+)
 
 
 def student(spec: str, base: TrainConfig) -> tuple[str, TrainConfig]:
@@ -80,12 +87,7 @@ def main() -> None:
     )
     start = time.perf_counter()
     for epoch in range(1, args.epochs + 1):
-        order = rng.permutation(n)
-        for b in range(batches):
-            batch = order[b * bs : (b + 1) * bs]
-            xb, yb = x[batch], y[batch]
-            if augment is not None:
-                xb = augment(xb, rng)
+        for b, (xb, yb) in enumerate(epoch_batches(x, y, bs, augment, rng)):
             answers = teacher.forward(xb)
             for learner, (_, config) in zip(learners, named, strict=True):
                 lr = optim.learning_rate(

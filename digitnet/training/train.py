@@ -122,10 +122,20 @@ def stats_images(x: np.ndarray, augment: Augmentation | None, rng: np.random.Gen
     return augment(stats, rng) if augment is not None else stats
 
 
-def augmentation(strength: float) -> Augmentation | None:
-    """The augmentation of ``--augment strength``, or None when it is 0."""
-    k = strength
+def augmentation(k: float) -> Augmentation | None:
+    """The augmentation of ``--augment k``, or None when k is 0."""
     return Augmentation(rotation=10 * k, scale=0.1 * k, shift=2 * k, warp=1.5 * k) if k else None
+
+
+def epoch_batches(x, y, batch_size: int, augment: Augmentation | None, rng: np.random.Generator):
+    """One epoch: the images in a fresh order, in batches, each batch augmented on its own;
+    yields (images, targets). Each batch is gathered alone: shuffling the whole set first
+    copied all of it every epoch."""
+    order = rng.permutation(len(x))
+    for start in range(0, len(x), batch_size):
+        batch = order[start : start + batch_size]
+        xb = x[batch]
+        yield (xb if augment is None else augment(xb, rng)), y[batch]
 
 
 def train(
@@ -160,14 +170,8 @@ def train(
     total = config.epochs * batches
     with threads.for_network(learner.net.sizes):  # one thread for a small network
         for epoch in range(1, config.epochs + 1):
-            order = rng.permutation(n)
             seen_loss, correct = 0.0, 0
-            for b in range(batches):
-                # each batch gathered on its own: shuffling the whole set first copied 188 MB
-                batch = order[b * bs : (b + 1) * bs]
-                xb, yb = x[batch], y[batch]
-                if augment is not None:
-                    xb = augment(xb, rng)
+            for b, (xb, yb) in enumerate(epoch_batches(x, y, bs, augment, rng)):
                 target = yb if teacher is None else soft_targets(teacher, xb, yb, config)
                 lr = optim.learning_rate(
                     config.schedule, config.learning_rate, (epoch - 1) * batches + b, total
