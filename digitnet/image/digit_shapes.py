@@ -54,6 +54,11 @@ DOT_SIDE = 0.15  # ... and small: bold digits (a 64x64 form) fill their box as m
 # a sixth of the picture
 LINE_ASPECT = 2.6  # MNIST's widest test digit is 2.5 times as wide as tall: wider is a line,
 # a dash or a word
+# One straight stroke leaning further from upright than any as straight MNIST digit does is a
+# pen line, not a 1 (benchmarks/lean.py; docs/decisions.md, "A line that leans"): degrees ...
+LINE_SLANT = 56.0
+LINE_STRAIGHT = 5.0  # ... and the long axis over the short one (a brush's 1 is about 5)
+A_LINE = "no digit found (a line)"
 
 
 class Choice(NamedTuple):
@@ -178,8 +183,11 @@ def choose(
     live = np.flatnonzero(~frame & ~edge)
     if live.size == 0:  # nothing but edges and lines across: a tight crop of a 1 or a 7
         live = np.flatnonzero(~frame)
-    if live.size == 0:
-        return Choice(np.zeros(n, bool), None, "no digit found (only a frame)", role)
+    if live.size == 0:  # a pen line across the page is taken for a frame's side: say which
+        lines = all(one_stroke(shapes.pixels_of([i + 1], tuple(shapes.box[i]))) for i in range(n))
+        return Choice(
+            np.zeros(n, bool), None, A_LINE if lines else "no digit found (only a frame)", role
+        )
     link = _links(shapes, faint)
     group = _groups(shapes.box[live], ink[live], link[live])
     ids = np.arange(group.max() + 1)  # _groups numbers them 0, 1, ...
@@ -218,9 +226,14 @@ def choose(
     return Choice(keep, box, not_a_digit(shapes, keep, box, scale), role, groups)
 
 
+def of_several(refusal: str | None) -> bool:
+    """Whether a refusal is of several digits (side by side, touching or in lines)."""
+    return refusal is not None and refusal.startswith("several digits")
+
+
 def side_by_side(refusal: str | None) -> bool:
     """Whether a refusal is of several digits not yet known to stand in lines."""
-    return refusal is not None and refusal.startswith("several digits") and "lines" not in refusal
+    return of_several(refusal) and "lines" not in refusal
 
 
 def several(count: int, how: str = "") -> str:
@@ -314,6 +327,8 @@ def not_a_digit(shapes: Shapes, keep: np.ndarray, box: tuple, scale: int) -> str
         return f"no digit found (a speck {max(w, h) * scale} px wide)"
     if w >= LINE_ASPECT * h:
         return "text or a line, not a digit"
+    if leaning_line(shapes.pixels_of(np.flatnonzero(keep) + 1, box)):
+        return A_LINE
     fill = float(shapes.area[keep].sum()) / (w * h)
     roundish = DOT_ASPECT[0] <= w / h <= DOT_ASPECT[1]
     small = max(w, h) < DOT_SIDE * max(shapes.labels.shape)
@@ -342,6 +357,25 @@ LINE_RUNS = 1.3
 # A digit-sized shape whose rows and columns cross its ink more often than this, on average,
 # is a scribble: more than any MNIST training digit does (docs/decisions.md, "Refusing").
 SCRIBBLE_RUNS = 2.8
+
+
+def axis(mask: np.ndarray) -> tuple[float, float]:
+    """How ink (a boolean mask) leans and how straight it is, from its second moments:
+    degrees from upright (positive: the top to the right) and the long axis over the short."""
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 3:
+        return 0.0, 0.0
+    x, y = xs - xs.mean(), ys - ys.mean()
+    cxx, cyy, cxy = (x * x).mean(), (y * y).mean(), (x * y).mean()
+    slant = -0.5 * np.degrees(np.arctan2(2 * cxy, cyy - cxx))  # rows grow downwards
+    low, high = np.linalg.eigvalsh([[cxx, cxy], [cxy, cyy]])
+    return float(slant), float(np.sqrt(high / max(low, 1e-9)))
+
+
+def leaning_line(mask: np.ndarray) -> bool:
+    """Whether ink is one straight pen stroke leaning further over than a 1 (LINE_SLANT)."""
+    slant, straight = axis(mask)
+    return abs(slant) >= LINE_SLANT and straight >= LINE_STRAIGHT and one_stroke(mask)
 
 
 def one_stroke(mask: np.ndarray) -> bool:

@@ -28,7 +28,7 @@ import numpy as np
 from PIL import Image
 
 from digitnet.errors import BlankImageError
-from digitnet.image.components import label
+from digitnet.image.components import at_edge, label
 
 ANALYSIS_SIDE = 160  # the ink is found on a copy at most this big: enough for a digit's shape
 BORDER_BAND = 0.05  # the outer 5% of each side is taken as mostly paper, to tell polarity
@@ -108,6 +108,19 @@ def _whole_blocks(pixels: np.ndarray, scale: int) -> np.ndarray:
     h, w = pixels.shape
     ph, pw = -h % scale, -w % scale
     return np.pad(pixels, ((0, ph), (0, pw)), mode="edge") if ph or pw else pixels
+
+
+# A blank page photographed: its darker corners stand out from the paper by little more than
+# the noise, ink by far more; marks that all touch the picture's edge on a page whose strongest
+# ink is this pale are the page's shading (docs/decisions.md, "A lighter digit, specks, blank
+# paper").
+PALE_INK = 0.35
+
+
+def shading(ink: Ink, boxes, shape: tuple[int, int]) -> bool:
+    """Whether marks (``boxes`` in image pixels, on a picture of ``shape``) are a blank page's
+    shading: pale ink (PALE_INK), every mark at the picture's edge."""
+    return ink.level < PALE_INK and bool(at_edge(boxes, shape).all())
 
 
 EXTREMES = (np.minimum, np.maximum)

@@ -247,6 +247,9 @@ def _eight_bit(a: np.ndarray) -> np.ndarray:
     return (np.clip(a, 0, full) / full * 255 + 0.5).astype(np.uint8)
 
 
+BLANK_PAPER = "no digit found (blank paper)"  # all the ink is a blank page's shading
+
+
 class Steps(NamedTuple):
     """What reading a picture found, step by step (``digitnet inspect image --steps``)."""
 
@@ -282,6 +285,8 @@ def unframed_steps(pixels: np.ndarray) -> Steps:
     box = None if choice.box is None else image_box(choice.box, ink.scale, pixels.shape)
     if choice.refusal is not None:
         return Steps(pixels, ink, shapes, choice, box, None, choice.refusal)
+    if ink_mod.shading(ink, [box], pixels.shape):
+        return Steps(pixels, ink, shapes, choice, box, None, BLANK_PAPER)
     strength = digit_strength(pixels, ink, shapes, choice.keep, box)
     try:
         inputs = fit(strength).ravel()

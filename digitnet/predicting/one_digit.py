@@ -16,6 +16,7 @@ from PIL import Image
 
 from digitnet.errors import BlankImageError, NotOneDigitError
 from digitnet.image import components, digit_shapes, preprocess
+from digitnet.image import ink as ink_mod
 from digitnet.image.digit_ink import digit_strength, image_box
 from digitnet.image.framing import SIDE, mnist_framed
 from digitnet.limits import MAX_PIXELS
@@ -78,7 +79,7 @@ def _checked(steps: preprocess.Steps, several: Several | None) -> preprocess.Ste
     if steps.ink is None:  # blank, or taken as MNIST-framed
         return steps
     if steps.refusal is not None:
-        return steps._replace(refusal=_in_lines(steps) or steps.refusal)
+        return steps._replace(refusal=_not_digits(steps) or _in_lines(steps) or steps.refusal)
     if several is None or steps.inputs is None:
         return steps
     from digitnet.reading import segment  # only here (start-up time)
@@ -103,6 +104,25 @@ def inputs(picture, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     """The 784 activations for a picture (see preprocess.gray_pixels for what a picture
     may be)."""
     return inputs_of_pixels(preprocess.gray_pixels(picture, max_pixels))
+
+
+def _not_digits(steps: preprocess.Steps) -> str | None:
+    """For several shapes: why none of them is a digit (a blank page's shading, specks,
+    lines), as digitnet read says it, or None. Sending specks to read as "several digits"
+    misled."""
+    if not digit_shapes.of_several(steps.choice.refusal):
+        return None
+    from digitnet.reading import no_number  # only here: most pictures never need it
+
+    ink, shape = steps.ink, steps.gray.shape
+    boxes = [
+        image_box(components.union(steps.shapes.box[g]), ink.scale, shape)
+        for g in steps.choice.groups
+    ]
+    if ink_mod.shading(ink, boxes, shape):
+        return preprocess.BLANK_PAPER
+    why = no_number.why(steps.shapes, ink.strength, ink.faint, ink.scale)
+    return why and why.replace("no number found", "no digit found")
 
 
 def _in_lines(steps: preprocess.Steps) -> str | None:

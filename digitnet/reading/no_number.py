@@ -19,15 +19,7 @@ def why(shapes: Shapes, strength: np.ndarray, faint: np.ndarray | None, scale: i
     are wide too, but cross more than one stroke), or there is only a frame."""
     choice = digit_shapes.choose(shapes, strength, faint, scale)
     if choice.refusal is None or not choice.groups:
-        if choice.refusal is None:
-            return None
-        frames = [i for i, role in enumerate(choice.role) if role == "frame"]
-        lines = [
-            digit_shapes.one_stroke(shapes.pixels_of([i + 1], tuple(shapes.box[i]))) for i in frames
-        ]
-        if frames and all(lines):  # a pen line across the page, taken for a frame's side
-            return "no number found (a line)"
-        return _as_number(choice.refusal)
+        return None if choice.refusal is None else _as_number(choice.refusal)
     reasons = []
     for group in choice.groups:
         keep = np.zeros(shapes.count, bool)
@@ -38,6 +30,8 @@ def why(shapes: Shapes, strength: np.ndarray, faint: np.ndarray | None, scale: i
             why = "no digit found (a speck)"
         if why is not None and why.startswith("text or a line"):
             why = "a line" if _one_stroke(shapes, keep, box) else None
+        elif why == digit_shapes.A_LINE:
+            why = "a line"
         if why is None:
             return None
         reasons.append(why)

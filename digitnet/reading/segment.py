@@ -131,7 +131,7 @@ def find(pixels: np.ndarray) -> Segments | None:
         combs=combs,
     )
     boxes = [found.in_picture(m.box) for m in digits]
-    if ink.level < PALE_INK and components.at_edge(boxes, pixels.shape).all():
+    if ink_mod.shading(ink, boxes, pixels.shape):
         raise NotOneDigitError("no number found (blank paper)")
     return found
 
@@ -149,13 +149,6 @@ def _inside_frames(coarse: Shapes, frames: np.ndarray, mask: np.ndarray, scale: 
         if ruling.walled(its_lines, coarse.box[i]):
             combs.append(tuple(int(v) * scale for v in coarse.box[i]))
     return frame_lines, tuple(combs)
-
-
-# A blank page photographed: its darker corners stand out from the paper by little more than
-# the noise, ink by far more; marks that all touch the picture's edge on a page whose strongest
-# ink is this pale are the page's shading (docs/decisions.md, "A lighter digit, specks, blank
-# paper").
-PALE_INK = 0.25
 
 
 def _left_out(found: Segments, coarse: Shapes, clutter, rules, scale: int) -> tuple:

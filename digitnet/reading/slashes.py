@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from digitnet.image import digit_shapes
 from digitnet.reading.number import Digit, Separator
 
 # Slashes lean further than most 1s, but many MNIST 1s lean as far (benchmarks/slashes.py;
@@ -51,14 +52,8 @@ RULES = (
 
 def stroke(mask: np.ndarray) -> Stroke:
     """The slant and straightness of ink (a boolean mask), from its second moments."""
-    ys, xs = np.nonzero(mask)
-    if len(xs) < 3:
-        return NO_STROKE
-    x, y = xs - xs.mean(), ys - ys.mean()
-    cxx, cyy, cxy = (x * x).mean(), (y * y).mean(), (x * y).mean()
-    slant = -0.5 * np.degrees(np.arctan2(2 * cxy, cyy - cxx))  # rows grow downwards
-    low, high = np.linalg.eigvalsh([[cxx, cxy], [cxy, cyy]])
-    return Stroke(float(max(slant, 0.0)), float(np.sqrt(high / max(low, 1e-9))))
+    slant, straight = digit_shapes.axis(mask)
+    return Stroke(max(slant, 0.0), straight)
 
 
 def with_slashes(line: list[Digit | Separator], strokes: list[Stroke]) -> list[Digit | Separator]:

@@ -55,6 +55,21 @@ def line(rng, pool):
     return encode(img)
 
 
+def slanted_line(rng, pool):
+    """One pen line across the page, leaning further over than a 1 but less than the lines
+    LINE_ASPECT refuses by their box (22 to 34 degrees from level, either way)."""
+    w, h = int(rng.integers(300, 801)), int(rng.integers(300, 601))
+    img = Image.new("L", (w, h), 255)
+    rise = np.tan(np.radians(rng.uniform(22, 34))) * rng.choice([-1, 1])
+    length = rng.uniform(0.6, 0.9) * min(w, h / abs(rise))
+    x0 = rng.uniform(0.05, 0.95 - length / w) * w
+    y0 = h / 2 - rise * length / 2
+    ImageDraw.Draw(img).line(
+        [(x0, y0), (x0 + length, y0 + rise * length)], fill=20, width=int(rng.integers(2, 10))
+    )
+    return encode(img)
+
+
 WORDS = ["the", "cat", "hello", "ok", "abc", "yes", "no", "Hi!", "note", "mail", "xyz", "done"]
 
 
@@ -119,4 +134,5 @@ NOT_DIGITS: dict[str, Callable[[np.random.Generator, np.ndarray], bytes]] = {
     "blank photo": blank_photo,
     "two digits": two_digits,
     "touching digits": touching_digits,
+    "slanted line": slanted_line,
 }

@@ -39,4 +39,5 @@ NOT_NUMBERS = {
     "word": NOT_DIGITS["word"],
     "empty frame": empty_frame,
     "blank photo": NOT_DIGITS["blank photo"],
+    "slanted line": NOT_DIGITS["slanted line"],
 }
