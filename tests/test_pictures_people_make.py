@@ -82,6 +82,20 @@ def test_a_blank_page_photographed_is_not_a_digit():
     assert answered <= 1
 
 
+def test_a_dot_or_a_dot_beside_a_dot_is_not_a_digit():
+    """A dot a few pixels across on a small picture, or one with a speck beside it, was read
+    as a digit (a 4, a 6 at 0.99) when its pixels made no round blot."""
+    rng = np.random.default_rng(7)
+    answered = 0
+    for _ in range(120):
+        try:
+            one_digit.inputs(NOT_DIGITS["dot"](rng, None))
+            answered += 1
+        except ImageError as e:
+            assert re.match(r"no digit found \((a blot|a speck|specks)", str(e)), e
+    assert answered <= 1
+
+
 def canvas_with(strokes, size=(400, 300)):
     from PIL import ImageDraw
 

@@ -59,6 +59,10 @@ LINE_ASPECT = 2.6  # MNIST's widest test digit is 2.5 times as wide as tall: wid
 LINE_SLANT = 56.0
 LINE_STRAIGHT = 5.0  # ... and the long axis over the short one (a brush's 1 is about 5)
 A_LINE = "no digit found (a line)"
+SPECKS = "no digit found (specks)"
+# Ink fewer image pixels across than this, and no more than twice MIN_SIDE of its picture, is a
+# speck to read as well (a dot drawn on a small picture is just over MIN_SIDE).
+TINY_PIXELS = 10
 
 
 class Choice(NamedTuple):
@@ -325,6 +329,10 @@ def not_a_digit(shapes: Shapes, keep: np.ndarray, box: tuple, scale: int) -> str
     w, h = right - left, bottom - top
     if max(w, h) < MIN_SIDE * max(shapes.labels.shape):
         return f"no digit found (a speck {max(w, h) * scale} px wide)"
+    sides = np.maximum(shapes.width(), shapes.height())[keep] * scale
+    if speck_sized(sides, max(shapes.labels.shape) * scale).all():  # dust, a dot beside a dot
+        one = keep.sum() == 1
+        return f"no digit found (a speck {max(w, h) * scale} px wide)" if one else SPECKS
     if w >= LINE_ASPECT * h:
         return "text or a line, not a digit"
     if leaning_line(shapes.pixels_of(np.flatnonzero(keep) + 1, box)):
@@ -357,6 +365,13 @@ LINE_RUNS = 1.3
 # A digit-sized shape whose rows and columns cross its ink more often than this, on average,
 # is a scribble: more than any MNIST training digit does (docs/decisions.md, "Refusing").
 SCRIBBLE_RUNS = 2.8
+
+
+def speck_sized(side, picture: int):
+    """Whether ink ``side`` image pixels across (a number or an array), in a picture
+    ``picture`` pixels on its longer side, is too small to show a digit: under TINY_PIXELS, and
+    small in its picture (a tiny picture's digit fills it, and is read)."""
+    return (np.asarray(side) < TINY_PIXELS) & (np.asarray(side) <= 2 * MIN_SIDE * picture)
 
 
 def axis(mask: np.ndarray) -> tuple[float, float]:

@@ -8,10 +8,6 @@ import numpy as np
 from digitnet.image import digit_shapes
 from digitnet.image.components import Shapes, union
 
-# Ink fewer image pixels across than this, and no more than twice MIN_SIDE of its picture, is a
-# speck to read as well (a dot drawn on a small picture is just over MIN_SIDE).
-TINY_PIXELS = 10
-
 
 def why(shapes: Shapes, strength: np.ndarray, faint: np.ndarray | None, scale: int):
     """Why the ink holds no number, or None: every group of ink that digit_shapes.choose
@@ -26,8 +22,6 @@ def why(shapes: Shapes, strength: np.ndarray, faint: np.ndarray | None, scale: i
         keep[group] = True
         box = union(shapes.box[group])
         why = digit_shapes.not_a_digit(shapes, keep, box, scale)
-        if why is None and _tiny(shapes, box, scale):
-            why = "no digit found (a speck)"
         if why is not None and why.startswith("text or a line"):
             why = "a line" if _one_stroke(shapes, keep, box) else None
         elif why == digit_shapes.A_LINE:
@@ -39,19 +33,6 @@ def why(shapes: Shapes, strength: np.ndarray, faint: np.ndarray | None, scale: i
         return _as_number(reasons[0])
     kinds = sorted({"lines" if r == "a line" else "specks" for r in reasons})
     return f"no number found ({' and '.join(kinds)})"
-
-
-def _tiny(shapes: Shapes, box: tuple, scale: int) -> bool:
-    """A group too few pixels across to show a digit, and small in its picture."""
-    left, top, right, bottom = box
-    return speck_sized(max(right - left, bottom - top) * scale, max(shapes.labels.shape) * scale)
-
-
-def speck_sized(side: int, picture: int) -> bool:
-    """Whether ink ``side`` image pixels across, in a picture ``picture`` pixels on its longer
-    side, is too small to show a digit: under TINY_PIXELS, and small in its picture (a tiny
-    picture's digit fills it, and is read)."""
-    return side < TINY_PIXELS and side <= 2 * digit_shapes.MIN_SIDE * picture
 
 
 def _as_number(why: str) -> str:

@@ -242,12 +242,12 @@ SMALL_MARKS = 2 * digit_shapes.MIN_SIDE
 
 
 def _without_specks(lines, heights, scale: int, size: tuple[int, int]):
-    """The lines without digit marks too small to show a digit (no_number.speck_sized), and
+    """The lines without digit marks too small to show a digit (digit_shapes.speck_sized), and
     without lines left with none. NotOneDigitError when specks were all there was."""
 
     def speck(m: Mark) -> bool:
         side = max(m.box[2] - m.box[0], m.box[3] - m.box[1]) * scale
-        return m.kind == "digit" and no_number.speck_sized(side, max(size))
+        return m.kind == "digit" and digit_shapes.speck_sized(side, max(size))
 
     kept = [
         ([m for m in line if not speck(m)], h)
