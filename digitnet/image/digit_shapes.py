@@ -367,6 +367,43 @@ LINE_RUNS = 1.3
 SCRIBBLE_RUNS = 2.8
 
 
+# A stroke with a dot apart above or below it is an i, a j or a !, which no digit is written
+# as (tests/test_read_written.py; docs/decisions.md, "Printed words"): the dot is at most this
+# share of the stroke's height ...
+DOT_SHARE = 0.35
+DOT_ROUND = (0.5, 1.6)  # ... about as wide as it is tall (an underline is wider) ...
+DOT_THICK = 0.8  # ... as thick as the pen at least (a fragment of a faint stroke is thinner)
+DOT_REACH = 0.5  # ... at most this share of the stroke's height away, over the stroke's end
+STEM_STRAIGHT = 3.0  # and the stroke is at least this many times as long as thick
+STEM_END = 0.15  # the stroke's end: this share of its rows nearest the dot
+
+
+def dotted_stroke(shapes: Shapes, numbers) -> bool:
+    """Whether the shapes ``numbers`` (label numbers, as Shapes.pixels_of takes them) are a
+    stroke and a dot apart above or below its end: an i, a j or a !."""
+    if len(numbers) != 2:
+        return False
+    boxes = shapes.box[np.asarray(numbers) - 1]
+    heights = boxes[:, 3] - boxes[:, 1]
+    k = int(heights[1] > heights[0])  # the stem: the taller
+    stem, dot = boxes[k], boxes[1 - k]
+    stem_h, dot_w, dot_h = stem[3] - stem[1], dot[2] - dot[0], dot[3] - dot[1]
+    gap = max(stem[1] - dot[3], dot[1] - stem[3])  # negative where their rows overlap
+    round_dot = DOT_ROUND[0] <= dot_w / max(dot_h, 1) <= DOT_ROUND[1]
+    if not (round_dot and dot_h <= DOT_SHARE * stem_h and 0 < gap <= DOT_REACH * stem_h):
+        return False
+    ink = shapes.pixels_of([numbers[k]], tuple(stem))
+    if axis(ink)[1] < STEM_STRAIGHT:
+        return False
+    thick = ink.sum() / stem_h
+    end_rows = max(1, round(STEM_END * stem_h))
+    end = ink[:end_rows] if dot[3] <= stem[1] else ink[-end_rows:]
+    cols = np.flatnonzero(end.any(axis=0)) + stem[0]
+    centre = (dot[0] + dot[2]) / 2
+    over_end = cols.size and cols[0] - thick <= centre <= cols[-1] + thick
+    return bool(over_end) and min(dot_w, dot_h) >= DOT_THICK * thick
+
+
 def speck_sized(side, picture: int):
     """Whether ink ``side`` image pixels across (a number or an array), in a picture
     ``picture`` pixels on its longer side, is too small to show a digit: under TINY_PIXELS, and

@@ -141,16 +141,21 @@ def read_pixels(
     chosen = {mark: [wholes[mark]] for mark, _ in marks}
     chosen.update(refine(parts, list(cut.values())))
     parts.read_cut([i for ids in chosen.values() for i in ids if i is not None], part_reader)
-    lines, heights = [], []
+    lines, heights, lettered = [], [], []
     for line, height in zip(found.lines, found.line_heights, strict=True):
+        if words.dotted(found.shapes, line):  # an i or a !: a line of text
+            lettered += [found.in_picture(m.box) for m in line if m.kind == "digit"]
+            continue
         out = _line_read(found, line, parts, chosen)
         if any(isinstance(m, Digit) for m in out):
             lines.append(out)
             heights.append(height * found.scale)
+    if lettered and not lines:
+        raise NotOneDigitError(words.TEXT)
     lines, word_boxes = words.without_words(lines, heights, _letters(lines, text))
     if not lines:
         raise NotOneDigitError("no digits found")
-    return Reading(lines, (*found.left_out, *word_boxes))
+    return Reading(lines, (*found.left_out, *lettered, *word_boxes))
 
 
 def _letters(lines, text) -> np.ndarray | None:
