@@ -144,7 +144,7 @@ def read_pixels(
     lines, heights, lettered = [], [], []
     for line, height in zip(found.lines, found.line_heights, strict=True):
         if words.dotted(found.shapes, line):  # an i or a !: a line of text
-            lettered += [found.in_picture(m.box) for m in line if m.kind == "digit"]
+            lettered += [found.in_picture(m.box) for m in line if m.kind != " "]
             continue
         out = _line_read(found, line, parts, chosen)
         if any(isinstance(m, Digit) for m in out):
