@@ -66,33 +66,24 @@ def test_pictures_without_one_digit_are_refused_with_the_reason(kind, digits):
         assert re.match(REFUSALS[kind], str(refused.value)), str(refused.value)
 
 
-def test_a_blank_page_photographed_is_not_a_digit():
-    """A blank photo's darker corner, speckled by the camera's noise, was taken for a digit in
-    about one in ten (answered as 4, 1 or 7)."""
-    rng = np.random.default_rng(1)
+@pytest.mark.parametrize(
+    "kind, seed, count, reasons",
+    [  # a blank photo's darker corner, speckled by the camera's noise, was answered in about
+        # one in ten (as 4, 1 or 7); a dot whose few pixels made no round blot, or a dot with a
+        # speck beside it, in about one in thirty (a 4, a 6 at 0.99)
+        ("blank photo", 1, 60, r"no ink found|no digit found \((blank paper|a speck|specks)"),
+        ("dot", 7, 120, r"no digit found \((a blot|a speck|specks)"),
+    ],
+)
+def test_a_blank_page_or_a_dot_is_not_a_digit(kind, seed, count, reasons):
+    rng = np.random.default_rng(seed)
     answered = 0
-    for _ in range(60):
+    for _ in range(count):
         try:
-            one_digit.inputs(NOT_DIGITS["blank photo"](rng, None))
+            one_digit.inputs(NOT_DIGITS[kind](rng, None))
             answered += 1
         except ImageError as e:
-            assert re.match(
-                r"no ink found|no digit found \((blank paper|a speck|specks)", str(e)
-            ), e
-    assert answered <= 1
-
-
-def test_a_dot_or_a_dot_beside_a_dot_is_not_a_digit():
-    """A dot a few pixels across on a small picture, or one with a speck beside it, was read
-    as a digit (a 4, a 6 at 0.99) when its pixels made no round blot."""
-    rng = np.random.default_rng(7)
-    answered = 0
-    for _ in range(120):
-        try:
-            one_digit.inputs(NOT_DIGITS["dot"](rng, None))
-            answered += 1
-        except ImageError as e:
-            assert re.match(r"no digit found \((a blot|a speck|specks)", str(e)), e
+            assert re.match(reasons, str(e)), e
     assert answered <= 1
 
 
