@@ -1,10 +1,10 @@
 """How far MNIST's digits lean, by how straight they are: where one straight stroke stops
-being a 1 and becomes a pen line (digitnet.image.digit_shapes.LINE_SLANT).
+being a 1 and becomes a pen line (digitnet.image.strokes.LINE_SLANT).
 
     DIGITNET_DATA=../shared/data/mnist python benchmarks/lean.py
 
 All 70,000 MNIST digits (training and test), their ink (pixels over 128) measured as
-`digitnet` measures a shape (digit_shapes.axis: degrees from upright either way, the long
+`digitnet` measures a shape (strokes.axis: degrees from upright either way, the long
 axis over the short one). Prints, for each straightness, how many digits lean at least so
 far, and the furthest; a rule that refuses one straight stroke leaning past LINE_SLANT
 costs the digits in its cell.
@@ -15,17 +15,17 @@ from __future__ import annotations
 import numpy as np
 
 from digitnet.data import mnist
-from digitnet.image import digit_shapes
+from digitnet.image import strokes
 
-SLANTS = (40.0, 45.0, 50.0, digit_shapes.LINE_SLANT, 60.0)
-STRAIGHTS = (4.0, digit_shapes.LINE_STRAIGHT, 6.0)
+SLANTS = (40.0, 45.0, 50.0, strokes.LINE_SLANT, 60.0)
+STRAIGHTS = (4.0, strokes.LINE_STRAIGHT, 6.0)
 
 
 def main() -> None:
     data = mnist.default_data_dir()
     images = np.concatenate([mnist.load(data, part)[0] for part in ("train", "test")])
     labels = np.concatenate([mnist.load(data, part)[1] for part in ("train", "test")])
-    measured = np.array([digit_shapes.axis(image > 128) for image in images])
+    measured = np.array([strokes.axis(image > 128) for image in images])
     slant, straight = np.abs(measured[:, 0]), measured[:, 1]
     print(f"{len(images):,} MNIST digits: how many lean at least so far (degrees from upright)")
     print("straight  digits  " + "  ".join(f"{a:>5.0f}" for a in SLANTS) + "  furthest  digits")
@@ -37,7 +37,7 @@ def main() -> None:
         print(
             f"{least:>8.1f}  {int(chosen.sum()):>6}  {counts}  {slant[chosen].max():>8.1f}  {which}"
         )
-    print(f"rule: LINE_SLANT {digit_shapes.LINE_SLANT}, LINE_STRAIGHT {digit_shapes.LINE_STRAIGHT}")
+    print(f"rule: LINE_SLANT {strokes.LINE_SLANT}, LINE_STRAIGHT {strokes.LINE_STRAIGHT}")
 
 
 if __name__ == "__main__":

@@ -79,15 +79,15 @@ def test_no_mnist_digit_is_taken_for_a_leaning_line(real_mnist):
     """The lean that makes one straight stroke a line is past every MNIST test digit's, and
     the lines of the "slanted line" pictures lean past it."""
     from digitnet.data import mnist
-    from digitnet.image import digit_shapes
+    from digitnet.image import strokes
 
     images, _ = mnist.load(real_mnist, "test")
-    assert not any(digit_shapes.leaning_line(image > 128) for image in images)
+    assert not any(strokes.leaning_line(image > 128) for image in images)
     for degrees in range(57, 70, 3):  # from upright
         img = Image.new("L", (300, 300), 0)
         dx, dy = 140 * np.sin(np.radians(degrees)), 140 * np.cos(np.radians(degrees))
         ImageDraw.Draw(img).line([(150 - dx, 150 + dy), (150 + dx, 150 - dy)], fill=255, width=6)
-        assert digit_shapes.leaning_line(np.asarray(img) > 128), degrees
+        assert strokes.leaning_line(np.asarray(img) > 128), degrees
 
 
 @pytest.mark.parametrize("command", ["predict", "read"])

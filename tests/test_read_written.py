@@ -75,8 +75,10 @@ def test_printed_words_are_refused_as_text(net):
 
 
 def _has_a_dot(data: bytes) -> bool:
+    from digitnet.reading.reader import dotted
+
     found = segment.find(preprocess.gray_pixels(data))
-    return any(words.dotted(found.shapes, line) for line in found.lines)
+    return any(dotted(found, line) for line in found.lines)
 
 
 def test_an_i_or_a_bang_makes_a_line_text(net):

@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from digitnet.image import strokes
 from digitnet.image.components import Shapes, at_edge, label, union
 
 FRAME_COVER = 0.6  # frames cover most of their box's outline; strokes touch it in a few places
@@ -54,10 +55,6 @@ DOT_SIDE = 0.15  # ... and small: bold digits (a 64x64 form) fill their box as m
 # a sixth of the picture
 LINE_ASPECT = 2.6  # MNIST's widest test digit is 2.5 times as wide as tall: wider is a line,
 # a dash or a word
-# One straight stroke leaning further from upright than any as straight MNIST digit does is a
-# pen line, not a 1 (benchmarks/lean.py; docs/decisions.md, "A line that leans"): degrees ...
-LINE_SLANT = 56.0
-LINE_STRAIGHT = 5.0  # ... and the long axis over the short one (a brush's 1 is about 5)
 A_LINE = "no digit found (a line)"
 SPECKS = "no digit found (specks)"
 # Ink fewer image pixels across than this, and no more than twice MIN_SIDE of its picture, is a
@@ -187,11 +184,8 @@ def choose(
     live = np.flatnonzero(~frame & ~edge)
     if live.size == 0:  # nothing but edges and lines across: a tight crop of a 1 or a 7
         live = np.flatnonzero(~frame)
-    if live.size == 0:  # a pen line across the page is taken for a frame's side: say which
-        lines = all(one_stroke(shapes.pixels_of([i + 1], tuple(shapes.box[i]))) for i in range(n))
-        return Choice(
-            np.zeros(n, bool), None, A_LINE if lines else "no digit found (only a frame)", role
-        )
+    if live.size == 0:
+        return Choice(np.zeros(n, bool), None, _only_frames(shapes), role)
     link = _links(shapes, faint)
     group = _groups(shapes.box[live], ink[live], link[live])
     ids = np.arange(group.max() + 1)  # _groups numbers them 0, 1, ...
@@ -228,6 +222,17 @@ def choose(
         how = "side by side" if side_by_side else ""
         return Choice(keep, box, several(len(others) + 1, how), role, groups)
     return Choice(keep, box, not_a_digit(shapes, keep, box, scale), role, groups)
+
+
+def _only_frames(shapes: Shapes) -> str:
+    """The refusal of ink that is all frames: a pen line across the page is taken for a
+    frame's side, so say which."""
+    each = (shapes.pixels_of([i + 1], tuple(shapes.box[i])) for i in range(shapes.count))
+    return (
+        A_LINE
+        if all(strokes.one_stroke(mask) for mask in each)
+        else "no digit found (only a frame)"
+    )
 
 
 def of_several(refusal: str | None) -> bool:
@@ -335,7 +340,7 @@ def not_a_digit(shapes: Shapes, keep: np.ndarray, box: tuple, scale: int) -> str
         return f"no digit found (a speck {max(w, h) * scale} px wide)" if one else SPECKS
     if w >= LINE_ASPECT * h:
         return "text or a line, not a digit"
-    if leaning_line(shapes.pixels_of(np.flatnonzero(keep) + 1, box)):
+    if strokes.leaning_line(shapes.pixels_of(np.flatnonzero(keep) + 1, box)):
         return A_LINE
     fill = float(shapes.area[keep].sum()) / (w * h)
     roundish = DOT_ASPECT[0] <= w / h <= DOT_ASPECT[1]
@@ -353,55 +358,15 @@ def _scribble(shapes: Shapes, keep: np.ndarray, box: tuple) -> bool:
     left, top, right, bottom = box
     if keep.sum() != 1 or right - left > PIECES_ASPECT * (bottom - top):
         return False
-    if _crossings(shapes.pixels_of(np.flatnonzero(keep) + 1, box)) <= SCRIBBLE_RUNS:
+    if strokes.crossings(shapes.pixels_of(np.flatnonzero(keep) + 1, box)) <= SCRIBBLE_RUNS:
         return False
     # measured last, as few shapes get here: a digit touching its box crosses it as often
     return outline_cover(shapes)[np.flatnonzero(keep)[0]] < FRAME_COVER
 
 
-# A wide shape whose rows and columns each cross its ink about once is one stroke: a pen
-# line, not touching digits (whose rows cross two strokes or more; docs/decisions.md).
-LINE_RUNS = 1.3
 # A digit-sized shape whose rows and columns cross its ink more often than this, on average,
 # is a scribble: more than any MNIST training digit does (docs/decisions.md, "Refusing").
 SCRIBBLE_RUNS = 2.8
-
-
-# A stroke with a dot apart above or below it is an i, a j or a !, which no digit is written
-# as (tests/test_read_written.py; docs/decisions.md, "Printed words"): the dot is at most this
-# share of the stroke's height ...
-DOT_SHARE = 0.35
-DOT_ROUND = (0.5, 1.6)  # ... about as wide as it is tall (an underline is wider) ...
-DOT_THICK = 0.8  # ... as thick as the pen at least (a fragment of a faint stroke is thinner)
-DOT_REACH = 0.5  # ... at most this share of the stroke's height away, over the stroke's end
-STEM_STRAIGHT = 3.0  # and the stroke is at least this many times as long as thick
-STEM_END = 0.15  # the stroke's end: this share of its rows nearest the dot
-
-
-def dotted_stroke(shapes: Shapes, numbers) -> bool:
-    """Whether the shapes ``numbers`` (label numbers, as Shapes.pixels_of takes them) are a
-    stroke and a dot apart above or below its end: an i, a j or a !."""
-    if len(numbers) != 2:
-        return False
-    boxes = shapes.box[np.asarray(numbers) - 1]
-    heights = boxes[:, 3] - boxes[:, 1]
-    k = int(heights[1] > heights[0])  # the stem: the taller
-    stem, dot = boxes[k], boxes[1 - k]
-    stem_h, dot_w, dot_h = stem[3] - stem[1], dot[2] - dot[0], dot[3] - dot[1]
-    gap = max(stem[1] - dot[3], dot[1] - stem[3])  # negative where their rows overlap
-    round_dot = DOT_ROUND[0] <= dot_w / max(dot_h, 1) <= DOT_ROUND[1]
-    if not (round_dot and dot_h <= DOT_SHARE * stem_h and 0 < gap <= DOT_REACH * stem_h):
-        return False
-    ink = shapes.pixels_of([numbers[k]], tuple(stem))
-    if axis(ink)[1] < STEM_STRAIGHT:
-        return False
-    thick = ink.sum() / stem_h
-    end_rows = max(1, round(STEM_END * stem_h))
-    end = ink[:end_rows] if dot[3] <= stem[1] else ink[-end_rows:]
-    cols = np.flatnonzero(end.any(axis=0)) + stem[0]
-    centre = (dot[0] + dot[2]) / 2
-    over_end = cols.size and cols[0] - thick <= centre <= cols[-1] + thick
-    return bool(over_end) and min(dot_w, dot_h) >= DOT_THICK * thick
 
 
 def speck_sized(side, picture: int):
@@ -409,38 +374,3 @@ def speck_sized(side, picture: int):
     ``picture`` pixels on its longer side, is too small to show a digit: under TINY_PIXELS, and
     small in its picture (a tiny picture's digit fills it, and is read)."""
     return (np.asarray(side) < TINY_PIXELS) & (np.asarray(side) <= 2 * MIN_SIDE * picture)
-
-
-def axis(mask: np.ndarray) -> tuple[float, float]:
-    """How ink (a boolean mask) leans and how straight it is, from its second moments:
-    degrees from upright (positive: the top to the right) and the long axis over the short."""
-    ys, xs = np.nonzero(mask)
-    if len(xs) < 3:
-        return 0.0, 0.0
-    x, y = xs - xs.mean(), ys - ys.mean()
-    cxx, cyy, cxy = (x * x).mean(), (y * y).mean(), (x * y).mean()
-    slant = -0.5 * np.degrees(np.arctan2(2 * cxy, cyy - cxx))  # rows grow downwards
-    low, high = np.linalg.eigvalsh([[cxx, cxy], [cxy, cyy]])
-    return float(slant), float(np.sqrt(high / max(low, 1e-9)))
-
-
-def leaning_line(mask: np.ndarray) -> bool:
-    """Whether ink is one straight pen stroke leaning further over than a 1 (LINE_SLANT)."""
-    slant, straight = axis(mask)
-    return abs(slant) >= LINE_SLANT and straight >= LINE_STRAIGHT and one_stroke(mask)
-
-
-def one_stroke(mask: np.ndarray) -> bool:
-    """Whether ink crosses each of its rows and columns about once: a pen line."""
-    return max(_runs(mask), _runs(mask.T)) <= LINE_RUNS
-
-
-def _runs(mask: np.ndarray) -> float:
-    """How many runs of ink a row of ``mask`` holds, on average over the rows with ink."""
-    starts = mask[:, :1].sum(1) + (mask[:, 1:] & ~mask[:, :-1]).sum(1)
-    return float(starts[starts > 0].mean()) if starts.any() else 0.0
-
-
-def _crossings(mask: np.ndarray) -> float:
-    """How many strokes a row or a column of ``mask`` crosses, on average."""
-    return (_runs(mask) + _runs(mask.T)) / 2

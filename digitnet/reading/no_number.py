@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from digitnet.image import digit_shapes
+from digitnet.image import digit_shapes, strokes
 from digitnet.image.components import Shapes, union
 
 
@@ -44,4 +44,4 @@ def _as_number(why: str) -> str:
 
 def _one_stroke(shapes: Shapes, keep: np.ndarray, box: tuple) -> bool:
     """Whether the kept ink inside ``box`` crosses each of its rows and columns about once."""
-    return digit_shapes.one_stroke(shapes.pixels_of(np.flatnonzero(keep) + 1, box))
+    return strokes.one_stroke(shapes.pixels_of(np.flatnonzero(keep) + 1, box))

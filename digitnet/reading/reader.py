@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from digitnet.errors import OUT_OF_MEMORY, ImageError, NotOneDigitError
+from digitnet.image import strokes
 from digitnet.nn.network import Network
 from digitnet.reading import segment, slashes, words
 from digitnet.reading.cuts import Cuts, cuts_of, refine
@@ -143,7 +144,7 @@ def read_pixels(
     parts.read_cut([i for ids in chosen.values() for i in ids if i is not None], part_reader)
     lines, heights, lettered = [], [], []
     for line, height in zip(found.lines, found.line_heights, strict=True):
-        if words.dotted(found.shapes, line):  # an i or a !: a line of text
+        if dotted(found, line):  # an i or a !: a line of text
             lettered += [found.in_picture(m.box) for m in line if m.kind != " "]
             continue
         out = _line_read(found, line, parts, chosen)
@@ -156,6 +157,12 @@ def read_pixels(
     if not lines:
         raise NotOneDigitError("no digits found")
     return Reading(lines, (*found.left_out, *lettered, *word_boxes))
+
+
+def dotted(found: segment.Segments, line) -> bool:
+    """Whether a line's marks (segment's, before reading) hold an i, a j or a !: a stroke
+    with a dot apart above or below it (strokes.dotted_stroke), which no digit is."""
+    return any(m.kind == "digit" and strokes.dotted_stroke(found.shapes, m.shapes) for m in line)
 
 
 def _letters(lines, text) -> np.ndarray | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from digitnet.image import components, digit_shapes
+from digitnet.image import components, strokes
 from digitnet.image.components import Shapes
 
 # A ruled line: a shape at most RULE_FLAT as tall as wide, wider than RULE_WIDE times the
@@ -160,7 +160,7 @@ def rules(shapes: Shapes, body: float) -> np.ndarray:
         upright[i] = (
             others.size > 0
             and h[i] >= RULE_WIDE * others.max()
-            and digit_shapes.one_stroke(shapes.pixels_of([i + 1], tuple(shapes.box[i])))
+            and strokes.one_stroke(shapes.pixels_of([i + 1], tuple(shapes.box[i])))
         )
     flat = h <= RULE_FLAT * w
     if not flat.any() or flat.all():
@@ -178,5 +178,5 @@ def rules(shapes: Shapes, body: float) -> np.ndarray:
             and bool((box[under, 3] <= top).all() or (box[under, 1] >= bottom).all())
         )
     for i in np.flatnonzero(rules):
-        rules[i] = digit_shapes.one_stroke(shapes.pixels_of([i + 1], tuple(shapes.box[i])))
+        rules[i] = strokes.one_stroke(shapes.pixels_of([i + 1], tuple(shapes.box[i])))
     return rules | upright

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from digitnet.image import digit_shapes
+from digitnet.image import strokes
 from digitnet.reading.number import Digit, Separator
 
 # Slashes lean further than most 1s, but many MNIST 1s lean as far (benchmarks/slashes.py;
@@ -52,7 +52,7 @@ RULES = (
 
 def stroke(mask: np.ndarray) -> Stroke:
     """The slant and straightness of ink (a boolean mask), from its second moments."""
-    slant, straight = digit_shapes.axis(mask)
+    slant, straight = strokes.axis(mask)
     return Stroke(max(slant, 0.0), straight)
 
 

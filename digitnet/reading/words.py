@@ -6,9 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from digitnet.errors import NotOneDigitError
-from digitnet.image import digit_shapes
-from digitnet.image.components import Shapes
-from digitnet.reading.marks import Mark
 from digitnet.reading.number import Digit, Separator
 
 # Thresholds measured on printed words (Pillow's own font, which the text network never saw)
@@ -26,12 +23,6 @@ WORD_GAP = 0.35
 
 Line = list[Digit | Separator]
 TEXT = "no number found (text)"
-
-
-def dotted(shapes: Shapes, marks: list[Mark]) -> bool:
-    """Whether a line's marks (segment's, before reading) hold an i, a j or a !: a stroke
-    with a dot apart above or below it (digit_shapes.dotted_stroke), which no digit is."""
-    return any(m.kind == "digit" and digit_shapes.dotted_stroke(shapes, m.shapes) for m in marks)
 
 
 def without_words(lines: list[Line], heights: list[float], letter: np.ndarray | None):
