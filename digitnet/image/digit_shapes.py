@@ -332,12 +332,12 @@ def not_a_digit(shapes: Shapes, keep: np.ndarray, box: tuple, scale: int) -> str
     """Why the chosen ink is not a digit, or None if it may be one."""
     left, top, right, bottom = box
     w, h = right - left, bottom - top
+    speck = f"no digit found (a speck {max(w, h) * scale} px wide)"
     if max(w, h) < MIN_SIDE * max(shapes.labels.shape):
-        return f"no digit found (a speck {max(w, h) * scale} px wide)"
+        return speck
     sides = np.maximum(shapes.width(), shapes.height())[keep] * scale
     if speck_sized(sides, max(shapes.labels.shape) * scale).all():  # dust, a dot beside a dot
-        one = keep.sum() == 1
-        return f"no digit found (a speck {max(w, h) * scale} px wide)" if one else SPECKS
+        return speck if keep.sum() == 1 else SPECKS
     if w >= LINE_ASPECT * h:
         return "text or a line, not a digit"
     if strokes.leaning_line(shapes.pixels_of(np.flatnonzero(keep) + 1, box)):

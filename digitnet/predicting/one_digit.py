@@ -108,8 +108,7 @@ def inputs(picture, max_pixels: int = MAX_PIXELS) -> np.ndarray:
 
 def _not_digits(steps: preprocess.Steps) -> str | None:
     """For several shapes: why none of them is a digit (a blank page's shading, specks,
-    lines), as digitnet read says it, or None. Sending specks to read as "several digits"
-    misled."""
+    lines), or None. Sending specks to read as "several digits" misled."""
     if not digit_shapes.of_several(steps.choice.refusal):
         return None
     from digitnet.reading import no_number  # only here: most pictures never need it
@@ -121,8 +120,7 @@ def _not_digits(steps: preprocess.Steps) -> str | None:
     ]
     if ink_mod.shading(ink, boxes, shape):
         return preprocess.BLANK_PAPER
-    why = no_number.why(steps.shapes, ink.strength, ink.faint, ink.scale)
-    return why and why.replace("no number found", "no digit found")
+    return no_number.of_choice(steps.choice, steps.shapes, ink.scale)
 
 
 def _in_lines(steps: preprocess.Steps) -> str | None:
