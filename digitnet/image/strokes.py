@@ -14,7 +14,7 @@ LINE_RUNS = 1.3
 # One straight stroke leaning further from upright than any as straight MNIST digit does is a
 # pen line, not a 1 (benchmarks/lean.py; docs/decisions.md, "A line that leans"): degrees ...
 LINE_SLANT = 56.0
-LINE_STRAIGHT = 5.0  # ... and the long axis over the short one (a brush's 1 is about 5)
+LINE_STRAIGHT = 5.0  # ... and at least this many times as long as thick
 
 
 def axis(mask: np.ndarray) -> tuple[float, float]:
