@@ -5,7 +5,8 @@
 Each model file records the command that made it (`digitnet inspect weights --model NAME`
 shows it). This runs them again from the repository's root: `large` first (the other two
 learn from it), then `default` and `lesson`, then `read`'s judge, part reader and text
-network, which learn from parts cut and read with the digit networks. `--data` replaces the
+network, which learn from parts cut and read with the digit networks, and the sign network,
+which learns from marks framed as `predict` frames them. `--data` replaces the
 MNIST folder each command names; one BLAS thread a run, as they were made, gives
 byte-identical files (the date inside is the day of the run, or SOURCE_DATE_EPOCH's).
 """
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ("large", "default", "lesson", "judge", "parts", "text")  # teachers first
+ORDER = ("large", "default", "lesson", "judge", "parts", "text", "signs")  # teachers first
 
 
 def recipe(name: str) -> list[str]:

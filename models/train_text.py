@@ -20,12 +20,10 @@ a digitnet model file (784 inputs, 10 outputs, of which only the first two are t
 from __future__ import annotations
 
 import argparse
-import subprocess
 import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
 
 from digitnet.data import mnist
 from digitnet.errors import ImageError
@@ -34,44 +32,16 @@ from digitnet.reading import reader
 from digitnet.saved import modelfile, shipped
 from digitnet.saved.metadata import job_metadata
 from digitnet.synth.numbers import FAMILIES
-from digitnet.synth.paper import encode, gray_image, jpeg_bytes, on_paper, uneven_light
+from digitnet.synth.signs import LETTERS, fonts, printed
 from digitnet.training.train import TrainConfig, train
 
 OUT = Path(__file__).resolve().parents[1] / "models" / "text.npz"
 DIGIT, LETTER = 0, 1
-# letters no shape tells from a digit (o/0, l/I/i/j/1, S/s/5, Z/z/2, B/8, g/q/9, b/6, D/0,
-# G/6, T/7, A/4 in some hands) are left out of both classes
-LETTERS = "acdefhkmnprtuvwxyCEFHKLMNPRUVWXY"
 HELD_OUT = 0.05  # the share of the examples kept out of training, to measure it on
 CONFIG = TrainConfig(hidden=[128], epochs=20, seed=1)
 # numbers drawn a family at a time, touching ones more often: their cut parts are the digits
 # most like letters (a piece of a 0 is a c)
 WEIGHTS = {"touching": 4, "close": 2}
-
-
-def fonts() -> list[str]:
-    """The machine's TrueType fonts (regular, bold, italic, condensed ...)."""
-    out = subprocess.run(["fc-list", "--format", "%{file}\n"], capture_output=True, text=True)
-    found = sorted({f for f in out.stdout.split("\n") if f.endswith(".ttf")})
-    found = [f for f in found if "Math" not in f]  # symbols, not letters
-    if not found:
-        raise SystemExit("no TrueType fonts found by fc-list: apt-get install fonts-dejavu")
-    return found
-
-
-def printed(rng, text: str, font_file: str) -> bytes:
-    """``text`` printed in a font at a random size, a little turned, on paper or photographed."""
-    size = int(rng.integers(24, 110))
-    font = ImageFont.truetype(font_file, size)
-    left, top, right, bottom = font.getbbox(text)
-    img = Image.new("L", (right - left + 2 * size, bottom - top + 2 * size), 255)
-    ImageDraw.Draw(img).text((size - left, size - top), text, fill=0, font=font)
-    img = img.rotate(rng.uniform(-6, 6), resample=Image.BILINEAR, fillcolor=255, expand=True)
-    layer = 1 - np.asarray(img, np.float32) / 255
-    if rng.random() < 0.3:
-        return jpeg_bytes(on_paper(uneven_light(rng, *layer.shape), layer, 0.15), rng)
-    paper = np.full(layer.shape, rng.uniform(0.9, 1.0), np.float32)
-    return encode(gray_image(on_paper(paper, layer, rng.uniform(0.02, 0.3))))
 
 
 def _word(rng) -> str:
@@ -82,7 +52,7 @@ def _word(rng) -> str:
 def read_inputs(net, data: bytes) -> list[np.ndarray]:
     """The 784 inputs of every digit ``digitnet read`` reads in a picture (none if refused)."""
     try:
-        reading = reader.read_pixels(preprocess.gray_pixels(data), net)
+        reading = reader.read_pixels(preprocess.gray_pixels(data), net, signs=None)
     except ImageError:
         return []
     return [d.inputs for d in reading.digits]

@@ -26,6 +26,7 @@ def test_the_build_runs_each_recorded_recipe_teachers_first(tmp_path):
         "judge",
         "parts",
         "text",
+        "signs",
     ]
     for line in lines[:3]:
         name = line.split(":")[0]
@@ -35,6 +36,7 @@ def test_the_build_runs_each_recorded_recipe_teachers_first(tmp_path):
     assert lines[3].startswith("judge: python models/train_judge.py")
     assert lines[4].startswith("parts: python models/train_parts.py")
     assert lines[5].startswith("text: python models/train_text.py")
+    assert lines[6].startswith("signs: python models/train_signs.py")
 
 
 def test_only_some_models(tmp_path):

@@ -56,26 +56,31 @@ def image_steps(img: Image.Image) -> preprocess.Steps:
     return steps_of(np.asarray(preprocess.grayscale(img)))
 
 
-def steps_of(pixels: np.ndarray, several: Several | None = SEVERAL) -> preprocess.Steps:
+def steps_of(
+    pixels: np.ndarray, several: Several | None = SEVERAL, signs: bool = True
+) -> preprocess.Steps:
     """The steps for a grayscale picture (rows x columns); ``several=None`` skips the checks
     for several digits, which run the number reader (a drawing pad does while the pen
-    moves)."""
-    return _checked(preprocess.steps(pixels), several)
+    moves). ``signs=False`` reads a mark that is no digit (a letter, a sign) as some digit
+    (reading.signs)."""
+    return _checked(preprocess.steps(pixels), several, signs)
 
 
-def inputs_of_pixels(pixels: np.ndarray, several: Several | None = SEVERAL) -> np.ndarray:
+def inputs_of_pixels(
+    pixels: np.ndarray, several: Several | None = SEVERAL, signs: bool = True
+) -> np.ndarray:
     """784 float32 activations in [0, 1] for a grayscale picture (rows x columns, uint8);
-    an ImageError says why there are none (see steps_of for ``several``)."""
+    an ImageError says why there are none (see steps_of for ``several`` and ``signs``)."""
     if pixels.shape == (SIDE, SIDE) and (framed := mnist_framed(pixels)) is not None:
         return framed  # no Steps for MNIST's own pictures: this path must be quick
-    steps = _checked(preprocess.unframed_steps(pixels), several)  # framing looked at once
+    steps = _checked(preprocess.unframed_steps(pixels), several, signs)  # framing looked at once
     if steps.refusal is not None:
         raise (BlankImageError if steps.ink is None else NotOneDigitError)(steps.refusal)
     return steps.inputs
 
 
-def _checked(steps: preprocess.Steps, several: Several | None) -> preprocess.Steps:
-    """The image steps with the several-digit checks made (see steps_of)."""
+def _checked(steps: preprocess.Steps, several: Several | None, signs: bool) -> preprocess.Steps:
+    """The image steps with the several-digit checks and the sign check made (see steps_of)."""
     if steps.ink is None:  # blank, or taken as MNIST-framed
         return steps
     if steps.refusal is not None:
@@ -92,6 +97,10 @@ def _checked(steps: preprocess.Steps, several: Several | None) -> preprocess.Ste
         return steps._replace(
             inputs=None, refusal=refusal or digit_shapes.several(count, "touching")
         )
+    from digitnet.reading import signs as marks  # only here (start-up time)
+
+    if signs and marks.signs_of(steps.inputs.reshape(1, -1))[0]:  # a letter, a drawn tick
+        return steps._replace(inputs=None, refusal=marks.A_SIGN)
     return steps
 
 
@@ -100,10 +109,10 @@ def inputs_of(img: Image.Image) -> np.ndarray:
     return inputs_of_pixels(np.asarray(preprocess.grayscale(img)))
 
 
-def inputs(picture, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+def inputs(picture, max_pixels: int = MAX_PIXELS, signs: bool = True) -> np.ndarray:
     """The 784 activations for a picture (see preprocess.gray_pixels for what a picture
-    may be)."""
-    return inputs_of_pixels(preprocess.gray_pixels(picture, max_pixels))
+    may be; steps_of for ``signs``)."""
+    return inputs_of_pixels(preprocess.gray_pixels(picture, max_pixels), signs=signs)
 
 
 def _not_digits(steps: preprocess.Steps) -> str | None:

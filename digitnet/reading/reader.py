@@ -29,6 +29,7 @@ from digitnet.reading.reading_networks import (
     HELPER,
     JUDGE,
     PART_READER,
+    SIGNS,
     TEXT,
     Shipped,
     judged_letter,
@@ -38,6 +39,7 @@ from digitnet.reading.reading_networks import (
     shipped_network,
     shipped_text,
 )
+from digitnet.reading.signs import NO_NUMBER, sign_marks, without_signs
 
 
 def read(source, net: Network | None = None, max_pixels: int | None = None) -> Reading:
@@ -107,6 +109,7 @@ def read_pixels(
     part_reader: Network | str | Shipped | None = PART_READER,
     settings: ReadSettings = DEFAULT,
     text: Network | str | Shipped | None = TEXT,
+    signs: Network | str | Shipped | None = SIGNS,
 ) -> Reading:
     """The number in a grayscale picture (rows x columns, uint8). ImageError when there is
     no ink, or no digit in it. ``judge`` tells a whole digit from a piece or a pair (see
@@ -114,7 +117,9 @@ def read_pixels(
     alone. ``helper`` gives a second opinion on cut parts (HELPER): None for none.
     ``part_reader`` reads the digits cut out with ``net`` (PART_READER): None for ``net``
     alone. ``text`` tells printed letters from digits, to leave words out (reading.words):
-    None reads letters as digits. Each network may also be a model's name or path.
+    None reads letters as digits. ``signs`` tells a line of marks that are no digit (a
+    letter, a sign, a drawn tick: reading.signs), to leave it out: None reads them as
+    digits. Each network may also be a model's name or path.
     ``settings``: how parts are scored and marks cut (digitnet.reading.read_settings)."""
     judge = network(judge, shipped_judge)
     found = segment.find(pixels)
@@ -142,7 +147,23 @@ def read_pixels(
     chosen = {mark: [wholes[mark]] for mark, _ in marks}
     chosen.update(refine(parts, list(cut.values())))
     parts.read_cut([i for ids in chosen.values() for i in ids if i is not None], part_reader)
-    lines, heights, lettered = [], [], []
+    signed = sign_marks({m: parts.digit(i) for m, i in wholes.items() if i is not None}, signs)
+    lines, heights, lettered, of_signs = _lines_of(found, parts, chosen, signed)
+    if lettered and not lines:
+        raise NotOneDigitError(words.TEXT)
+    lines, word_boxes = words.without_words(lines, heights, _letters(lines, text))
+    lines, sign_boxes = without_signs(lines, of_signs)  # words first: their reason is text
+    if not lines:
+        raise NotOneDigitError(NO_NUMBER if sign_boxes else "no digits found")
+    return Reading(lines, (*found.left_out, *lettered, *word_boxes, *sign_boxes))
+
+
+def _lines_of(found: segment.Segments, parts: Parts, chosen, signed: set):
+    """Each line read (_line_read) and its height, but for lines of text (an i or a !:
+    dotted), left out, their marks' boxes coming back; and the lines of signs among them:
+    (lines, heights, text boxes, lines of signs). A line of signs has more signs
+    (``signed``) than digits: a tick drawn like a 1 beside a star and a cross is one too."""
+    lines, heights, lettered, of_signs = [], [], [], []
     for line, height in zip(found.lines, found.line_heights, strict=True):
         if dotted(found, line):  # an i or a !: a line of text
             lettered += [found.in_picture(m.box) for m in line if m.kind != " "]
@@ -151,12 +172,10 @@ def read_pixels(
         if any(isinstance(m, Digit) for m in out):
             lines.append(out)
             heights.append(height * found.scale)
-    if lettered and not lines:
-        raise NotOneDigitError(words.TEXT)
-    lines, word_boxes = words.without_words(lines, heights, _letters(lines, text))
-    if not lines:
-        raise NotOneDigitError("no digits found")
-    return Reading(lines, (*found.left_out, *lettered, *word_boxes))
+            digits = [m for m in line if m.kind == "digit"]
+            if 2 * sum(m in signed for m in digits) > len(digits):
+                of_signs.append(out)
+    return lines, heights, lettered, of_signs
 
 
 def dotted(found: segment.Segments, line) -> bool:
@@ -236,7 +255,9 @@ def ink_reading(strength: np.ndarray) -> Reading | None:
     margin = max(strength.shape) // 4
     gray = 255 - np.round(255 * np.pad(strength, margin)).astype(np.uint8)
     try:
-        return read_pixels(gray, shipped_network("default"), part_reader=None, text=None)
+        return read_pixels(
+            gray, shipped_network("default"), part_reader=None, text=None, signs=None
+        )
     except ImageError:
         return None
 

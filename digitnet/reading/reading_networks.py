@@ -42,6 +42,11 @@ PART_READER = SHIPPED  # the part reader that ships in models/
 # trained on the letters and digits the reader reads (models/train_text.py), tells them apart.
 TEXT_FILE = "text.npz"
 TEXT = SHIPPED  # the text network that ships in models/
+# The sign network: an MNIST network reads a letter, a printed sign or a heart drawn by hand
+# as some digit, surely; this one, trained on digits and on marks that are none
+# (models/train_signs.py), tells them apart, for predict and for read's lone marks.
+SIGNS_FILE = "signs.npz"
+SIGNS = SHIPPED  # the sign network that ships in models/
 
 
 def second_network(net: Network) -> Network:
@@ -79,6 +84,12 @@ def shipped_text() -> Network:
 
 
 @functools.cache
+def shipped_signs() -> Network:
+    """models/signs.npz: tells a digit (output 0) from a mark that is none (output 1)."""
+    return model_file(SIGNS_FILE)
+
+
+@functools.cache
 def shipped_judge() -> Network:
     """models/judge.npz: tells one digit (output 0) from a piece or a pair (output 1)."""
     return model_file(JUDGE_FILE)
@@ -101,6 +112,12 @@ def judged_letter(text: Network, x: np.ndarray) -> np.ndarray:
     """How likely each input (N x 784) is a printed letter, by the text network's first two
     outputs (0 a digit, 1 a letter)."""
     return _share(text.forward(x), 1)
+
+
+def judged_sign(signs: Network, x: np.ndarray) -> np.ndarray:
+    """How likely each input (N x 784) is no digit at all, by the sign network's first two
+    outputs (0 a digit, 1 a letter, a sign or a drawn shape)."""
+    return _share(signs.forward(x), 1)
 
 
 def _share(out: np.ndarray, k: int) -> np.ndarray:

@@ -18,6 +18,7 @@ from digitnet.synth.paper import (
     place,
     uneven_light,
 )
+from digitnet.synth.signs import drawn_shape, printed_letter, printed_sign
 
 
 def dot(rng, pool):
@@ -135,4 +136,7 @@ NOT_DIGITS: dict[str, Callable[[np.random.Generator, np.ndarray], bytes]] = {
     "two digits": two_digits,
     "touching digits": touching_digits,
     "slanted line": slanted_line,
+    "printed letter": printed_letter,
+    "printed sign": printed_sign,
+    "drawn shape": drawn_shape,
 }

@@ -40,4 +40,7 @@ NOT_NUMBERS = {
     "empty frame": empty_frame,
     "blank photo": NOT_DIGITS["blank photo"],
     "slanted line": NOT_DIGITS["slanted line"],
+    "printed letter": NOT_DIGITS["printed letter"],
+    "printed sign": NOT_DIGITS["printed sign"],
+    "drawn shape": NOT_DIGITS["drawn shape"],
 }

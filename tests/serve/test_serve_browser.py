@@ -127,15 +127,18 @@ def test_the_network_view_is_predicts_input(page, server):
 
 
 def test_undo_and_clear(page):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from digitnet.reading.signs import A_SIGN
+
     stroke(page, ONE)
     assert answered(page) == "1"
-    stroke(page, [(0.2, 0.5), (0.8, 0.5)])
-    answered(page, "1")
+    stroke(page, [(0.2, 0.5), (0.8, 0.5)])  # a cross over the 1: a sign, no digit
+    WebDriverWait(page, WAIT).until(lambda d: d.find_element("id", "answer-note").text == A_SIGN)
+    assert page.find_element("id", "answer-digit").text == "?"
     page.find_element("id", "undo").click()
     assert answered(page, None) == "1"
     page.find_element("id", "clear").click()
-    from selenium.webdriver.support.ui import WebDriverWait
-
     WebDriverWait(page, WAIT).until(
         lambda d: d.find_element("id", "answer-note").text == "draw a digit"
     )

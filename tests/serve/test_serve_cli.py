@@ -35,7 +35,9 @@ class Started:
         )
         self.lines: list[str] = []
         self.url = None
-        deadline = time.monotonic() + 30
+        deadline = (
+            time.monotonic() + 60
+        )  # a deadline, not a timing: a loaded 2-core machine starts slowly
         while time.monotonic() < deadline and self.url is None:
             line = self.proc.stderr.readline()
             if not line:
@@ -46,7 +48,7 @@ class Started:
 
     def stop(self, sig=signal.SIGINT) -> tuple[int, list[str]]:
         self.proc.send_signal(sig)
-        _, err = self.proc.communicate(timeout=20)
+        _, err = self.proc.communicate(timeout=60)
         return self.proc.returncode, self.lines + err.splitlines()
 
 
