@@ -146,3 +146,19 @@ def test_the_part_reader_ships_and_reads_cut_parts_as_recorded(real_mnist):
     parts = evaluate(reader, x, y).accuracy
     assert abs(parts - reader.metadata["held_out_accuracy"]) <= 0.02, parts  # +-1 point
     assert 1 - parts <= 0.5 * (1 - evaluate(shipped.load("large"), x, y).accuracy)
+
+
+def test_the_sign_network_ships_and_is_as_good_as_recorded(real_mnist):
+    """models/signs.npz (a digit, or a mark that is no digit), measured again on examples
+    made the same way from MNIST's *test* digits, with other seeds."""
+    from digitnet.reading.reading_networks import shipped_signs
+    from models.train_signs import SIGN, examples
+
+    signs = shipped_signs()
+    assert signs.sizes == [784, 128, 10]
+    images, labels = mnist.load(real_mnist, "test")
+    x, y = examples(images, labels, 40, seed=5)
+    said = signs.forward(x)[:, :2].argmax(axis=1)
+    measured = float((said == y).mean())
+    assert abs(measured - signs.metadata["held_out_accuracy"]) <= 0.01, measured
+    assert 0.15 <= (y == SIGN).mean() <= 0.35

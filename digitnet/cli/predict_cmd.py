@@ -81,8 +81,8 @@ def predict(
     light paper or light on dark: the digit is found among the ink's shapes (frames,
     boxes, desk edges, shadows, ruling and specks are left out) and framed the way
     MNIST's digits were made ('digitnet inspect image FILE --steps OUT.png' shows how).
-    A picture that is not one digit (blank, a dot, a line, a word, several digits) is
-    refused with the reason. '-' reads one image from standard input.
+    A picture that is not one digit (blank, a dot, a line, a word, a letter or a sign,
+    several digits) is refused with the reason. '-' reads one image from standard input.
 
     \b
     Output (--format):

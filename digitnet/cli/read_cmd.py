@@ -35,8 +35,9 @@ output line each (docs/how-it-reads.md tells how).
 The number is printed as written: a sign, a decimal point or comma, a slash,
 a dash, a colon and a space between digits are kept (-12  3.14  12/05
 2026-12-02  12:30); --digits-only drops them (a meter reading, a code).
-Ink that holds no number (a line, a dot, a scribble, printed words, a frame,
-blank paper) is refused with its reason, and the picture fails.
+Ink that holds no number (a line, a dot, a scribble, printed words, a letter
+or a sign, a frame, blank paper) is refused with its reason, and the picture
+fails.
 
 \b
 Output (--format):

@@ -39,7 +39,7 @@ from digitnet.reading.reading_networks import (
     shipped_network,
     shipped_text,
 )
-from digitnet.reading.signs import NO_NUMBER, sign_marks, without_signs
+from digitnet.reading.signs import NO_NUMBER, of_signs, sign_marks, trimmed, without_signs
 
 
 def read(source, net: Network | None = None, max_pixels: int | None = None) -> Reading:
@@ -147,35 +147,40 @@ def read_pixels(
     chosen = {mark: [wholes[mark]] for mark, _ in marks}
     chosen.update(refine(parts, list(cut.values())))
     parts.read_cut([i for ids in chosen.values() for i in ids if i is not None], part_reader)
-    signed = sign_marks({m: parts.digit(i) for m, i in wholes.items() if i is not None}, signs)
-    lines, heights, lettered, of_signs = _lines_of(found, parts, chosen, signed)
+    said = sign_marks({m: parts.digit(i) for m, i in wholes.items() if i is not None}, signs)
+    lines, heights, lettered, trimmed_off, sign_lines = _lines_of(found, parts, chosen, said)
     if lettered and not lines:
         raise NotOneDigitError(words.TEXT)
     lines, word_boxes = words.without_words(lines, heights, _letters(lines, text))
-    lines, sign_boxes = without_signs(lines, of_signs)  # words first: their reason is text
+    lines, sign_boxes = without_signs(lines, sign_lines)  # words first: their reason is text
     if not lines:
         raise NotOneDigitError(NO_NUMBER if sign_boxes else "no digits found")
-    return Reading(lines, (*found.left_out, *lettered, *word_boxes, *sign_boxes))
+    left_out = (*found.left_out, *lettered, *trimmed_off, *word_boxes, *sign_boxes)
+    return Reading(lines, left_out)
 
 
-def _lines_of(found: segment.Segments, parts: Parts, chosen, signed: set):
+def _lines_of(found: segment.Segments, parts: Parts, chosen, said: dict):
     """Each line read (_line_read) and its height, but for lines of text (an i or a !:
-    dotted), left out, their marks' boxes coming back; and the lines of signs among them:
-    (lines, heights, text boxes, lines of signs). A line of signs has more signs
-    (``signed``) than digits: a tick drawn like a 1 beside a star and a cross is one too."""
-    lines, heights, lettered, of_signs = [], [], [], []
+    dotted), left out; and the lines of signs among them (signs.of_signs, by ``said``, how
+    likely each mark is no digit). The sure signs at a line's ends are left out of it
+    ("$42": signs.trimmed). Returns the lines, their heights, the boxes of the text and of
+    the signs trimmed off, and the lines of signs."""
+    lines, heights, lettered, off, sign_lines = [], [], [], [], []
     for line, height in zip(found.lines, found.line_heights, strict=True):
         if dotted(found, line):  # an i or a !: a line of text
             lettered += [found.in_picture(m.box) for m in line if m.kind != " "]
             continue
+        all_signs = of_signs([m for m in line if m.kind == "digit"], said)
+        if not all_signs:
+            line, ends = trimmed(line, said)
+            off += [found.in_picture(m.box) for m in ends]
         out = _line_read(found, line, parts, chosen)
         if any(isinstance(m, Digit) for m in out):
             lines.append(out)
             heights.append(height * found.scale)
-            digits = [m for m in line if m.kind == "digit"]
-            if 2 * sum(m in signed for m in digits) > len(digits):
-                of_signs.append(out)
-    return lines, heights, lettered, of_signs
+            if all_signs:
+                sign_lines.append(out)
+    return lines, heights, lettered, off, sign_lines
 
 
 def dotted(found: segment.Segments, line) -> bool:

@@ -15,6 +15,10 @@ from digitnet.reading.reading_networks import SIGNS, Shipped, judged_sign, netwo
 # digits drawn as benchmarks/realworld.py's families seldom reach it, letters and signs it
 # never saw mostly do (docs/decisions.md, "Letters and signs").
 SIGN = 0.95
+# A mark at either end of a line of digits this surely no digit is left out of the number, a
+# currency's sign or a percent's: no MNIST test digit, as it is or restyled, reaches it
+# (benchmarks/signs.py; docs/decisions.md, "Letters and signs").
+SURE_SIGN = 0.99
 KIND = "a letter or a sign"
 A_SIGN = f"no digit found ({KIND})"  # predict's refusal
 NO_NUMBER = f"no number found ({KIND})"  # read's
@@ -22,22 +26,51 @@ NO_NUMBER = f"no number found ({KIND})"  # read's
 Line = list[Digit | Separator]
 
 
-def signs_of(x: np.ndarray, signs: Network | str | Shipped | None = SIGNS) -> np.ndarray:
-    """Whether each input (N x 784, framed as MNIST's) is a mark that is no digit; all False
+def judged(x: np.ndarray, signs: Network | str | Shipped | None = SIGNS) -> np.ndarray:
+    """How likely each input (N x 784, framed as MNIST's) is a mark that is no digit; all 0
     without a sign network (``signs`` None)."""
     signs = network(signs, shipped_signs)
     if signs is None or not len(x):
-        return np.zeros(len(x), bool)
-    return judged_sign(signs, np.asarray(x, np.float64)) >= SIGN
+        return np.zeros(len(x))
+    return judged_sign(signs, np.asarray(x, np.float64))
 
 
-def sign_marks(wholes: dict, signs: Network | str | Shipped | None = SIGNS) -> set:
-    """The marks (keys of ``wholes``, each mark's Digit read whole, before any cut) that are
-    no digit. Judged whole: a sign cut up reads as digits ("%" as 96), and the network
-    learned whole marks, touching digits among them."""
+def signs_of(x: np.ndarray, signs: Network | str | Shipped | None = SIGNS) -> np.ndarray:
+    """Whether each input is a mark that is no digit (judged SIGN or more)."""
+    return judged(x, signs) >= SIGN
+
+
+def sign_marks(wholes: dict, signs: Network | str | Shipped | None = SIGNS) -> dict:
+    """How likely each mark (the keys of ``wholes``, each mark's Digit read whole, before
+    any cut) is no digit. Judged whole: a sign cut up reads as digits ("%" as 96), and the
+    network learned whole marks, touching digits among them."""
     marks = list(wholes)
-    judged = signs_of(np.array([wholes[m].inputs for m in marks]), signs)
-    return {m for m, sign in zip(marks, judged.tolist(), strict=True) if sign}
+    said = judged(np.array([wholes[m].inputs for m in marks]), signs)
+    return dict(zip(marks, said.tolist(), strict=True))
+
+
+def of_signs(digits: list, said: dict) -> bool:
+    """Whether a line's digit marks (segment's) are more signs than digits: a tick drawn
+    like a 1 beside a star and a cross is a line of signs too."""
+    return 2 * sum(said.get(m, 0.0) >= SIGN for m in digits) > len(digits)
+
+
+def trimmed(line: list, said: dict) -> tuple[list, list]:
+    """A line's marks (segment's) without the sure signs at either end ("$42", "42%", "42 ✓"),
+    and the marks taken off; a line of one digit mark keeps it."""
+
+    def sure(m) -> bool:
+        return m.kind == "digit" and said.get(m, 0.0) >= SURE_SIGN
+
+    start, end = 0, len(line)
+    while start < end and (sure(line[start]) or line[start].kind == " "):
+        start += 1
+    while end > start and (sure(line[end - 1]) or line[end - 1].kind == " "):
+        end -= 1
+    if not any(m.kind == "digit" for m in line[start:end]):
+        return line, []
+    off = [m for m in line[:start] + line[end:] if m.kind == "digit"]
+    return line[start:end], off
 
 
 def without_signs(lines: list[Line], of_signs: list[Line]) -> tuple[list[Line], list[tuple]]:

@@ -96,7 +96,9 @@ SEEN_SCALE = 3  # each digit as the network saw it: 28x28 at 3 pixels a pixel
 DIGIT_BOX = (80, 220, 100)
 SEPARATOR_BOX = (70, 150, 255)
 LEFT_OUT_BOX = ROLE_COLOURS["frame"]
-READING_LEGEND = "green: a digit  blue: a separator  red: left out (lines, frames, edges, words)"
+READING_LEGEND = (
+    "green: a digit  blue: a separator  red: left out (lines, frames, edges, words, signs)"
+)
 PICTURE_TOP = 44  # the picture read, under the heading and the legend
 LABEL_SIZE = 15  # pixels: each digit's answer over its box, readable on a photo
 
