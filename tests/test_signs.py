@@ -137,8 +137,9 @@ def test_read_reads_a_number_under_a_line_of_signs(real_mnist, net):
 def test_read_leaves_out_a_sign_at_either_end_of_a_number(real_mnist, net):
     """A currency's sign before a handwritten number, a percent or a tick after it: read as
     the number alone (they were read as digits: "$42" as 942), the sign boxed for --steps.
-    Not every one: a percent is three marks, each a digit's shape, and a small oblique
-    pound or dollar sign is not sure enough (SURE_SIGN)."""
+    Not every one: a percent is three marks, each a digit's shape, a small oblique pound or
+    dollar sign is not sure enough (SURE_SIGN), and a number of one digit keeps its sign
+    (TRIM_LEAVES): 12 of these 20, none without the sign network."""
     from digitnet.data import mnist
 
     images, labels = mnist.load(real_mnist, "test")
@@ -160,12 +161,43 @@ def test_read_leaves_out_a_sign_at_either_end_of_a_number(real_mnist, net):
         wide[top : top + h, x : x + sign.shape[1]] = np.minimum(
             wide[top : top + h, x : x + sign.shape[1]], sign
         )
-        got = read_pixels(wide, net)
         alone = _read(number.data, net)
-        same += got.number() == alone
-        boxed += got.number() == alone and len(got.left_out) >= 1
+        got = _read(wide, net)
+        same += got == alone
+        boxed += got == alone and len(read_pixels(wide, net).left_out) >= 1
         bare += _read(wide, net, signs=None) == alone
-    assert same >= 15 and boxed == same and bare <= 2, (same, boxed, bare)
+    assert same >= 11 and boxed == same and bare <= 1, (same, boxed, bare)
+
+
+def test_taking_signs_off_a_line_never_makes_a_number_of_a_word(net):
+    """A word's first and last letters are sure signs too: taken off, "hello" read 110 and
+    "ok" 0. Printed words at seven sizes: read as numbers no more often than without the
+    sign network (which reads "no" as 170, its n cut in two)."""
+    from PIL import ImageDraw, ImageFont
+
+    from digitnet.synth.not_digits import WORDS
+
+    with_signs = without = 0
+    for word in WORDS:
+        for size in range(30, 91, 10):
+            font = ImageFont.load_default(size=size)
+            img = Image.new("L", (int(size * (len(word) + 2) * 0.7), 2 * size), 255)
+            ImageDraw.Draw(img).text((size * 0.5, size * 0.4), word, fill=20, font=font)
+            pixels = np.asarray(img)
+            with_signs += not _read(pixels, net).startswith("no ")
+            without += not _read(pixels, net, signs=None).startswith("no ")
+    assert with_signs <= without <= 4, (with_signs, without)
+
+
+@pytest.mark.slow
+def test_touching_numbers_are_not_signs(real_mnist, net):
+    """Four or five digits touching in one mark were judged a sign and the number refused:
+    marks wider than WIDEST are not judged."""
+    from digitnet.data import mnist
+
+    images, labels = mnist.load(real_mnist, "test")
+    said = [_read(n.data, net) for n in generate("touching", 120, images, labels)]
+    assert signs.NO_NUMBER not in said
 
 
 def _ink(data: bytes, height: int) -> np.ndarray:
