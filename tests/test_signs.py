@@ -53,11 +53,10 @@ def test_predict_refuses_letters_and_signs_it_never_saw(kind):
     assert all(w is None or w == s for w, s in zip(without, with_signs, strict=True))
 
 
-@pytest.mark.parametrize("kind", made.TRAINING_SHAPES)
-def test_predict_refuses_the_shapes_it_learned_drawn_anew(kind):
-    rng = np.random.default_rng(100 + made.TRAINING_SHAPES.index(kind))
-    said = [_refusal(made.drawn(rng, kind)) for _ in range(10)]
-    assert said.count(None) <= 1, said
+def test_predict_refuses_the_shapes_it_learned_drawn_anew():
+    rng = np.random.default_rng(100)
+    said = [_refusal(made.drawn(rng, kind)) for kind in made.TRAINING_SHAPES for _ in range(6)]
+    assert said.count(None) <= 2, said
 
 
 def test_digits_drawn_as_people_draw_them_are_not_signs(samples):
