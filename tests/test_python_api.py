@@ -73,10 +73,13 @@ def test_predict_many_keeps_order_and_names_what_has_no_name(tmp_path):
 
 
 def test_predict_many_in_processes_equals_one_process():
+    """The same answers; the outputs to the last bits of a float32 only: batches form as
+    the workers' pictures arrive, and a matrix product's rounding depends on its shape."""
     paths = [str(p) for p in DIGITS] * 5
-    one = [a.outputs.tolist() for a in digitnet.predict_many(paths)]
-    two = [a.outputs.tolist() for a in digitnet.predict_many(paths, jobs=2)]
-    assert one == two and len(one) == len(paths)
+    one = list(digitnet.predict_many(paths))
+    two = list(digitnet.predict_many(paths, jobs=2))
+    assert [a.digit for a in one] == [a.digit for a in two] and len(one) == len(paths)
+    np.testing.assert_allclose([a.outputs for a in one], [a.outputs for a in two], atol=1e-6)
 
 
 def test_errors_carry_the_picture_and_the_reason(tmp_path):
