@@ -55,20 +55,20 @@ def test_predict_refuses_letters_and_signs_it_never_saw(kind):
 
 def test_predict_refuses_the_shapes_it_learned_drawn_anew():
     rng = np.random.default_rng(100)
-    said = [_refusal(made.drawn(rng, kind)) for kind in made.TRAINING_SHAPES for _ in range(4)]
+    said = [_refusal(made.drawn(rng, kind)) for kind in made.TRAINING_SHAPES for _ in range(3)]
     assert said.count(None) <= 2, said
 
 
 def test_digits_drawn_as_people_draw_them_are_not_signs(samples):
     """The MNIST test digits shipped in digitnet/samples, drawn as every family of
     benchmarks/realworld.py: the sign check refuses hardly any."""
-    digits = [np.asarray(Image.open(p)) for p in sorted(samples.glob("mnist-*.png"))]
+    digits = [np.asarray(Image.open(p)) for p in sorted(samples.glob("mnist-*.png"))][:8]
     said = []
     for k, family in enumerate(FAMILIES.values()):
         rng = np.random.default_rng(k)
         said += [_refusal(family(rng, digit)) for digit in digits]
-    assert len(said) >= 200
-    assert said.count(signs.A_SIGN) <= 2, said.count(signs.A_SIGN)
+    assert len(said) >= 160
+    assert said.count(signs.A_SIGN) <= 1, said.count(signs.A_SIGN)
 
 
 def test_mnist_test_digits_are_seldom_signs(real_mnist):
