@@ -29,13 +29,12 @@ from digitnet.data import mnist
 from digitnet.errors import ImageError
 from digitnet.image import preprocess
 from digitnet.predicting import one_digit
-from digitnet.saved import modelfile
-from digitnet.saved.metadata import job_metadata
 from digitnet.synth import signs
 from digitnet.synth.digits import FAMILIES
 from digitnet.synth.not_digits import NOT_DIGITS
 from digitnet.training.styles import with_restyled
-from digitnet.training.train import TrainConfig, train
+from digitnet.training.train import TrainConfig
+from digitnet.training.two_way import trained
 
 OUT = Path(__file__).resolve().parents[1] / "models" / "signs.npz"
 DIGIT, SIGN = 0, 1
@@ -101,29 +100,18 @@ def main() -> None:
     started = time.perf_counter()
     images, labels = mnist.load(mnist.default_data_dir(), "train")
     x, y = examples(images, labels, args.pictures)
-    k = int(len(x) * (1 - HELD_OUT))
     print(
         f"{len(x):,} digits and marks ({(y == SIGN).mean():.0%} no digit), "
         f"{time.perf_counter() - started:.0f} s",
         flush=True,
     )
-    net = train(CONFIG, x[:k], y[:k])
-    held_out = float((net.forward(x[k:])[:, :2].argmax(axis=1) == y[k:]).mean())
-    net.metadata = job_metadata(
-        "digitnet predict and read: is a mark a digit (output 0) or no digit (output 1)",
-        held_out,
-        len(x) - k,
-        CONFIG,
-        f"python models/train_signs.py --pictures {args.pictures}",
-        "MNIST training digits as they are, restyled, and drawn as people's pictures; digits, "
-        "letters and signs printed in the machine's fonts; shapes drawn by hand",
-        k,
-    )
-    modelfile.save(net, args.out)
-    print(
-        f"held-out accuracy {held_out:.2%} on {len(x) - k:,}; wrote {args.out}, "
-        f"{time.perf_counter() - started:.0f} s"
-    )
+    record = {
+        "purpose": "digitnet predict and read: is a mark a digit (output 0) or no digit (output 1)",
+        "command": f"python models/train_signs.py --pictures {args.pictures}",
+        "data": "MNIST training digits as they are, restyled, and drawn as people's pictures; "
+        "digits, letters and signs printed in the machine's fonts; shapes drawn by hand",
+    }
+    trained(CONFIG, x, y, HELD_OUT, record, args.out)
 
 
 if __name__ == "__main__":

@@ -29,11 +29,11 @@ from digitnet.data import mnist
 from digitnet.errors import ImageError
 from digitnet.image import preprocess
 from digitnet.reading import reader
-from digitnet.saved import modelfile, shipped
-from digitnet.saved.metadata import job_metadata
+from digitnet.saved import shipped
 from digitnet.synth.numbers import FAMILIES
 from digitnet.synth.signs import LETTERS, fonts, printed
-from digitnet.training.train import TrainConfig, train
+from digitnet.training.train import TrainConfig
+from digitnet.training.two_way import trained
 
 OUT = Path(__file__).resolve().parents[1] / "models" / "text.npz"
 DIGIT, LETTER = 0, 1
@@ -89,29 +89,20 @@ def main() -> None:
     started = time.perf_counter()
     images, labels = mnist.load(mnist.default_data_dir(), "train")
     x, y = examples(images, labels, args.pictures)
-    k = int(len(x) * (1 - HELD_OUT))
     print(
         f"{len(x):,} digits and letters ({(y == LETTER).mean():.0%} letters), "
         f"{time.perf_counter() - started:.0f} s",
         flush=True,
     )
-    net = train(CONFIG, x[:k], y[:k])
-    held_out = float((net.forward(x[k:])[:, :2].argmax(axis=1) == y[k:]).mean())
-    net.metadata = job_metadata(
-        "digitnet read: is a part of a number a digit (output 0) or a printed letter (output 1)",
-        held_out,
-        len(x) - k,
-        CONFIG,
-        f"python models/train_text.py --pictures {args.pictures}",
-        "digits digitnet read reads in numbers made from MNIST training images and in numbers "
-        f"printed in {len(fonts())} fonts; letters it reads in words printed in those fonts",
-        k,
-    )
-    modelfile.save(net, args.out)
-    print(
-        f"held-out accuracy {held_out:.2%} on {len(x) - k:,}; wrote {args.out}, "
-        f"{time.perf_counter() - started:.0f} s"
-    )
+    record = {
+        "purpose": "digitnet read: is a part of a number a digit (output 0) or a printed "
+        "letter (output 1)",
+        "command": f"python models/train_text.py --pictures {args.pictures}",
+        "data": "digits digitnet read reads in numbers made from MNIST training images and in "
+        f"numbers printed in {len(fonts())} fonts; letters it reads in words printed in those "
+        "fonts",
+    }
+    trained(CONFIG, x, y, HELD_OUT, record, args.out)
 
 
 if __name__ == "__main__":

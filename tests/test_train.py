@@ -427,3 +427,25 @@ def test_the_held_out_accuracy_is_measured_on_the_held_out_images(data):
     for reported, measured, _ in seen:
         assert reported == measured
     assert seen[-1][0] < 0.5 < seen[-1][2]  # the training images it learned; these not
+
+
+def test_a_two_way_network_is_saved_with_its_record(tmp_path, capsys):
+    """training.two_way (the text and sign networks' scripts): trained on all but the share
+    held out, measured on that share, saved with the record."""
+    from digitnet.saved import modelfile
+    from digitnet.training.two_way import trained
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 400)
+    x = np.zeros((400, 784))
+    for i, label in enumerate(y):  # ink in the top half, or in the bottom half
+        x[i, rng.choice(392, 60) + 392 * label] = 1.0
+    record = {"purpose": "a test", "command": "python models/x.py", "data": "noise"}
+    config = TrainConfig(hidden=[16], epochs=40, learning_rate=0.01, seed=1)
+    net = trained(config, x.astype(np.float32), y, 0.25, record, tmp_path / "two.npz")
+    saved = modelfile.load(tmp_path / "two.npz").metadata
+    measured = float((net.forward(x[300:])[:, :2].argmax(axis=1) == y[300:]).mean())
+    assert saved["held_out_accuracy"] == measured >= 0.95  # the two kinds are far apart
+    assert saved["held_out_examples"] == 100 and saved["purpose"] == "a test"
+    assert saved["training"]["command"] == "python models/x.py"
+    assert f"held-out accuracy {measured:.2%} on 100" in capsys.readouterr().out
