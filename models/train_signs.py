@@ -20,7 +20,6 @@ out, so benchmarks/realworld.py measures marks it never saw. It is a digitnet mo
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 import numpy as np
@@ -97,15 +96,10 @@ def main() -> None:
     parser.add_argument("--pictures", type=int, default=4000, help="pictures of each kind")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    started = time.perf_counter()
     images, labels = mnist.load(mnist.default_data_dir(), "train")
     x, y = examples(images, labels, args.pictures)
-    print(
-        f"{len(x):,} digits and marks ({(y == SIGN).mean():.0%} no digit), "
-        f"{time.perf_counter() - started:.0f} s",
-        flush=True,
-    )
     record = {
+        "kinds": ("digits", "no digit"),
         "purpose": "digitnet predict and read: is a mark a digit (output 0) or no digit (output 1)",
         "command": f"python models/train_signs.py --pictures {args.pictures}",
         "data": "MNIST training digits as they are, restyled, and drawn as people's pictures; "

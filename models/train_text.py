@@ -20,7 +20,6 @@ a digitnet model file (784 inputs, 10 outputs, of which only the first two are t
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 import numpy as np
@@ -86,15 +85,10 @@ def main() -> None:
     parser.add_argument("--pictures", type=int, default=6000, help="words (and as many numbers)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    started = time.perf_counter()
     images, labels = mnist.load(mnist.default_data_dir(), "train")
     x, y = examples(images, labels, args.pictures)
-    print(
-        f"{len(x):,} digits and letters ({(y == LETTER).mean():.0%} letters), "
-        f"{time.perf_counter() - started:.0f} s",
-        flush=True,
-    )
     record = {
+        "kinds": ("digits", "letters"),
         "purpose": "digitnet read: is a part of a number a digit (output 0) or a printed "
         "letter (output 1)",
         "command": f"python models/train_text.py --pictures {args.pictures}",

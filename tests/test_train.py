@@ -440,12 +440,15 @@ def test_a_two_way_network_is_saved_with_its_record(tmp_path, capsys):
     x = np.zeros((400, 784))
     for i, label in enumerate(y):  # ink in the top half, or in the bottom half
         x[i, rng.choice(392, 60) + 392 * label] = 1.0
-    record = {"purpose": "a test", "command": "python models/x.py", "data": "noise"}
+    record = {"kinds": ("tops", "bottoms"), "purpose": "a test", "command": "python x.py"}
+    record["data"] = "ink"
     config = TrainConfig(hidden=[16], epochs=40, learning_rate=0.01, seed=1)
     net = trained(config, x.astype(np.float32), y, 0.25, record, tmp_path / "two.npz")
     saved = modelfile.load(tmp_path / "two.npz").metadata
     measured = float((net.forward(x[300:])[:, :2].argmax(axis=1) == y[300:]).mean())
     assert saved["held_out_accuracy"] == measured >= 0.95  # the two kinds are far apart
     assert saved["held_out_examples"] == 100 and saved["purpose"] == "a test"
-    assert saved["training"]["command"] == "python models/x.py"
-    assert f"held-out accuracy {measured:.2%} on 100" in capsys.readouterr().out
+    assert saved["training"]["command"] == "python x.py"
+    printed = capsys.readouterr().out
+    assert f"400 examples: tops and bottoms ({y.mean():.0%})" in printed
+    assert f"held-out accuracy {measured:.2%} on 100" in printed

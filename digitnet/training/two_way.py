@@ -20,8 +20,11 @@ def trained(
 ) -> Network:
     """The network learned from all but the last ``held_out`` share of (x, y), its accuracy
     on those measured, saved to ``out`` with ``record`` (job_metadata's purpose, command and
-    data); prints what it wrote."""
+    data, and "kinds": what outputs 0 and 1 are, to print); prints what it learned from and
+    what it wrote."""
     started = time.perf_counter()
+    first, second = record["kinds"]
+    print(f"{len(x):,} examples: {first} and {second} ({(y == 1).mean():.0%})", flush=True)
     k = int(len(x) * (1 - held_out))
     net = train(config, x[:k], y[:k])
     accuracy = float((net.forward(x[k:])[:, :2].argmax(axis=1) == y[k:]).mean())
