@@ -97,10 +97,10 @@ def _checked(steps: preprocess.Steps, several: Several | None, signs: bool) -> p
         return steps._replace(
             inputs=None, refusal=refusal or digit_shapes.several(count, "touching")
         )
-    from digitnet.reading import signs as marks  # only here (start-up time)
+    from digitnet.reading.signs import A_SIGN, signs_of  # only here (start-up time)
 
-    if signs and marks.signs_of(steps.inputs.reshape(1, -1))[0]:  # a letter, a drawn tick
-        return steps._replace(inputs=None, refusal=marks.A_SIGN)
+    if signs and signs_of(steps.inputs.reshape(1, -1))[0]:  # a letter, a drawn tick
+        return steps._replace(inputs=None, refusal=A_SIGN)
     return steps
 
 

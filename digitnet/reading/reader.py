@@ -148,10 +148,9 @@ def read_pixels(
     chosen.update(refine(parts, list(cut.values())))
     parts.read_cut([i for ids in chosen.values() for i in ids if i is not None], part_reader)
     whole = {m: parts.digit(i) for m, i in wholes.items() if i is not None}
-    lines, heights, lettered, as_signs = _lines_of(found, parts, chosen, whole, signs)
+    lines, heights, lettered, as_signs = _lines_of(found, parts, chosen, whole, signs, text)
     if lettered and not lines:
         raise NotOneDigitError(words.TEXT)
-    lines, as_signs = _trimmed_of_digits(lines, as_signs, text)
     lines, word_boxes = words.without_words(lines, heights, _letters(lines, text))
     lines, sign_boxes = without_signs(lines, as_signs)  # words first: their reason is text
     if not lines:
@@ -159,14 +158,15 @@ def read_pixels(
     return Reading(lines, (*found.left_out, *lettered, *word_boxes, *sign_boxes))
 
 
-def _lines_of(found: segment.Segments, parts: Parts, chosen, whole: dict, signs):
+def _lines_of(found: segment.Segments, parts: Parts, chosen, whole: dict, signs, text):
     """Each line read (_line_read) and its height, but for lines of text (an i or a !:
     dotted), left out; and what the ``signs`` network makes of each line (asked of each
     mark read ``whole``): signs.without_signs's ``as_signs``, a line of signs left out
-    (signs.of_signs), the sure signs at a line's ends taken off ("$42": signs.trimmed).
-    Returns the lines, their heights, the boxes of the text, and as_signs."""
+    (signs.of_signs), a sure sign at a line's ends taken off ("$42": signs.trimmed) where
+    what is left holds no printed letter (_without_letters). Returns the lines, their
+    heights, the boxes of the text, and as_signs."""
     said = sign_marks(whole, signs)
-    lines, heights, lettered, as_signs = [], [], [], {}
+    lines, heights, lettered, as_signs, cuts = [], [], [], {}, []
     for line, height in zip(found.lines, found.line_heights, strict=True):
         if dotted(found, line):  # an i or a !: a line of text
             lettered += [found.in_picture(m.box) for m in line if m.kind != " "]
@@ -174,36 +174,33 @@ def _lines_of(found: segment.Segments, parts: Parts, chosen, whole: dict, signs)
         out = _line_read(found, line, parts, chosen)
         if not any(isinstance(m, Digit) for m in out):
             continue
-        lines.append(out)
-        heights.append(height * found.scale)
         if of_signs([m for m in line if m.kind == "digit"], said):
             as_signs[id(out)] = (None, [d.box for d in out if isinstance(d, Digit)])
         elif (cut := trimmed(line, said))[1]:
             off = [found.in_picture(m.box) for m in cut[1]]
-            as_signs[id(out)] = (_line_read(found, cut[0], parts, chosen), off)
+            cuts.append((len(lines), _line_read(found, cut[0], parts, chosen), off))
+        lines.append(out)
+        heights.append(height * found.scale)
+    for k, line, off in _without_letters(cuts, text):
+        lines[k] = line
+        as_signs[id(line)] = (line, off)
     return lines, heights, lettered, as_signs
 
 
-def _trimmed_of_digits(lines, as_signs: dict, text):
-    """The lines with the sure signs at their ends taken off (as_signs), where what is left
-    holds no printed letter by the ``text`` network: "$42" reads 42, but "cat" stays whole
-    for the text network to find its word (its c and t are sure signs too). Returns the
-    lines and what the signs make of them (as_signs, for the lines returned)."""
-    cut = [as_signs[id(line)][0] for line in lines if as_signs.get(id(line), (None,))[0]]
-    letters, lettered, k = _letters(cut, text), set(), 0
-    for line in cut if letters is not None else []:
-        n = sum(isinstance(d, Digit) for d in line)
-        if n and letters[k : k + n].max() >= words.LETTER:
-            lettered.add(id(line))
+def _without_letters(cuts: list, text) -> list:
+    """The lines with their sure signs taken off, ``cuts`` (index, line, boxes taken off),
+    in which the ``text`` network finds no printed letter: "$42" reads 42, but "cat" stays
+    whole for the text network to find its word (its c and t are sure signs too)."""
+    letters = _letters([line for _, line, _ in cuts], text)
+    if letters is None:
+        return cuts
+    out, k = [], 0
+    for cut in cuts:
+        n = sum(isinstance(d, Digit) for d in cut[1])
+        if not n or letters[k : k + n].max() < words.LETTER:
+            out.append(cut)
         k += n
-    out, say = [], {}
-    for line in lines:
-        use, off = as_signs.get(id(line), (line, []))
-        if use is not None and id(use) in lettered:  # words: the text network's to judge
-            use, off = line, []
-        out.append(line if use is None else use)
-        say[id(out[-1])] = (use, off)
-    return out, say
+    return out
 
 
 def dotted(found: segment.Segments, line) -> bool:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from digitnet.nn.network import Network
-from digitnet.reading.number import Digit, Separator
 from digitnet.reading.reading_networks import SIGNS, Shipped, judged_sign, network, shipped_signs
+from digitnet.reading.words import Line
 
 # A mark the sign network gives at least this of being no digit is none: the MNIST test
 # digits drawn as benchmarks/realworld.py's families seldom reach it, letters and signs it
@@ -29,8 +29,6 @@ WIDEST = 2.5
 KIND = "a letter or a sign"
 A_SIGN = f"no digit found ({KIND})"  # predict's refusal
 NO_NUMBER = f"no number found ({KIND})"  # read's
-
-Line = list[Digit | Separator]
 
 
 def judged(x: np.ndarray, signs: Network | str | Shipped | None = SIGNS) -> np.ndarray:
@@ -67,7 +65,7 @@ def trimmed(line: list, said: dict) -> tuple[list, list]:
     """A line's marks (segment's) without a sure sign at either end ("$42", "42%", "42 ✓"),
     and the marks taken off; a line keeps them unless TRIM_LEAVES digit marks are left.
     One an end: a word's first letters are sure signs too, and what is left of it a letter
-    (reader's _trimmed_of_digits)."""
+    (reader's _without_letters)."""
 
     def sure(m) -> bool:
         return m.kind == "digit" and said.get(m, 0.0) >= SURE_SIGN
